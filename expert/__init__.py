@@ -1,0 +1,14 @@
+"""expert: should a company pay for a feature upgrade of its IM / RTC / AI service?
+
+Library entry points for chat bots and agents::
+
+    from expert import advise, Advisor, Profile, Advice
+    advice = advise({"needs": {"capabilities": ["text_messaging"]}}, lang="zh")
+"""
+
+from expert.advice import Advice
+from expert.advisor import Advisor, advise
+from expert.vocabulary import Profile
+
+__all__ = ["Advice", "Advisor", "Profile", "advise"]
+__version__ = "0.1.0"

@@ -1,0 +1,135 @@
+"""The advisor: validate a profile, derive figures, run the rules, assemble the Advice.
+
+``Advisor`` owns one knowledge base compiled into one engine; it is safe to share between
+threads (the engine serialises its sessions).  ``advise()`` uses one default advisor,
+loaded on first use.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+from typing import Any, Optional, Union
+
+from expert.advice import Advice, Conclusion, Figure, Firing, MatchedFact, RuleSupport, Text, Verdict
+from expert.derive import Derivation, derive
+from expert.engine import Engine, EngineError, Outcome
+from expert.flatten import input_facts
+from expert.loader import load_knowledge
+from expert.rulebook import SEVERITIES, Bilingual, KnowledgeBase
+from expert.vocabulary import Profile
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_GROUPS = {"fit": "fits", "unfit": "unfits", "warning": "warnings", "action": "actions",
+           "figure": "figures", "finding": "findings", "trait": "traits"}
+_SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+def _text(value: Bilingual) -> Text:
+    return Text(en=value.en, zh=value.zh)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, list):
+        return ", ".join(_show(v) for v in value)
+    return "unknown" if value is None else str(value)
+
+
+def _fill(template: str, params: dict) -> str:
+    return _PLACEHOLDER.sub(lambda m: _show(params.get(m.group(1))), template)
+
+
+class Advisor:
+    """One knowledge base, compiled once, consulted many times."""
+
+    def __init__(self, knowledge_dir: Optional[Union[str, Path]] = None) -> None:
+        self.knowledge: KnowledgeBase = load_knowledge(knowledge_dir)
+        self.engine = Engine(self.knowledge)
+
+    def validate(self, profile: Union[Profile, dict]) -> Profile:
+        """Return a validated Profile; raise pydantic.ValidationError with field paths."""
+        return profile if isinstance(profile, Profile) else Profile.model_validate(profile)
+
+    def advise(self, profile: Union[Profile, dict], lang: str = "en", trace: bool = True) -> Advice:
+        """Validate, derive, infer and assemble; raise ValidationError on a bad profile."""
+        if lang not in ("en", "zh"):
+            raise ValueError("lang must be 'en' or 'zh'")
+        profile = self.validate(profile)
+        derivation = derive(profile)
+        outcome = self.engine.run(input_facts(profile, derivation), trace=trace)
+        return self._assemble(profile, derivation, outcome, lang)
+
+    def _support(self, firing) -> RuleSupport:
+        rule = self.knowledge.rules[firing.rule]
+        because = Text(en=_fill(rule.because.en, firing.params), zh=_fill(rule.because.zh, firing.params))
+        return RuleSupport(rule=rule.id, because=because, claims=list(rule.claims),
+                           paragraphs=list(rule.paragraphs), file=Path(rule.file).name, line=rule.line)
+
+    def _assemble(self, profile: Profile, derivation: Derivation, outcome: Outcome, lang: str) -> Advice:
+        supports: dict[tuple, list] = {}
+        for firing in outcome.firings:
+            supports.setdefault((firing.concluded, firing.subject), []).append(firing)
+        groups: dict[str, list] = {name: [] for name in _GROUPS.values()}
+        verdicts = []
+        for (cid, subject), firings in supports.items():
+            kind = self.knowledge.conclusions[cid]
+            severities = [self.knowledge.rules[f.rule].severity or kind.severity for f in firings]
+            params: dict = {}
+            for firing in firings:
+                for name, value in firing.params.items():
+                    if isinstance(value, list) and isinstance(params.get(name), list):
+                        params[name] = params[name] + [v for v in value if v not in params[name]]
+                    else:
+                        params.setdefault(name, value)
+            fields = dict(id=cid, kind=kind.kind, subject=subject,
+                          severity=max(severities, key=_SEVERITY_ORDER.__getitem__),
+                          text=_text(kind.title), params=params,
+                          rules=[self._support(f) for f in firings])
+            if kind.kind == "verdict":
+                verdicts.append(Verdict(**fields, missing=list(params.get("missing", []))))
+            elif kind.kind == "figure":
+                figure = derivation.figures[(subject, kind.shows)]
+                groups["figures"].append(Figure(**fields, value=figure.value, unit=figure.unit,
+                                                formula=Text(en=figure.formula_en, zh=figure.formula_zh),
+                                                inputs=figure.inputs))
+            else:
+                groups[_GROUPS[kind.kind]].append(Conclusion(**fields))
+        if len(verdicts) != 1:
+            found = sorted(v.id for v in verdicts) or "none"
+            raise EngineError(f"the knowledge base must reach exactly one verdict; it reached {found}")
+        for items in groups.values():
+            items.sort(key=lambda c: (-_SEVERITY_ORDER[c.severity], c.id, c.subject))
+        trace = [
+            Firing(order=f.order, rule=f.rule, subject=f.subject, concluded=f.concluded, new=f.new,
+                   matched=[MatchedFact(kind=m.kind, ref=m.ref, values=m.values) for m in f.matched])
+            for f in outcome.firings
+        ]
+        return Advice(lang=lang, knowledge=self.knowledge.fingerprint, company=profile.company.name,
+                      verdict=verdicts[0], trace=trace, **groups)
+
+
+_default: Optional[Advisor] = None
+_default_lock = threading.Lock()
+
+
+def default_advisor() -> Advisor:
+    """The shared advisor on the bundled knowledge base, loaded once."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = Advisor()
+    return _default
+
+
+def advise(profile: Union[Profile, dict], lang: str = "en") -> Advice:
+    """Advise on one profile with the bundled knowledge base (shared, thread-safe).
+
+    The Advice carries both languages; ``lang`` is recorded as the one renderers use.
+    """
+    return default_advisor().advise(profile, lang=lang)

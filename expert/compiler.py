@@ -1,0 +1,144 @@
+"""Compile validated rules into durable_rules' JSON ruleset form.
+
+Each rule becomes one durable_rules rule whose patterns are:
+``p`` the profile fact, ``o`` the offer fact (offer rules), ``cN`` an earlier conclusion,
+``nN`` an "absent" marker (for ``not_concluded``).  Facts are compared with constants
+only; the single join is equality of a conclusion's subject with the offer's name.
+Only the pattern is produced here; the engine attaches the action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from expert.fields import ENGINE_SEPARATOR, field_catalogue
+from expert.flatten import ABSENT_FACT, CONCLUSION_FACT, OFFER_FACT, PROFILE_FACT
+from expert.rulebook import ABOUT_ANY, ABOUT_COMPANY, ABOUT_OFFER, ConclusionCondition, FactCondition, FactTest, KnowledgeBase, Rule
+
+OFFER_NAME = "offer__name"
+ANY_SUBJECT = "*"
+COMPANY_SUBJECT = "company"
+
+
+def _engine(path: str) -> str:
+    return path.replace(".", ENGINE_SEPARATOR)
+
+
+def _all(parts: list[dict]) -> dict:
+    return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def _any(parts: list[dict]) -> dict:
+    return parts[0] if len(parts) == 1 else {"$or": parts}
+
+
+def compile_test(test: FactTest) -> dict:
+    """One operator on one field, as a durable_rules expression."""
+    name, op, value = _engine(test.path), test.operator, test.value
+    exists = {"$ex": {name: 1}}
+    if op == "known":
+        return exists
+    if op == "unknown":
+        return {"$nex": {name: 1}}
+    if op == "is":
+        return {name: value}
+    if op == "is_not":
+        return _all([exists, {"$neq": {name: value}}])
+    if op == "one_of":
+        return _any([{name: v} for v in value])
+    if op == "not_one_of":
+        return _all([exists] + [{"$neq": {name: v}} for v in value])
+    comparisons = {"at_least": "$gte", "at_most": "$lte", "above": "$gt", "below": "$lt"}
+    if op in comparisons:
+        return {comparisons[op]: {name: value}}
+    item = f"{name}{ENGINE_SEPARATOR}"
+    if op == "includes":
+        return {f"{item}{value}": True}
+    if op == "includes_any":
+        return _any([{f"{item}{v}": True} for v in value])
+    if op == "includes_all":
+        return _all([{f"{item}{v}": True} for v in value])
+    if op == "includes_none":
+        return _all([{f"{item}{v}": False} for v in value])
+    raise ValueError(f"no compilation for operator {op!r}")  # the loader rejects these first
+
+
+def compile_condition(condition: FactCondition) -> dict:
+    if condition.alternatives:
+        return _any([compile_condition(alt) for alt in condition.alternatives])
+    return _all([compile_test(test) for test in condition.tests])
+
+
+def _conclusion_pattern(condition: ConclusionCondition) -> dict:
+    kind = ABSENT_FACT if condition.negated else CONCLUSION_FACT
+    if condition.about == ABOUT_COMPANY:
+        subject = [{"subject": COMPANY_SUBJECT}]
+    elif condition.about == ABOUT_OFFER:
+        subject = [{"subject": {"o": OFFER_NAME}}]
+    else:  # any subject: a positive test matches each one; "absent" markers use "*"
+        subject = [{"subject": ANY_SUBJECT}] if condition.negated else []
+    return _all([{"t": kind}, {"cid": condition.id}, *subject])
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: Rule
+    pattern: dict  # {"all": [...], "pri": n}
+    aliases: tuple[tuple[str, object], ...]  # alias -> "profile" | "offer" | ConclusionCondition
+    profile_paths: tuple[str, ...]  # fields this rule reads from the profile fact
+    offer_paths: tuple[str, ...]
+
+
+def compile_rule(rule: Rule, depth: int) -> CompiledRule:
+    catalogue = field_catalogue()
+    by_fact: dict[str, list[dict]] = {PROFILE_FACT: [], OFFER_FACT: []}
+    paths: dict[str, list[str]] = {PROFILE_FACT: [], OFFER_FACT: []}
+    for condition in rule.fact_conditions:
+        by_fact[condition.fact].append(compile_condition(condition))
+        paths[condition.fact].extend(condition.paths)
+    for ref in rule.params.values():
+        path = getattr(ref, "path", None)
+        if path is not None:
+            paths[catalogue[path].fact].append(path)
+    patterns: list[dict] = []
+    aliases: list[tuple[str, object]] = []
+    if rule.about == ABOUT_OFFER:
+        patterns.append({"o": _all([{"t": OFFER_FACT}, *by_fact[OFFER_FACT]])})
+        aliases.append(("o", OFFER_FACT))
+    if by_fact[PROFILE_FACT] or rule.about == ABOUT_COMPANY and not rule.conclusion_conditions:
+        patterns.append({"p": _all([{"t": PROFILE_FACT}, *by_fact[PROFILE_FACT]])})
+        aliases.append(("p", PROFILE_FACT))
+    elif paths[PROFILE_FACT]:  # a parameter reads the profile: match it, unconstrained
+        patterns.append({"p": {"t": PROFILE_FACT}})
+        aliases.append(("p", PROFILE_FACT))
+    for index, condition in enumerate(rule.conclusion_conditions):
+        alias = f"{'n' if condition.negated else 'c'}{index}"
+        patterns.append({alias: _conclusion_pattern(condition)})
+        aliases.append((alias, condition))
+    pattern = {"all": patterns, "pri": depth * 10 + rule.priority}
+    return CompiledRule(rule, pattern, tuple(aliases), tuple(dict.fromkeys(paths[PROFILE_FACT])),
+                        tuple(dict.fromkeys(paths[OFFER_FACT])))
+
+
+SESSION_FACT = "session"
+
+
+def sink_rules() -> dict:
+    """Never-firing rules that make every fact type 'handled' (else durable_rules refuses it)."""
+    return {
+        f"__sink_{kind}": {"all": [{"a": {"t": kind}}, {"b": {"t": "__never__"}}]}
+        for kind in (PROFILE_FACT, OFFER_FACT, CONCLUSION_FACT, ABSENT_FACT)
+    }
+
+
+def session_rule() -> dict:
+    """A rule that fires once per session on its 'session' fact.
+
+    Verified here: ``delete_state`` segfaults for a session in which no action ever ran;
+    this rule guarantees one did.
+    """
+    return {"__session": {"all": [{"s": {"t": SESSION_FACT}}]}}
+
+
+def compile_knowledge(knowledge: KnowledgeBase) -> dict[str, CompiledRule]:
+    return {rule_id: compile_rule(rule, knowledge.depths[rule_id]) for rule_id, rule in knowledge.rules.items()}

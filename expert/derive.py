@@ -1,0 +1,237 @@
+"""Derived facts: the numbers that need two or more input facts.
+
+durable_rules only compares a fact with constants reliably (relational joins across facts
+can crash it), and an auditor wants the arithmetic spelled out.  So every value that
+combines facts is computed here, in plain Python, with its unit, its formula in both
+languages and the inputs it used; rules then test it like any other field
+(``offer.derived.*``, ``upgrade.derived.*``, ``derived.*``).  A value whose inputs are
+not all known is left out (unknown), never guessed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Optional
+
+from expert.vocabulary import Availability, Offer, PricingModel, Profile, UpgradeKind
+
+DEFAULT_HORIZON_MONTHS = 24
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A computed number with what it takes to check it by hand."""
+
+    path: str
+    value: float
+    unit: str
+    formula_en: str
+    formula_zh: str
+    inputs: dict = field(default_factory=dict)
+
+
+@dataclass
+class Derivation:
+    profile: dict = field(default_factory=dict)
+    offers: dict = field(default_factory=dict)  # offer name -> {path: value}
+    figures: dict = field(default_factory=dict)  # (subject, path) -> Figure
+
+
+def _round(value: float) -> float:
+    return round(value, 2)
+
+
+def _must_have_counts(offer: Offer, required: Optional[list]) -> dict:
+    if required is None or offer.capabilities is None:
+        return {}
+    listed = {item.capability: item for item in offer.capabilities}
+    paywalled = [listed[c] for c in required if c in listed and listed[c].availability is Availability.paid]
+    unknown = [i for i in paywalled if not isinstance(i.monthly_price_usd, (int, float))]
+    return {
+        "offer.derived.paywalled_must_have_count": len(paywalled),
+        "offer.derived.paywalled_unknown_price_count": len(unknown),
+        "offer.derived.unavailable_must_have_count": sum(
+            1 for c in required if c in listed and listed[c].availability is Availability.unavailable
+        ),
+        "offer.derived.unlisted_must_have_count": sum(1 for c in required if c not in listed),
+        "_paywalled": paywalled,
+        "_unknown": unknown,
+    }
+
+
+class _OfferArithmetic:
+    """The per-offer sums; each method records a Figure when its inputs are all known."""
+
+    def __init__(self, profile: Profile, offer: Offer, out: Derivation) -> None:
+        self.profile, self.offer, self.out = profile, offer, out
+        self.values: dict = {}
+        usage = profile.needs.usage
+        self.minutes = usage.monthly_minutes if usage else None
+        self.mau = usage.mau if usage else None
+        self.ratio = usage.peak_to_average_ratio if usage else None
+        self.prices = offer.prices
+
+    def record(self, path: str, value: float, unit: str, en: str, zh: str, inputs: dict) -> None:
+        value = _round(value)
+        self.values[path] = value
+        self.out.figures[(self.offer.name, path)] = Figure(path, value, unit, en, zh, inputs)
+
+    def paywalled(self, counts: dict) -> None:
+        paywalled = counts.get("_paywalled")
+        if not paywalled:
+            return
+        priced = {i.capability.value: i.monthly_price_usd for i in paywalled if i not in counts["_unknown"]}
+        unknown = [i.capability.value for i in counts["_unknown"]]
+        self.record(
+            "offer.derived.paywalled_must_have_monthly_usd",
+            sum(priced.values()),
+            "USD/month",
+            "sum of the monthly prices of required capabilities this offer sells as paid extras"
+            + (f"; {len(unknown)} more have no published price: {', '.join(unknown)}" if unknown else ""),
+            "本方案作为付费附加项出售的必需能力的月价之和"
+            + (f";另有 {len(unknown)} 项未公布价格:{', '.join(unknown)}" if unknown else ""),
+            {**{f"price.{k}": v for k, v in priced.items()}, **({"unpriced": unknown} if unknown else {})},
+        )
+
+    def monthly_estimate(self, counts: dict) -> None:
+        prices = self.prices
+        if counts.get("_unknown"):
+            return  # a must-have without a price: no honest estimate exists
+        parts: dict = {}
+        if prices and prices.monthly_fee_usd is not None:
+            parts["monthly_fee_usd"] = prices.monthly_fee_usd
+        if prices and prices.per_1000_minutes_usd is not None:
+            if self.minutes is None:
+                return
+            billable = max(0.0, self.minutes - (prices.included_minutes or 0))
+            parts["minutes_part_usd"] = billable * prices.per_1000_minutes_usd / 1000
+        if prices and prices.per_mau_usd is not None:
+            if self.mau is None:
+                return
+            parts["mau_part_usd"] = self.mau * prices.per_mau_usd
+        paywalled_sum = self.values.get("offer.derived.paywalled_must_have_monthly_usd")
+        if paywalled_sum:
+            parts["paywalled_must_haves_usd"] = paywalled_sum
+        if not parts:
+            return
+        self.record(
+            "offer.derived.estimated_monthly_usd",
+            sum(parts.values()),
+            "USD/month",
+            "monthly fee + max(0, monthly minutes - included minutes) x price per 1,000 minutes / 1,000"
+            " + MAU x price per MAU + paid must-have extras",
+            "月费 + max(0, 月分钟数 - 套餐内分钟数) x 每千分钟单价 / 1000 + 月活 x 每月活单价 + 必需的付费附加项",
+            {k: _round(v) for k, v in parts.items()},
+        )
+        budget = self.profile.company.monthly_budget_usd
+        if budget is not None:
+            self.values["offer.derived.exceeds_budget"] = self.values["offer.derived.estimated_monthly_usd"] > budget
+
+    def peak_versus_payg(self) -> None:
+        unit_price = self.prices.per_1000_minutes_usd if self.prices else None
+        if None in (unit_price, self.minutes, self.ratio):
+            return
+        payg = self.minutes * unit_price / 1000
+        inputs = {"monthly_minutes": self.minutes, "peak_to_average_ratio": self.ratio, "per_1000_minutes_usd": unit_price}
+        self.record(
+            "offer.derived.payg_monthly_usd",
+            payg,
+            "USD/month",
+            "pay-as-you-go: average monthly minutes x price per 1,000 minutes / 1,000",
+            "按量付费:月均分钟数 x 每千分钟单价 / 1000",
+            inputs,
+        )
+        self.record(
+            "offer.derived.fixed_for_peak_monthly_usd",
+            payg * self.ratio,
+            "USD/month",
+            "fixed plan sized for the peak: average monthly minutes x peak-to-average ratio x price per 1,000 minutes"
+            " / 1,000 (capacity paid for every month, used only at the peak)",
+            "按峰值购买的固定套餐:月均分钟数 x 峰均比 x 每千分钟单价 / 1000(容量每月都付费,只在高峰用满)",
+            inputs,
+        )
+
+    def build_versus_buy(self) -> None:
+        estimate = self.profile.company.in_house_estimate
+        monthly = self.values.get("offer.derived.estimated_monthly_usd")
+        prices = self.prices
+        one_time = prices.one_time_fee_usd if prices else None
+        if estimate is None or (monthly is None and one_time is None):
+            return
+        months = self.profile.needs.contract_months or DEFAULT_HORIZON_MONTHS
+        assumed = self.profile.needs.contract_months is None
+        running = estimate.monthly_running_cost_usd or 0.0
+        build = estimate.engineer_months * estimate.monthly_cost_per_engineer_usd + running * months
+        yearly = (prices.yearly_maintenance_usd or 0.0) if prices else 0.0
+        buy = (monthly or 0.0) * months + (one_time or 0.0) + yearly * months / 12
+        horizon = f"{months} months" + (" (assumed; contract length not stated)" if assumed else "")
+        horizon_zh = f"{months} 个月" + ("(假设值;未说明合同期)" if assumed else "")
+        self.record(
+            "offer.derived.build_total_usd",
+            build,
+            "USD",
+            f"build in-house over {horizon}: engineer-months x monthly cost per engineer + monthly running cost x months",
+            f"自建 {horizon_zh}:人月 x 每人月成本 + 每月运行成本 x 月数",
+            {"engineer_months": estimate.engineer_months, "monthly_cost_per_engineer_usd": estimate.monthly_cost_per_engineer_usd,
+             "monthly_running_cost_usd": running, "months": months},
+        )
+        self.record(
+            "offer.derived.buy_total_usd",
+            buy,
+            "USD",
+            f"buy over {horizon}: estimated monthly bill x months + one-time fee + yearly maintenance x months / 12",
+            f"采购 {horizon_zh}:预估月账单 x 月数 + 一次性费用 + 年维护费 x 月数 / 12",
+            {"estimated_monthly_usd": monthly or 0.0, "one_time_fee_usd": one_time or 0.0,
+             "yearly_maintenance_usd": yearly, "months": months},
+        )
+        self.values["offer.derived.buy_cheaper_than_build"] = buy < build
+
+    def headroom(self) -> None:
+        usage = self.profile.needs.usage
+        event = usage.largest_event_participants if usage else None
+        capacity = self.offer.max_concurrent_participants
+        if event and capacity is not None:
+            self.values["offer.derived.event_headroom_ratio"] = _round(capacity / event)
+
+
+def _upgrade_relevance(profile: Profile) -> Optional[str]:
+    upgrade, needs = profile.upgrade, profile.needs
+    adds = set(upgrade.adds_capabilities or [])
+    fixes = set(upgrade.fixes_pain_points or [])
+    if adds & set(needs.capabilities or []) or fixes & set(needs.pain_points or []):
+        return "needed"
+    if needs.capabilities is None and (fixes or needs.pain_points is None):
+        return "unknown"
+    return "not_needed"
+
+
+def derive(profile: Profile) -> Derivation:
+    """Compute every derived field whose inputs are known."""
+    out = Derivation()
+    out.profile["derived.offer_count"] = len(profile.offers)
+    upgrade = profile.upgrade
+    target = next((o for o in profile.offers if upgrade and o.name == upgrade.offer), None)
+    if upgrade is not None:
+        if upgrade.kind in (UpgradeKind.feature, UpgradeKind.mixed):
+            out.profile["upgrade.derived.relevance"] = _upgrade_relevance(profile)
+        if target is not None and target.pricing_model is not None:
+            out.profile["upgrade.derived.covered_by_maintenance_subscription"] = (
+                target.pricing_model is PricingModel.buyout_subscription
+            )
+        prices = [p for p in (upgrade.monthly_price_usd, upgrade.one_time_price_usd) if p is not None]
+        if prices:
+            out.profile["upgrade.derived.priced"] = any(p > 0 for p in prices)
+    for offer in profile.offers:
+        sums = _OfferArithmetic(profile, offer, out)
+        counts = _must_have_counts(offer, profile.needs.capabilities)
+        sums.values.update({k: v for k, v in counts.items() if not k.startswith("_")})
+        if upgrade is not None and upgrade.offer is not None:
+            sums.values["offer.derived.is_upgrade_target"] = offer.name == upgrade.offer
+        sums.paywalled(counts)
+        sums.monthly_estimate(counts)
+        sums.peak_versus_payg()
+        sums.build_versus_buy()
+        sums.headroom()
+        out.offers[offer.name] = {k: v for k, v in sums.values.items() if not (isinstance(v, float) and not math.isfinite(v))}
+    return out

@@ -1,0 +1,136 @@
+"""The knowledge base as typed data: claims, conclusion catalogue, rules and conditions.
+
+These are the parsed, validated forms of the files in ``knowledge/``.  They hold no
+behaviour beyond small conveniences; loading and checking live in ``loader.py``,
+compiling to durable_rules in ``compiler.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+SEVERITIES = ("info", "low", "medium", "high")
+KINDS = ("verdict", "fit", "unfit", "warning", "action", "figure", "finding", "trait")
+ABOUT_COMPANY, ABOUT_OFFER, ABOUT_ANY, ABOUT_EITHER = "company", "offer", "any", "either"
+
+FACT_OPERATORS = {
+    "bool": ("is", "known", "unknown"),
+    "enum": ("is", "is_not", "one_of", "not_one_of", "known", "unknown"),
+    "number": ("is", "at_least", "at_most", "above", "below", "known", "unknown"),
+    "list": ("includes", "includes_any", "includes_all", "includes_none", "known", "unknown"),
+    "text": ("known", "unknown"),
+    "section": ("known", "unknown"),
+}
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    en: str
+    zh: str
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    paragraphs: tuple[str, ...]
+    summary: Bilingual
+
+
+@dataclass(frozen=True)
+class ConclusionType:
+    """An entry of the conclusion catalogue: every id a rule may conclude."""
+
+    id: str
+    kind: str
+    about: str  # company | offer | either
+    severity: str
+    title: Bilingual
+    shows: Optional[str] = None  # for figures: the derived field displayed
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class FactTest:
+    """One operator applied to one field, e.g. ``needs.usage.mau at_least 50000``."""
+
+    path: str
+    operator: str
+    value: object = None
+
+
+@dataclass(frozen=True)
+class FactCondition:
+    """All tests hold (``tests``), or, for an ``any_of`` group, at least one alternative."""
+
+    tests: tuple[FactTest, ...] = ()
+    alternatives: tuple["FactCondition", ...] = ()
+    line: int = 0
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        own = tuple(t.path for t in self.tests)
+        return own + tuple(p for alt in self.alternatives for p in alt.paths)
+
+    @property
+    def fact(self) -> str:
+        paths = self.paths
+        return "offer" if paths and paths[0].startswith("offer.") else "profile"
+
+
+@dataclass(frozen=True)
+class ConclusionCondition:
+    id: str
+    about: str  # company | offer (this rule's offer) | any
+    negated: bool = False
+    line: int = 0
+
+
+Condition = Union[FactCondition, ConclusionCondition]
+
+
+@dataclass(frozen=True)
+class ParamRef:
+    path: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    about: str  # company | offer
+    title: Bilingual
+    because: Bilingual
+    claims: tuple[str, ...]
+    paragraphs: tuple[str, ...]
+    conditions: tuple[Condition, ...]
+    conclude: str
+    severity: Optional[str]
+    params: dict = field(default_factory=dict)
+    priority: int = 0
+    file: str = ""
+    line: int = 0
+    source: str = ""  # the rule as written, for `expert rules show`
+
+    @property
+    def fact_conditions(self) -> tuple[FactCondition, ...]:
+        return tuple(c for c in self.conditions if isinstance(c, FactCondition))
+
+    @property
+    def conclusion_conditions(self) -> tuple[ConclusionCondition, ...]:
+        return tuple(c for c in self.conditions if isinstance(c, ConclusionCondition))
+
+
+@dataclass
+class KnowledgeBase:
+    claims: dict[str, Claim]
+    conclusions: dict[str, ConclusionType]
+    rules: dict[str, Rule]
+    directory: str
+    levels: dict[str, int] = field(default_factory=dict)  # rule id -> negation stratum
+    conclusion_levels: dict[str, int] = field(default_factory=dict)
+    depths: dict[str, int] = field(default_factory=dict)  # rule id -> longest chain below it
+    fingerprint: str = ""

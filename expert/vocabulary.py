@@ -1,0 +1,286 @@
+"""The fact vocabulary: what a profile may say about a company, its needs and its offers.
+
+Every field a rule may test is declared here, so the knowledge loader can check rule
+files against it.  "Unknown is not false": a field the user leaves out is ``None`` and
+rules can tell "not stated" apart from "no".  Unknown keys are rejected and every number
+is range-checked, so nothing loose ever reaches the inference engine.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import Enum
+from typing import Annotated, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class _Strict(BaseModel):
+    """Base for all input models: unknown keys are errors, NaN/inf are refused."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, use_enum_values=False)
+
+
+class CompanySize(str, Enum):
+    micro = "micro"  # fewer than 10 people
+    small = "small"  # 10-99
+    medium = "medium"  # 100-999
+    large = "large"  # 1,000 and more
+
+
+class Stage(str, Enum):
+    idea = "idea"
+    startup = "startup"
+    growth = "growth"
+    mature = "mature"
+
+
+class Industry(str, Enum):
+    social = "social"
+    education = "education"
+    healthcare = "healthcare"
+    finance = "finance"
+    ecommerce = "ecommerce"
+    gaming = "gaming"
+    enterprise_collaboration = "enterprise_collaboration"
+    customer_service = "customer_service"
+    media_entertainment = "media_entertainment"
+    government = "government"
+    other = "other"
+
+
+class DataSensitivity(str, Enum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+    regulated = "regulated"  # health, finance, government data under regulation
+
+
+class SkillLevel(str, Enum):
+    none = "none"
+    basic = "basic"
+    strong = "strong"
+
+
+class Capability(str, Enum):
+    """The catalogue of capabilities a company can require and an offer can provide."""
+
+    text_messaging = "text_messaging"
+    voice_messages = "voice_messages"
+    group_chat = "group_chat"
+    voice_calls = "voice_calls"
+    video_calls = "video_calls"
+    hd_video = "hd_video"
+    ultra_hd_video = "ultra_hd_video"  # 2K/4K
+    screen_sharing = "screen_sharing"
+    large_events = "large_events"  # events with many concurrent participants
+    ultra_low_latency = "ultra_low_latency"
+    weak_network_resilience = "weak_network_resilience"
+    customer_service_bot = "customer_service_bot"
+    conversational_ai = "conversational_ai"  # voice agents on an LLM
+    multimodal_ai_assistant = "multimodal_ai_assistant"
+    ai_analytics = "ai_analytics"
+    dedicated_resources = "dedicated_resources"
+    recording = "recording"
+    moderation = "moderation"
+    translation = "translation"
+    message_history = "message_history"  # long retention / search
+    global_coverage = "global_coverage"
+    compliance_certifications = "compliance_certifications"  # SSO, HIPAA, audits
+
+
+class PainPoint(str, Enum):
+    video_quality = "video_quality"
+    latency = "latency"
+    concurrency_cap = "concurrency_cap"
+    weak_network = "weak_network"
+    missing_capability = "missing_capability"
+
+
+class PricingModel(str, Enum):
+    freemium = "freemium"  # free base, paid advanced features / tiers
+    usage_based = "usage_based"  # pay as you go by minutes, traffic or MAU
+    buyout = "buyout"  # one-time purchase, nothing more
+    buyout_subscription = "buyout_subscription"  # one-time base + yearly maintenance
+    ad_or_data_funded = "ad_or_data_funded"  # free, paid for by ads or by data
+
+
+class Availability(str, Enum):
+    included = "included"  # in the plan being weighed, no extra charge
+    paid = "paid"  # offered, at an extra charge
+    unavailable = "unavailable"
+
+
+class FinancialStrength(str, Enum):
+    strong = "strong"
+    moderate = "moderate"
+    weak = "weak"
+
+
+class MarketPosition(str, Enum):
+    leader = "leader"
+    established = "established"
+    challenger = "challenger"
+    newcomer = "newcomer"
+
+
+class DocsQuality(str, Enum):
+    good = "good"
+    adequate = "adequate"
+    poor = "poor"
+
+
+class DataUsePolicy(str, Enum):
+    no_secondary_use = "no_secondary_use"
+    aggregated_analytics = "aggregated_analytics"
+    monetizes_customer_data = "monetizes_customer_data"
+
+
+class UpgradeKind(str, Enum):
+    feature = "feature"  # adds a capability
+    version_update = "version_update"  # bug fixes and stability only
+    mixed = "mixed"  # both
+
+
+Money = Annotated[float, Field(ge=0, le=1e9)]
+PriceOrUnknown = Union[Money, Literal["unknown"]]
+
+
+class InHouseEstimate(_Strict):
+    """What building the capability in-house would cost, in the company's own figures."""
+
+    engineer_months: Annotated[float, Field(gt=0, le=10_000)]
+    monthly_cost_per_engineer_usd: Money
+    monthly_running_cost_usd: Optional[Money] = None
+
+
+class Company(_Strict):
+    name: Annotated[str, Field(min_length=1, max_length=120)] = "company"
+    size: Optional[CompanySize] = None
+    stage: Optional[Stage] = None
+    industry: Optional[Industry] = None
+    data_sensitivity: Optional[DataSensitivity] = None
+    rtc_engineering: Optional[SkillLevel] = None
+    ai_engineering: Optional[SkillLevel] = None
+    growth_rate_pct_per_year: Optional[Annotated[float, Field(ge=-100, le=10_000)]] = None
+    can_forecast_usage_costs: Optional[bool] = None
+    monthly_budget_usd: Optional[Money] = None
+    in_house_estimate: Optional[InHouseEstimate] = None
+
+
+class Usage(_Strict):
+    monthly_minutes: Optional[Annotated[float, Field(ge=0, le=1e11)]] = None
+    mau: Optional[Annotated[int, Field(ge=0, le=10_000_000_000)]] = None
+    peak_to_average_ratio: Optional[Annotated[float, Field(ge=1, le=1000)]] = None
+    largest_event_participants: Optional[Annotated[int, Field(ge=0, le=100_000_000)]] = None
+
+
+class Needs(_Strict):
+    capabilities: Optional[list[Capability]] = None
+    pain_points: Optional[list[PainPoint]] = None
+    usage: Optional[Usage] = None
+    contract_months: Optional[Annotated[int, Field(ge=1, le=120)]] = None
+
+    @field_validator("capabilities", "pain_points")
+    @classmethod
+    def _no_duplicates(cls, value: Optional[list]) -> Optional[list]:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError("list items must be unique")
+        return value
+
+
+class Vendor(_Strict):
+    listed: Optional[bool] = None
+    financial_strength: Optional[FinancialStrength] = None
+    years_operating: Optional[Annotated[int, Field(ge=0, le=200)]] = None
+    market_position: Optional[MarketPosition] = None
+    sunset_announced: Optional[bool] = None
+    raised_prices_after_integration: Optional[bool] = None
+    broad_product_line: Optional[bool] = None
+
+
+class OfferCapability(_Strict):
+    capability: Capability
+    availability: Availability
+    monthly_price_usd: Optional[PriceOrUnknown] = None
+
+    @model_validator(mode="after")
+    def _price_only_when_paid(self) -> "OfferCapability":
+        if self.availability is not Availability.paid and self.monthly_price_usd not in (None, 0):
+            raise ValueError("monthly_price_usd is only for availability 'paid'")
+        return self
+
+
+class Prices(_Strict):
+    """List prices in US dollars (convert other currencies before asking)."""
+
+    monthly_fee_usd: Optional[Money] = None
+    included_minutes: Optional[Annotated[float, Field(ge=0, le=1e11)]] = None
+    per_1000_minutes_usd: Optional[Money] = None
+    per_mau_usd: Optional[Money] = None
+    one_time_fee_usd: Optional[Money] = None
+    yearly_maintenance_usd: Optional[Money] = None
+
+
+class Offer(_Strict):
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+    vendor: Optional[Vendor] = None
+    pricing_model: Optional[PricingModel] = None
+    capabilities: Optional[list[OfferCapability]] = None
+    prices: Optional[Prices] = None
+    charges_for_version_updates: Optional[bool] = None
+    buyout_includes_updates: Optional[bool] = None
+    free_tier_hard_cap: Optional[bool] = None
+    docs_quality: Optional[DocsQuality] = None
+    support_response_hours: Optional[Annotated[float, Field(ge=0, le=10_000)]] = None
+    data_use_policy: Optional[DataUsePolicy] = None
+    global_coverage: Optional[bool] = None
+    max_concurrent_participants: Optional[Annotated[int, Field(ge=0, le=100_000_000)]] = None
+
+    @field_validator("name")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value.strip() != value or value.lower() == "company":
+            raise ValueError("must not be 'company' nor start or end with spaces")
+        return value
+
+    @field_validator("capabilities")
+    @classmethod
+    def _one_entry_per_capability(cls, value: Optional[list]) -> Optional[list]:
+        if value is not None:
+            names = [item.capability for item in value]
+            if len(set(names)) != len(names):
+                raise ValueError("each capability may be listed once")
+        return value
+
+
+class Upgrade(_Strict):
+    offer: Optional[Annotated[str, Field(min_length=1, max_length=80)]] = None
+    kind: Optional[UpgradeKind] = None
+    adds_capabilities: Optional[list[Capability]] = None
+    fixes_pain_points: Optional[list[PainPoint]] = None
+    monthly_price_usd: Optional[Money] = None
+    one_time_price_usd: Optional[Money] = None
+
+
+class Profile(_Strict):
+    """One consultation's input: the company, its needs, the offers and the upgrade weighed."""
+
+    company: Company = Field(default_factory=Company)
+    needs: Needs = Field(default_factory=Needs)
+    offers: Annotated[list[Offer], Field(max_length=20)] = Field(default_factory=list)
+    upgrade: Optional[Upgrade] = None
+
+    @model_validator(mode="after")
+    def _offers_consistent(self) -> "Profile":
+        names = [offer.name for offer in self.offers]
+        if len(set(names)) != len(names):
+            raise ValueError("offers: each offer needs a distinct name")
+        if self.upgrade is not None and self.upgrade.offer is not None and self.upgrade.offer not in names:
+            raise ValueError(f"upgrade.offer: {self.upgrade.offer!r} is not the name of an offer in offers")
+        return self
+
+
+def is_finite_number(value: object) -> bool:
+    """True for real numbers that are neither NaN nor infinite (bools excluded)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
