@@ -68,12 +68,16 @@ class Figure(Conclusion):
 
 
 class MatchedFact(_Out):
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
     kind: str  # profile | offer | conclusion | absent
     ref: str
     values: dict[str, Any]
 
 
 class Firing(_Out):
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
     order: int
     rule: str
     subject: str

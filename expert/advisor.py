@@ -7,27 +7,24 @@ loaded on first use.
 
 from __future__ import annotations
 
+import gc
 import re
 import threading
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from expert.advice import Advice, Conclusion, Figure, Firing, MatchedFact, RuleSupport, Text, Verdict
+from expert.advice import SCHEMA_VERSION, Advice, RuleSupport, Text
 from expert.derive import Derivation, derive
 from expert.engine import Engine, EngineError, Outcome
 from expert.flatten import input_facts
 from expert.loader import load_knowledge
-from expert.rulebook import SEVERITIES, Bilingual, KnowledgeBase
+from expert.rulebook import SEVERITIES, KnowledgeBase
 from expert.vocabulary import Profile
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _GROUPS = {"fit": "fits", "unfit": "unfits", "warning": "warnings", "action": "actions",
            "figure": "figures", "finding": "findings", "trait": "traits"}
 _SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
-
-
-def _text(value: Bilingual) -> Text:
-    return Text(en=value.en, zh=value.zh)
 
 
 def _show(value: Any) -> str:
@@ -41,6 +38,8 @@ def _show(value: Any) -> str:
 
 
 def _fill(template: str, params: dict) -> str:
+    if "{" not in template:
+        return template
     return _PLACEHOLDER.sub(lambda m: _show(params.get(m.group(1))), template)
 
 
@@ -50,6 +49,23 @@ class Advisor:
     def __init__(self, knowledge_dir: Optional[Union[str, Path]] = None) -> None:
         self.knowledge: KnowledgeBase = load_knowledge(knowledge_dir)
         self.engine = Engine(self.knowledge)
+        # Output pieces that never change between consultations, built (and validated)
+        # once; pydantic accepts these instances as they are when it validates an Advice.
+        self._titles = {cid: Text(en=k.title.en, zh=k.title.zh) for cid, k in self.knowledge.conclusions.items()}
+        self._rule_refs = {
+            rid: {"rule": rid, "claims": list(rule.claims), "paragraphs": list(rule.paragraphs),
+                  "file": Path(rule.file).name, "line": rule.line}
+            for rid, rule in self.knowledge.rules.items()
+        }
+        self._severity_rank = {
+            rid: _SEVERITY_ORDER[rule.severity or self.knowledge.conclusions[rule.conclude].severity]
+            for rid, rule in self.knowledge.rules.items()
+        }
+        self._fixed_supports = {
+            rid: RuleSupport(**self._rule_refs[rid], because=Text(en=rule.because.en, zh=rule.because.zh))
+            for rid, rule in self.knowledge.rules.items()
+            if "{" not in rule.because.en + rule.because.zh
+        }
 
     def validate(self, profile: Union[Profile, dict]) -> Profile:
         """Return a validated Profile; raise pydantic.ValidationError with field paths."""
@@ -64,53 +80,56 @@ class Advisor:
         outcome = self.engine.run(input_facts(profile, derivation), trace=trace)
         return self._assemble(profile, derivation, outcome, lang)
 
-    def _support(self, firing) -> RuleSupport:
+    def _support(self, firing) -> object:
+        fixed = self._fixed_supports.get(firing.rule)
+        if fixed is not None:
+            return fixed
         rule = self.knowledge.rules[firing.rule]
-        because = Text(en=_fill(rule.because.en, firing.params), zh=_fill(rule.because.zh, firing.params))
-        return RuleSupport(rule=rule.id, because=because, claims=list(rule.claims),
-                           paragraphs=list(rule.paragraphs), file=Path(rule.file).name, line=rule.line)
+        because = {"en": _fill(rule.because.en, firing.params), "zh": _fill(rule.because.zh, firing.params)}
+        return {**self._rule_refs[rule.id], "because": because}
 
     def _assemble(self, profile: Profile, derivation: Derivation, outcome: Outcome, lang: str) -> Advice:
+        """Group firings by (conclusion, subject) and build the Advice.
+
+        The Advice is built as plain data and validated once by pydantic-core: one pass
+        in Rust is far cheaper than constructing hundreds of small models in Python.
+        """
         supports: dict[tuple, list] = {}
         for firing in outcome.firings:
             supports.setdefault((firing.concluded, firing.subject), []).append(firing)
         groups: dict[str, list] = {name: [] for name in _GROUPS.values()}
         verdicts = []
+        rank = self._severity_rank
         for (cid, subject), firings in supports.items():
             kind = self.knowledge.conclusions[cid]
-            severities = [self.knowledge.rules[f.rule].severity or kind.severity for f in firings]
-            params: dict = {}
-            for firing in firings:
+            params = dict(firings[0].params)
+            for firing in firings[1:]:  # several rules concluded it: merge their values
                 for name, value in firing.params.items():
                     if isinstance(value, list) and isinstance(params.get(name), list):
                         params[name] = params[name] + [v for v in value if v not in params[name]]
                     else:
                         params.setdefault(name, value)
-            fields = dict(id=cid, kind=kind.kind, subject=subject,
-                          severity=max(severities, key=_SEVERITY_ORDER.__getitem__),
-                          text=_text(kind.title), params=params,
-                          rules=[self._support(f) for f in firings])
+            item = {"id": cid, "kind": kind.kind, "subject": subject,
+                    "severity": SEVERITIES[max(rank[f.rule] for f in firings)],
+                    "text": self._titles[cid], "params": params,
+                    "rules": [self._support(f) for f in firings]}
             if kind.kind == "verdict":
-                verdicts.append(Verdict(**fields, missing=list(params.get("missing", []))))
+                verdicts.append({**item, "missing": list(params.get("missing", []))})
             elif kind.kind == "figure":
                 figure = derivation.figures[(subject, kind.shows)]
-                groups["figures"].append(Figure(**fields, value=figure.value, unit=figure.unit,
-                                                formula=Text(en=figure.formula_en, zh=figure.formula_zh),
-                                                inputs=figure.inputs))
+                groups["figures"].append({**item, "value": figure.value, "unit": figure.unit, "inputs": figure.inputs,
+                                          "formula": {"en": figure.formula_en, "zh": figure.formula_zh}})
             else:
-                groups[_GROUPS[kind.kind]].append(Conclusion(**fields))
+                groups[_GROUPS[kind.kind]].append(item)
         if len(verdicts) != 1:
-            found = sorted(v.id for v in verdicts) or "none"
+            found = sorted(v["id"] for v in verdicts) or "none"
             raise EngineError(f"the knowledge base must reach exactly one verdict; it reached {found}")
         for items in groups.values():
-            items.sort(key=lambda c: (-_SEVERITY_ORDER[c.severity], c.id, c.subject))
-        trace = [
-            Firing(order=f.order, rule=f.rule, subject=f.subject, concluded=f.concluded, new=f.new,
-                   matched=[MatchedFact(kind=m.kind, ref=m.ref, values=m.values) for m in f.matched])
-            for f in outcome.firings
-        ]
-        return Advice(lang=lang, knowledge=self.knowledge.fingerprint, company=profile.company.name,
-                      verdict=verdicts[0], trace=trace, **groups)
+            items.sort(key=lambda c: (-_SEVERITY_ORDER[c["severity"]], c["id"], c["subject"]))
+        # the engine's firing records are read by attribute (from_attributes), no copy
+        return Advice.model_validate({"lang": lang, "schema_version": SCHEMA_VERSION,
+                                      "knowledge": self.knowledge.fingerprint, "company": profile.company.name,
+                                      "verdict": verdicts[0], "trace": outcome.firings, **groups})
 
 
 _default: Optional[Advisor] = None
@@ -118,12 +137,18 @@ _default_lock = threading.Lock()
 
 
 def default_advisor() -> Advisor:
-    """The shared advisor on the bundled knowledge base, loaded once."""
+    """The shared advisor on the bundled knowledge base, loaded once.
+
+    Once it is loaded, the objects alive (modules, the knowledge base) are moved out of
+    the garbage collector's generations (``gc.freeze``): they live as long as the process,
+    and re-scanning them on every full collection was measured to cost up to tens of ms.
+    """
     global _default
     if _default is None:
         with _default_lock:
             if _default is None:
                 _default = Advisor()
+                gc.freeze()
     return _default
 
 

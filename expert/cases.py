@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from expert.advice import Advice
 from expert.advisor import Advisor
-from expert.yamlsource import load_yaml_text
+from expert.parse_cache import load_yaml_cached
 
 _CASE_KEYS = {"id", "title", "assumes", "profile", "expect"}
 _EXPECT_KEYS = {"verdict", "present", "absent"}
@@ -83,7 +83,7 @@ def load_cases(directory: Path) -> list[Case]:
     seen: dict[str, str] = {}
     for path in sorted(directory.glob("*.yaml")):
         try:
-            data = load_yaml_text(path.read_text(encoding="utf-8"))
+            data = load_yaml_cached(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
             raise CaseFileError(f"{path}: cannot read case: {error}") from None
         if not isinstance(data, dict) or not {"id", "profile", "expect"} <= set(data) <= _CASE_KEYS:

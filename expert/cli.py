@@ -58,7 +58,7 @@ def advise(profile: str, fmt: str, lang: str, knowledge: Optional[str]) -> None:
     except ProfileInputError as error:
         _fail(str(error), BAD_INPUT)
     except ValidationError as error:
-        _fail(f"{profile}: {describe_validation_error(error)}", BAD_INPUT)
+        _fail(f"{'<stdin>' if profile == '-' else profile}: {describe_validation_error(error)}", BAD_INPUT)
     except EngineError as error:
         _fail(f"internal error during inference: {error}", INTERNAL)
     click.echo(render(advice, fmt, lang), nl=False)
@@ -79,7 +79,8 @@ def check_command(knowledge: Optional[str]) -> None:
             click.echo(f"    {failure}")
     rules_missing = sorted(report.rules_total - report.rules_fired)
     claims_missing = sorted(report.claims_total - report.claims_covered)
-    click.echo(f"knowledge: {len(report.rules_total)} rules, {len(advisor.knowledge.conclusions)} conclusions, fingerprint {advisor.knowledge.fingerprint}")
+    kb = advisor.knowledge
+    click.echo(f"knowledge: {len(kb.rules)} rules, {len(kb.conclusions)} conclusions, fingerprint {kb.fingerprint}")
     click.echo(f"cases: {len(report.results) - len(report.failed)} passed, {len(report.failed)} failed")
     click.echo(f"rules fired by cases: {len(report.rules_fired)}/{len(report.rules_total)}")
     if rules_missing:

@@ -10,18 +10,34 @@ Only the pattern is produced here; the engine attaches the action.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
-from expert.fields import ENGINE_SEPARATOR, field_catalogue
+from expert.fields import ENGINE_SEPARATOR, LIST_ENUM, field_catalogue
 from expert.flatten import ABSENT_FACT, CONCLUSION_FACT, OFFER_FACT, PROFILE_FACT
-from expert.rulebook import ABOUT_ANY, ABOUT_COMPANY, ABOUT_OFFER, ConclusionCondition, FactCondition, FactTest, KnowledgeBase, Rule
+from expert.rulebook import (
+    ABOUT_COMPANY,
+    ABOUT_OFFER,
+    ConclusionCondition,
+    FactCondition,
+    FactTest,
+    KnowledgeBase,
+    Rule,
+)
 
 OFFER_NAME = "offer__name"
+ITEMS = "items"  # suffix of the array form of a list field (``needs__capabilities__items``)
 ANY_SUBJECT = "*"
 COMPANY_SUBJECT = "company"
 
 
 def _engine(path: str) -> str:
     return path.replace(".", ENGINE_SEPARATOR)
+
+
+def _value_name(path: str) -> str:
+    """The engine field holding a path's value as the user gave it (a list's array form)."""
+    spec = field_catalogue()[path]
+    return f"{_engine(path)}{ENGINE_SEPARATOR}{ITEMS}" if spec.kind == LIST_ENUM else _engine(path)
 
 
 def _all(parts: list[dict]) -> dict:
@@ -55,7 +71,9 @@ def compile_test(test: FactTest) -> dict:
     if op == "includes":
         return {f"{item}{value}": True}
     if op == "includes_any":
-        return _any([{f"{item}{v}": True} for v in value])
+        # One array test, not an "$or" of booleans: durable_rules expands "$or" into one
+        # rule per branch, which multiplies both matching work and firings (measured).
+        return {"$iany": {f"{item}{ITEMS}": _any([{"$i": v} for v in value])}}
     if op == "includes_all":
         return _all([{f"{item}{v}": True} for v in value])
     if op == "includes_none":
@@ -87,7 +105,20 @@ class CompiledRule:
     aliases: tuple[tuple[str, object], ...]  # alias -> "profile" | "offer" | ConclusionCondition
     profile_paths: tuple[str, ...]  # fields this rule reads from the profile fact
     offer_paths: tuple[str, ...]
+    alias_names: tuple[str, ...] = ()
 
+    @property
+    def profile_keys(self) -> tuple[tuple[str, str], ...]:
+        return self._keys[0]
+
+    @property
+    def offer_keys(self) -> tuple[tuple[str, str], ...]:
+        return self._keys[1]
+
+    @cached_property
+    def _keys(self) -> tuple:
+        """(dotted path, engine field name) pairs, computed once: the trace reads them per firing."""
+        return (tuple((p, _value_name(p)) for p in self.profile_paths), tuple((p, _value_name(p)) for p in self.offer_paths))
 
 def compile_rule(rule: Rule, depth: int) -> CompiledRule:
     catalogue = field_catalogue()
@@ -117,10 +148,10 @@ def compile_rule(rule: Rule, depth: int) -> CompiledRule:
         aliases.append((alias, condition))
     pattern = {"all": patterns, "pri": depth * 10 + rule.priority}
     return CompiledRule(rule, pattern, tuple(aliases), tuple(dict.fromkeys(paths[PROFILE_FACT])),
-                        tuple(dict.fromkeys(paths[OFFER_FACT])))
+                        tuple(dict.fromkeys(paths[OFFER_FACT])), tuple(alias for alias, _ in aliases))
 
 
-SESSION_FACT = "session"
+SESSION_FACT, SESSION_RULE = "session", "__session"
 
 
 def sink_rules() -> dict:
@@ -137,7 +168,39 @@ def session_rule() -> dict:
     Verified here: ``delete_state`` segfaults for a session in which no action ever ran;
     this rule guarantees one did.
     """
-    return {"__session": {"all": [{"s": {"t": SESSION_FACT}}]}}
+    return {SESSION_RULE: {"all": [{"s": {"t": SESSION_FACT}}]}}
+
+
+def _test_names(test: FactTest) -> set[str]:
+    name = _engine(test.path)
+    if test.operator == "includes_any":
+        return {f"{name}{ENGINE_SEPARATOR}{ITEMS}"}
+    if test.operator in ("includes", "includes_all", "includes_none"):
+        values = test.value if isinstance(test.value, tuple) else (test.value,)
+        return {f"{name}{ENGINE_SEPARATOR}{v}" for v in values}
+    return {name}
+
+
+def _condition_names(condition: FactCondition) -> set[str]:
+    names = set().union(*(_test_names(t) for t in condition.tests)) if condition.tests else set()
+    for alternative in condition.alternatives:
+        names |= _condition_names(alternative)
+    return names
+
+
+def referenced_fields(compiled: dict[str, CompiledRule]) -> frozenset[str]:
+    """Engine field names that some rule tests or reads, plus the ones the engine needs.
+
+    Facts are trimmed to these before assertion: durable_rules encodes every matched
+    fact to JSON on each firing, so unread fields cost time and buy nothing.
+    """
+    names = {"t", OFFER_NAME}
+    for item in compiled.values():
+        for condition in item.rule.fact_conditions:
+            names |= _condition_names(condition)
+        names.update(_engine(p) for p in item.profile_paths + item.offer_paths)
+        names.update(_value_name(p) for p in item.profile_paths + item.offer_paths)
+    return frozenset(names)
 
 
 def compile_knowledge(knowledge: KnowledgeBase) -> dict[str, CompiledRule]:

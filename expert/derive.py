@@ -66,6 +66,8 @@ class _OfferArithmetic:
     def __init__(self, profile: Profile, offer: Offer, out: Derivation) -> None:
         self.profile, self.offer, self.out = profile, offer, out
         self.values: dict = {}
+        self.exact: dict = {}  # unrounded values, for sums built on other sums
+        self.bill_unknown = False  # a price component is known to exist but cannot be costed
         usage = profile.needs.usage
         self.minutes = usage.monthly_minutes if usage else None
         self.mau = usage.mau if usage else None
@@ -73,6 +75,7 @@ class _OfferArithmetic:
         self.prices = offer.prices
 
     def record(self, path: str, value: float, unit: str, en: str, zh: str, inputs: dict) -> None:
+        self.exact[path] = value
         value = _round(value)
         self.values[path] = value
         self.out.figures[(self.offer.name, path)] = Figure(path, value, unit, en, zh, inputs)
@@ -97,22 +100,27 @@ class _OfferArithmetic:
     def monthly_estimate(self, counts: dict) -> None:
         prices = self.prices
         if counts.get("_unknown"):
+            self.bill_unknown = True
             return  # a must-have without a price: no honest estimate exists
         parts: dict = {}
         if prices and prices.monthly_fee_usd is not None:
             parts["monthly_fee_usd"] = prices.monthly_fee_usd
         if prices and prices.per_1000_minutes_usd is not None:
             if self.minutes is None:
+                self.bill_unknown = True
                 return
             billable = max(0.0, self.minutes - (prices.included_minutes or 0))
             parts["minutes_part_usd"] = billable * prices.per_1000_minutes_usd / 1000
         if prices and prices.per_mau_usd is not None:
             if self.mau is None:
+                self.bill_unknown = True
                 return
             parts["mau_part_usd"] = self.mau * prices.per_mau_usd
         paywalled_sum = self.values.get("offer.derived.paywalled_must_have_monthly_usd")
         if paywalled_sum:
             parts["paywalled_must_haves_usd"] = paywalled_sum
+        if prices and prices.yearly_maintenance_usd is not None:
+            parts["maintenance_per_month_usd"] = prices.yearly_maintenance_usd / 12
         if not parts:
             return
         self.record(
@@ -120,8 +128,8 @@ class _OfferArithmetic:
             sum(parts.values()),
             "USD/month",
             "monthly fee + max(0, monthly minutes - included minutes) x price per 1,000 minutes / 1,000"
-            " + MAU x price per MAU + paid must-have extras",
-            "月费 + max(0, 月分钟数 - 套餐内分钟数) x 每千分钟单价 / 1000 + 月活 x 每月活单价 + 必需的付费附加项",
+            " + MAU x price per MAU + paid must-have extras + yearly maintenance / 12",
+            "月费 + max(0, 月分钟数 - 套餐内分钟数) x 每千分钟单价 / 1000 + 月活 x 每月活单价 + 必需的付费附加项 + 年维护费 / 12",
             {k: _round(v) for k, v in parts.items()},
         )
         budget = self.profile.company.monthly_budget_usd
@@ -129,8 +137,12 @@ class _OfferArithmetic:
             self.values["offer.derived.exceeds_budget"] = self.values["offer.derived.estimated_monthly_usd"] > budget
 
     def peak_versus_payg(self) -> None:
-        unit_price = self.prices.per_1000_minutes_usd if self.prices else None
+        """Only for pure per-minute pricing: with a fee or bundled minutes the unit price is an overage rate."""
+        prices = self.prices
+        unit_price = prices.per_1000_minutes_usd if prices else None
         if None in (unit_price, self.minutes, self.ratio):
+            return
+        if prices.monthly_fee_usd or prices.included_minutes:
             return
         payg = self.minutes * unit_price / 1000
         inputs = {"monthly_minutes": self.minutes, "peak_to_average_ratio": self.ratio, "per_1000_minutes_usd": unit_price}
@@ -154,19 +166,14 @@ class _OfferArithmetic:
 
     def build_versus_buy(self) -> None:
         estimate = self.profile.company.in_house_estimate
-        monthly = self.values.get("offer.derived.estimated_monthly_usd")
-        prices = self.prices
-        one_time = prices.one_time_fee_usd if prices else None
-        if estimate is None or (monthly is None and one_time is None):
+        if estimate is None:
             return
         months = self.profile.needs.contract_months or DEFAULT_HORIZON_MONTHS
         assumed = self.profile.needs.contract_months is None
-        running = estimate.monthly_running_cost_usd or 0.0
-        build = estimate.engineer_months * estimate.monthly_cost_per_engineer_usd + running * months
-        yearly = (prices.yearly_maintenance_usd or 0.0) if prices else 0.0
-        buy = (monthly or 0.0) * months + (one_time or 0.0) + yearly * months / 12
         horizon = f"{months} months" + (" (assumed; contract length not stated)" if assumed else "")
         horizon_zh = f"{months} 个月" + ("(假设值;未说明合同期)" if assumed else "")
+        running = estimate.monthly_running_cost_usd or 0.0
+        build = estimate.engineer_months * estimate.monthly_cost_per_engineer_usd + running * months
         self.record(
             "offer.derived.build_total_usd",
             build,
@@ -176,15 +183,22 @@ class _OfferArithmetic:
             {"engineer_months": estimate.engineer_months, "monthly_cost_per_engineer_usd": estimate.monthly_cost_per_engineer_usd,
              "monthly_running_cost_usd": running, "months": months},
         )
-        self.record(
-            "offer.derived.buy_total_usd",
-            buy,
-            "USD",
-            f"buy over {horizon}: estimated monthly bill x months + one-time fee + yearly maintenance x months / 12",
-            f"采购 {horizon_zh}:预估月账单 x 月数 + 一次性费用 + 年维护费 x 月数 / 12",
-            {"estimated_monthly_usd": monthly or 0.0, "one_time_fee_usd": one_time or 0.0,
-             "yearly_maintenance_usd": yearly, "months": months},
-        )
+        monthly = self.exact.get("offer.derived.estimated_monthly_usd")
+        prices = self.prices
+        one_time = prices.one_time_fee_usd if prices else None
+        if monthly is None and (one_time is None or self.bill_unknown
+                                or self.offer.pricing_model is not PricingModel.buyout):
+            return  # an unknown recurring bill is not a zero one: only a pure buyout has none
+        if monthly is not None:  # the monthly estimate already holds maintenance / 12
+            buy = monthly * months + (one_time or 0.0)
+            buy_en, buy_zh = "estimated monthly bill x months + one-time fee", "预估月账单 x 月数 + 一次性费用"
+            inputs = {"estimated_monthly_usd": _round(monthly), "one_time_fee_usd": one_time or 0.0, "months": months}
+        else:
+            buy = one_time
+            buy_en, buy_zh = "one-time fee (a pure buyout: no recurring bill)", "一次性费用(纯买断:无持续费用)"
+            inputs = {"one_time_fee_usd": one_time, "months": months}
+        self.record("offer.derived.buy_total_usd", buy, "USD", f"buy over {horizon}: {buy_en}",
+                    f"采购 {horizon_zh}:{buy_zh}", inputs)
         self.values["offer.derived.buy_cheaper_than_build"] = buy < build
 
     def headroom(self) -> None:
@@ -195,14 +209,15 @@ class _OfferArithmetic:
             self.values["offer.derived.event_headroom_ratio"] = _round(capacity / event)
 
 
-def _upgrade_relevance(profile: Profile) -> Optional[str]:
+def _upgrade_relevance(profile: Profile) -> str:
+    """needed / not_needed / unknown: does the upgrade add a required capability or fix a stated pain?"""
     upgrade, needs = profile.upgrade, profile.needs
     adds = set(upgrade.adds_capabilities or [])
     fixes = set(upgrade.fixes_pain_points or [])
     if adds & set(needs.capabilities or []) or fixes & set(needs.pain_points or []):
         return "needed"
-    if needs.capabilities is None and (fixes or needs.pain_points is None):
-        return "unknown"
+    if needs.capabilities is None or (fixes and needs.pain_points is None):
+        return "unknown"  # unknown is not false: what decides it was not stated
     return "not_needed"
 
 
@@ -226,8 +241,6 @@ def derive(profile: Profile) -> Derivation:
         sums = _OfferArithmetic(profile, offer, out)
         counts = _must_have_counts(offer, profile.needs.capabilities)
         sums.values.update({k: v for k, v in counts.items() if not k.startswith("_")})
-        if upgrade is not None and upgrade.offer is not None:
-            sums.values["offer.derived.is_upgrade_target"] = offer.name == upgrade.offer
         sums.paywalled(counts)
         sums.monthly_estimate(counts)
         sums.peak_versus_payg()

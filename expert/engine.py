@@ -8,8 +8,11 @@ It hides every sharp edge recorded in shared/notes/durable-rules.md:
   (durable_rules' C calls hold the GIL anyway, so threads lose no speed) and its state
   is deleted in ``finally``; so at most one session is ever alive per ruleset, far
   below the 1,024-session cap, and no fact can leak between consultations;
-* swallowed errors: every action is our own wrapper, which records any exception and
-  the engine raises it to the caller as ``EngineError`` once the assertion returns;
+* swallowed errors: durable_rules' Python wrapper stores an action's exception in the
+  session state and carries on.  We compile the rules with durable_rules (its C core
+  does all matching) but drive its action loop ourselves, the same native calls its
+  wrapper makes (start, complete, next) minus closures and timers; any error in a rule's
+  action is recorded and raised to the caller as ``EngineError`` once the loop has run;
 * unhandled facts: never-firing sink rules make every fact type "handled";
 * identity: a fact's ``id`` field is durable_rules' message identity, so our facts never
   use that name (conclusions use ``cid``); every fact carries a per-session serial
@@ -17,7 +20,9 @@ It hides every sharp edge recorded in shared/notes/durable-rules.md:
 * a session in which no action ran segfaults on ``delete_state`` (verified): a
   ``session`` fact and rule make sure one always runs;
 * negation: stratified in rounds (see ``strata.py``), asserting "absent" markers only
-  when every rule that could conclude the fact has had its chance.
+  when every rule that could conclude the fact has had its chance;
+* "$or" is expanded into one rule per branch (more matching and duplicate firings):
+  duplicate firings on the same facts are dropped, and list tests use array operators.
 
 It also records the firing trace: order, rule, matched facts, asserted conclusion.
 """
@@ -28,25 +33,31 @@ import itertools
 import threading
 import uuid
 from dataclasses import dataclass, field
-from typing import Optional
 
 import durable.engine as durable_engine
+import durable_rules_engine as native
+import orjson
 
 from expert.compiler import (
     ANY_SUBJECT,
     COMPANY_SUBJECT,
     OFFER_NAME,
     SESSION_FACT,
+    SESSION_RULE,
     CompiledRule,
     compile_knowledge,
+    referenced_fields,
     session_rule,
     sink_rules,
 )
+from expert.engine_numbers import engine_number
 from expert.fields import ENGINE_SEPARATOR
 from expert.flatten import ABSENT_FACT, CONCLUSION_FACT, OFFER_FACT, PROFILE_FACT
 from expert.rulebook import ABOUT_ANY, ABOUT_COMPANY, ConclusionCondition, KnowledgeBase, ParamRef
 
 durable_engine.Host._run = lambda self: None  # no timer/dispatch threads: see module docstring
+
+_NOT_HANDLED, _OBSERVED, _QUEUED = 1, 2, 3  # result codes of durable_rules' assert calls
 
 _RULESET_NAMES = itertools.count(1)
 
@@ -55,7 +66,7 @@ class EngineError(RuntimeError):
     """Inference failed; the message says which rule and why."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Matched:
     """A fact a rule matched: an input fact (with the values the rule read) or a conclusion."""
 
@@ -64,7 +75,7 @@ class Matched:
     values: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Firing:
     order: int
     rule: str
@@ -84,27 +95,36 @@ class Outcome:
 
 
 class _Session:
-    def __init__(self, ruleset, sid: str, offers: list[str], trace: bool) -> None:
-        self.ruleset, self.sid, self.offers, self.trace = ruleset, sid, offers, trace
+    def __init__(self, handle: int, sid: str, offers: list[str], trace: bool) -> None:
+        self.handle, self.sid, self.offers, self.trace = handle, sid, offers, trace
         self.serial = itertools.count(1)
         self.outcome = Outcome()
         self.errors: list[str] = []
         self.activations: set = set()  # (rule, matched fact serials) already fired
+        self.pending: list[dict] = []  # conclusions concluded by this wave of firings
 
-    def assert_new(self, fact: dict) -> None:
-        """Assert a fact we know is new; retry with a fresh serial on a hash collision."""
+    def assert_new(self, fact: dict) -> int:
+        """Assert a fact we know is new (retrying with a fresh serial on a hash collision).
+
+        Returns durable_rules' state handle for the session (0 when it queued the fact).
+        """
         for _ in range(5):
             fact["n"] = next(self.serial)
-            try:
-                self.ruleset.assert_fact(fact)
-                return
-            except durable_engine.MessageObservedException:
-                continue
+            code, state_handle = native.assert_fact(self.handle, _encode(fact))[:2]
+            if code == _NOT_HANDLED:
+                raise EngineError(f"durable_rules did not accept fact {fact}")
+            if code != _OBSERVED:
+                return 0 if code == _QUEUED else state_handle
         raise EngineError(f"durable_rules refused fact {fact.get('cid', fact.get('t'))} as already observed")
 
 
-def _value(fact: dict, path: str) -> object:
-    return fact.get(path.replace(".", ENGINE_SEPARATOR))
+def _engine_fact(fact: dict, fields: frozenset) -> dict:
+    return {k: engine_number(v) if type(v) is float else v for k, v in fact.items() if k in fields}
+
+
+def _encode(value: object) -> str:
+    """JSON for durable_rules; orjson because encoding facts is most of the engine's cost."""
+    return orjson.dumps(value).decode()
 
 
 class Engine:
@@ -113,15 +133,14 @@ class Engine:
     def __init__(self, knowledge: KnowledgeBase) -> None:
         self.knowledge = knowledge
         self.compiled = compile_knowledge(knowledge)
+        self.fields = referenced_fields(self.compiled)
         self._lock = threading.Lock()
-        self._sessions: dict[str, _Session] = {}
         self._host = durable_engine.Host()
         self.name = f"expert_{knowledge.fingerprint or 'kb'}_{next(_RULESET_NAMES)}"
-        definition = {rule_id: {**c.pattern, "run": self._action(c)} for rule_id, c in self.compiled.items()}
-        definition.update({name: {**rule, "run": _never} for name, rule in sink_rules().items()})
-        definition.update({name: {**rule, "run": _started} for name, rule in session_rule().items()})
+        definition = {rule_id: {**c.pattern, "run": _never} for rule_id, c in self.compiled.items()}
+        definition.update({name: {**rule, "run": _never} for name, rule in {**sink_rules(), **session_rule()}.items()})
         self._host.register_rulesets({self.name: definition})
-        self._ruleset = self._host.get_ruleset(self.name)
+        self._handle = self._host.get_ruleset(self.name)._handle
         self._negations = self._negation_plan()
 
     def _negation_plan(self) -> list[list[ConclusionCondition]]:
@@ -134,23 +153,37 @@ class Engine:
                     rounds.setdefault(level, {})[(condition.id, condition.about)] = condition
         return [list(rounds.get(k, {}).values()) for k in range(max(rounds, default=-1) + 1)]
 
-    def _action(self, compiled: CompiledRule):
-        def action(closure) -> None:
-            session = self._sessions.get(closure.s.sid)
-            if session is None:  # cannot happen while the lock is held; never fail silently
-                raise EngineError(f"rule {compiled.rule.id} fired outside a consultation")
-            try:
-                self._fire(session, compiled, closure._m)
-            except BaseException as error:  # noqa: BLE001 - durable_rules would swallow it
-                session.errors.append(f"rule {compiled.rule.id}: {type(error).__name__}: {error}")
+    def _run_actions(self, session: _Session, state_handle: int) -> None:
+        """Fire every pending activation of the session until none is left.
 
-        return action
+        This is the loop durable_rules' own Python wrapper runs (start an action, run it,
+        complete it, take the next), minus what an advisor does not use: closures,
+        timers, per-action state re-encoding.  Our actions never raise into the engine:
+        an error is recorded and raised once the loop is left in a clean state.
+        """
+        result = native.start_action_for_state(self._handle, state_handle)
+        if not result:
+            return
+        state_json, message_json = result[0], result[1]
+        while message_json:
+            ((action_name, matched),) = orjson.loads(message_json).items()
+            compiled = self.compiled.get(action_name)
+            if compiled is None:  # the session rule (the only internal rule that can fire)
+                if action_name != SESSION_RULE:
+                    session.errors.append(f"unexpected firing of internal rule {action_name}")
+            else:
+                try:
+                    self._fire(session, compiled, matched)
+                except Exception as error:  # noqa: BLE001 - recorded, raised after the loop
+                    session.errors.append(f"rule {compiled.rule.id}: {type(error).__name__}: {error}")
+            native.update_state(self._handle, state_json)
+            message_json = native.complete_and_start_action(self._handle, state_handle)
 
     def _fire(self, session: _Session, compiled: CompiledRule, matched_facts: dict) -> None:
         rule = compiled.rule
         # durable_rules expands an "$or" into one rule per branch, so one match can fire
         # once per true branch; only the first firing on the same facts counts.
-        activation = (rule.id, *(matched_facts[alias]["n"] for alias, _ in compiled.aliases))
+        activation = (rule.id, *[matched_facts[alias]["n"] for alias in compiled.alias_names])
         if activation in session.activations:
             return
         session.activations.add(activation)
@@ -162,7 +195,7 @@ class Engine:
         for name, value in rule.params.items():
             if isinstance(value, ParamRef):
                 source = offer if value.path.startswith("offer.") else matched_facts.get("p", {})
-                params[name] = _value(source, value.path)
+                params[name] = source.get(value.path.replace(".", ENGINE_SEPARATOR))
             else:
                 params[name] = value
         firing = Firing(len(session.outcome.firings) + 1, rule.id, subject,
@@ -170,7 +203,8 @@ class Engine:
         session.outcome.firings.append(firing)
         if new:
             session.outcome.conclusions[key] = firing
-            session.assert_new({"t": CONCLUSION_FACT, "cid": rule.conclude, "subject": subject, "sid": session.sid})
+            session.pending.append({"t": CONCLUSION_FACT, "cid": rule.conclude, "subject": subject,
+                                    "sid": session.sid, "n": next(session.serial)})
 
     @staticmethod
     def _matched(compiled: CompiledRule, facts: dict) -> tuple[Matched, ...]:
@@ -178,9 +212,9 @@ class Engine:
         for alias, what in compiled.aliases:
             fact = facts[alias]
             if what == PROFILE_FACT:
-                result.append(Matched(PROFILE_FACT, PROFILE_FACT, {p: _value(fact, p) for p in compiled.profile_paths}))
+                result.append(Matched(PROFILE_FACT, PROFILE_FACT, {p: fact.get(k) for p, k in compiled.profile_keys}))
             elif what == OFFER_FACT:
-                result.append(Matched(OFFER_FACT, fact[OFFER_NAME], {p: _value(fact, p) for p in compiled.offer_paths}))
+                result.append(Matched(OFFER_FACT, fact[OFFER_NAME], {p: fact.get(k) for p, k in compiled.offer_keys}))
             else:
                 kind = ABSENT_FACT if what.negated else CONCLUSION_FACT
                 result.append(Matched(kind, f"{fact['cid']}@{fact['subject']}"))
@@ -199,16 +233,29 @@ class Engine:
             markers += [{"t": ABSENT_FACT, "cid": condition.id, "subject": s, "sid": session.sid} for s in subjects]
         return markers
 
+    def _assert_batch(self, session: _Session, facts: list[dict]) -> int:
+        """Assert new facts in one call; return the session's state handle."""
+        code, state_handle = native.assert_facts(self._handle, _encode(facts))[:2]
+        if code == _OBSERVED:  # a rare identity-hash collision: fall back to one by one
+            return [session.assert_new(fact) for fact in facts][-1]
+        if code == _NOT_HANDLED:
+            raise EngineError("durable_rules did not accept the facts")
+        return 0 if code == _QUEUED else state_handle
+
     def _settle(self, session: _Session, facts: list[dict]) -> None:
+        """Assert facts, then fire in waves until no rule can fire.
+
+        The conclusions of one wave are asserted together at its end (one native call
+        instead of one per conclusion); chaining is monotonic, so the result is the same.
+        """
         for fact in facts:
             fact["sid"] = session.sid
             fact["n"] = next(session.serial)
-        if facts:
-            try:
-                self._host.assert_facts(self.name, facts)
-            except durable_engine.MessageObservedException:
-                for fact in facts:  # a rare identity-hash collision: fall back to one by one
-                    session.assert_new(fact)
+        while facts:
+            state_handle = self._assert_batch(session, facts)
+            session.pending = []
+            self._run_actions(session, state_handle)
+            facts = session.pending
         if session.errors:
             raise EngineError("; ".join(session.errors))
 
@@ -217,24 +264,20 @@ class Engine:
         offers = [f[OFFER_NAME] for f in facts if f.get("t") == OFFER_FACT]
         with self._lock:
             sid = uuid.uuid4().hex
-            session = _Session(self._ruleset, sid, offers, trace)
-            self._sessions[sid] = session
+            session = _Session(self._handle, sid, offers, trace)
             try:
-                self._settle(session, [{"t": SESSION_FACT}, *(dict(f) for f in facts)])
+                trimmed = [_engine_fact(f, self.fields) for f in facts]
+                self._settle(session, [{"t": SESSION_FACT}, *trimmed])
                 for conditions in self._negations:
                     self._settle(session, self._absent_markers(session, conditions))
                 return session.outcome
             finally:
-                del self._sessions[sid]
                 try:
-                    self._host.delete_state(self.name, sid)
+                    native.delete_state(self._handle, sid)
                 except Exception as error:  # noqa: BLE001 - report, do not mask the first error
                     raise EngineError(f"could not delete session state: {error}") from error
 
 
-def _never(closure) -> None:  # the action of sink rules, which never fire
-    raise EngineError("a sink rule fired")
-
-
-def _started(closure) -> None:  # the session rule: its firing is all that is needed
-    return None
+def _never(closure) -> None:
+    """Placeholder action: durable_rules wants one per rule; Engine._run_actions dispatches."""
+    raise EngineError("durable_rules' own action loop must not run")

@@ -110,7 +110,6 @@ DERIVED_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("upgrade.derived.relevance", ENUM, _ENABLED, derived=True),
     FieldSpec("upgrade.derived.covered_by_maintenance_subscription", BOOL, derived=True),
     FieldSpec("upgrade.derived.priced", BOOL, derived=True),
-    FieldSpec("offer.derived.is_upgrade_target", BOOL, derived=True),
     FieldSpec("offer.derived.paywalled_must_have_count", NUMBER, minimum=0, derived=True),
     FieldSpec("offer.derived.paywalled_unknown_price_count", NUMBER, minimum=0, derived=True),
     FieldSpec("offer.derived.paywalled_must_have_monthly_usd", NUMBER, minimum=0, unit="USD/month", derived=True),

@@ -3,14 +3,12 @@
 One ``profile`` fact carries the company, its needs, the upgrade and profile-level derived
 values; one ``offer`` fact per offer carries that offer's fields and derived values.
 Names are the catalogue's dotted paths with ``__`` for dots.  Only known values are
-written: a missing key is how the engine (and the rules) see "not stated".
+written: a missing key is how the engine (and the rules) see "not stated".  A list field
+is written three ways: ``x`` (stated), ``x__items`` (the array) and ``x__<item>``
+(true/false for every item of its domain), so each list operator has a cheap test.
 """
 
 from __future__ import annotations
-
-from enum import Enum
-
-from pydantic import BaseModel
 
 from expert.derive import Derivation
 from expert.fields import ENGINE_SEPARATOR, LIST_ENUM, field_catalogue
@@ -19,29 +17,27 @@ from expert.vocabulary import Profile
 PROFILE_FACT, OFFER_FACT, CONCLUSION_FACT, ABSENT_FACT = "profile", "offer", "conclusion", "absent"
 
 
-def _scalar(value: object) -> object:
-    return value.value if isinstance(value, Enum) else value
-
-
-def _flatten_model(model: BaseModel, prefix: str, out: dict) -> None:
+def _flatten(data: dict, prefix: str, out: dict) -> None:
+    """Flatten a model dump (JSON mode, None excluded) under ``prefix``."""
     catalogue = field_catalogue()
     out[prefix.replace(".", ENGINE_SEPARATOR)] = True  # the section is stated
-    for name in type(model).model_fields:
-        value = getattr(model, name)
+    for name, value in data.items():
         path = f"{prefix}.{name}"
-        spec = catalogue.get(path)
-        if value is None or spec is None:
+        if isinstance(value, dict):
+            _flatten(value, path, out)
             continue
-        if isinstance(value, BaseModel):
-            _flatten_model(value, path, out)
-        elif spec.kind == LIST_ENUM:
-            key = spec.engine_name
+        spec = catalogue.get(path)
+        if spec is None:
+            continue
+        key = spec.engine_name
+        if spec.kind == LIST_ENUM:
             out[key] = True
-            chosen = {_scalar(v) for v in value}
+            out[f"{key}{ENGINE_SEPARATOR}items"] = value
+            chosen = set(value)
             for choice in spec.choices:
                 out[f"{key}{ENGINE_SEPARATOR}{choice}"] = choice in chosen
         else:
-            out[spec.engine_name] = _scalar(value)
+            out[key] = value
 
 
 def _engine_values(values: dict) -> dict:
@@ -50,10 +46,10 @@ def _engine_values(values: dict) -> dict:
 
 def profile_fact(profile: Profile, derivation: Derivation) -> dict:
     fact: dict = {"t": PROFILE_FACT}
-    _flatten_model(profile.company, "company", fact)
-    _flatten_model(profile.needs, "needs", fact)
-    if profile.upgrade is not None:
-        _flatten_model(profile.upgrade, "upgrade", fact)
+    data = profile.model_dump(mode="json", exclude_none=True, include={"company", "needs", "upgrade"})
+    for section in ("company", "needs", "upgrade"):
+        if section in data:
+            _flatten(data[section], section, fact)
     fact.update(_engine_values(derivation.profile))
     return fact
 
@@ -62,11 +58,13 @@ def offer_facts(profile: Profile, derivation: Derivation) -> list[dict]:
     facts = []
     for offer in profile.offers:
         fact: dict = {"t": OFFER_FACT}
-        _flatten_model(offer.model_copy(update={"capabilities": None}), "offer", fact)
-        if offer.capabilities is not None:
+        data = offer.model_dump(mode="json", exclude_none=True)
+        capabilities = data.pop("capabilities", None)
+        _flatten(data, "offer", fact)
+        if capabilities is not None:
             fact["offer__capabilities"] = True
-            for item in offer.capabilities:
-                fact[f"offer__capabilities__{item.capability.value}"] = item.availability.value
+            for item in capabilities:
+                fact[f"offer__capabilities__{item['capability']}"] = item["availability"]
         fact.update(_engine_values(derivation.offers[offer.name]))
         facts.append(fact)
     return facts

@@ -18,7 +18,9 @@ from typing import Optional
 
 import yaml
 
+from expert.engine_numbers import NUMBER_DECIMALS, NUMBER_LIMIT
 from expert.fields import FieldSpec, field_catalogue
+from expert.parse_cache import load_yaml_cached
 from expert.rulebook import (
     ABOUT_ANY,
     ABOUT_COMPANY,
@@ -38,7 +40,7 @@ from expert.rulebook import (
     Rule,
 )
 from expert.strata import StratificationError, stratify
-from expert.yamlsource import line_of, load_yaml_text
+from expert.yamlsource import line_of
 
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 
@@ -68,13 +70,18 @@ class _Problems:
 
 def _read(path: Path, problems: _Problems) -> object:
     try:
-        return load_yaml_text(path.read_text(encoding="utf-8"))
+        return load_yaml_cached(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         problems.add(str(path), 0, None, f"cannot read: {error}")
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problems.add(str(path), mark.line + 1 if mark else 0, None, f"not valid YAML: {error}")
     return None
+
+
+def _texts(value: object) -> bool:
+    """A non-empty list of strings (ids such as C01 or P03)."""
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
 
 
 def _bilingual(node: object, what: str, file: str, line: int, rule: Optional[str], problems: _Problems) -> Bilingual:
@@ -96,7 +103,8 @@ def _load_claims(directory: Path, problems: _Problems) -> tuple[dict[str, Claim]
     if not isinstance(data, dict) or not isinstance(data.get("claims"), list):
         problems.add(file, 0, None, "must hold 'article: {paragraphs: N}' and a list 'claims'")
         return {}, set()
-    count = (data.get("article") or {}).get("paragraphs")
+    article = data.get("article")
+    count = article.get("paragraphs") if isinstance(article, dict) else None
     if not isinstance(count, int) or count < 1:
         problems.add(file, line_of(data), None, "article.paragraphs must be a positive whole number")
         count = 0
@@ -104,16 +112,18 @@ def _load_claims(directory: Path, problems: _Problems) -> tuple[dict[str, Claim]
     claims: dict[str, Claim] = {}
     for node in data["claims"]:
         line = line_of(node)
-        if not isinstance(node, dict) or set(node) != {"id", "paragraphs", "summary"}:
-            problems.add(file, line, None, "each claim needs exactly: id, paragraphs, summary")
+        if not isinstance(node, dict) or set(node) != {"id", "paragraphs", "summary"} \
+                or not isinstance(node["id"], str) or not _texts(node["paragraphs"]):
+            problems.add(file, line, None, "each claim needs exactly: id (text), paragraphs (a list of Pnn), summary")
             continue
         cid = node["id"]
         if cid in claims:
             problems.add(file, line, None, f"duplicate claim id {cid}")
-        bad = [p for p in node["paragraphs"] or [] if p not in paragraph_ids]
-        if bad or not node["paragraphs"]:
-            problems.add(file, line, None, f"claim {cid}: unknown or missing paragraphs {bad}")
-        claims[cid] = Claim(cid, tuple(node["paragraphs"] or ()), _bilingual(node["summary"], "summary", file, line, None, problems))
+        bad = [p for p in node["paragraphs"] if p not in paragraph_ids]
+        if bad:
+            problems.add(file, line, None, f"claim {cid}: unknown paragraphs {bad}")
+        summary = _bilingual(node["summary"], "summary", file, line, None, problems)
+        claims[cid] = Claim(cid, tuple(node["paragraphs"]), summary)
     return claims, paragraph_ids
 
 
@@ -129,7 +139,12 @@ def _load_conclusions(directory: Path, catalogue: dict[str, FieldSpec], problems
     for node in data["conclusions"]:
         line = line_of(node)
         if not isinstance(node, dict) or not {"id", "kind", "about", "severity", "title"} <= set(node) <= allowed:
-            problems.add(file, line, None, f"each conclusion needs: id, kind, about, severity, title (and for figures: shows); got {sorted(node) if isinstance(node, dict) else node!r}")
+            got = sorted(node) if isinstance(node, dict) else node
+            problems.add(file, line, None, f"a conclusion needs id, kind, about, severity, title (figures: shows); got {got!r}")
+            continue
+        if not all(isinstance(node[k], str) for k in ("id", "kind", "about", "severity")) \
+                or not isinstance(node.get("shows", ""), str):
+            problems.add(file, line, None, "a conclusion's id, kind, about, severity and shows are text")
             continue
         cid = node["id"]
         if cid in result:
@@ -202,10 +217,10 @@ class _RuleParser:
             self.error(line_of(node) or line, "cites must have exactly 'claims' and 'paragraphs'")
             return (), ()
         claims, paragraphs = node["claims"], node["paragraphs"]
-        if not isinstance(claims, list) or not claims:
+        if not _texts(claims):
             self.error(line_of(node), "cites.claims must list at least one claim id (C01..C29)")
             claims = []
-        if not isinstance(paragraphs, list) or not paragraphs:
+        if not _texts(paragraphs):
             self.error(line_of(node), "cites.paragraphs must list at least one paragraph id (Pnn)")
             paragraphs = []
         if not self.claims:  # claims.yaml itself is broken: reported once, not per rule
@@ -306,13 +321,16 @@ class _RuleParser:
                 return f"expected a finite number, got {value!r}"
             if spec.minimum is not None and value < spec.minimum or spec.maximum is not None and value > spec.maximum:
                 return f"{value} is outside the field's range [{spec.minimum}, {spec.maximum}]"
+            if abs(value) > NUMBER_LIMIT or round(value, NUMBER_DECIMALS) != value:
+                return f"{value}: rule constants have at most {NUMBER_DECIMALS} decimals and magnitude <= {NUMBER_LIMIT:.0f}"
         return None
 
     def conclusion_condition(self, value: object, negated: bool, about: str, line: int) -> Optional[ConclusionCondition]:
         word = "not_concluded" if negated else "concluded"
         if isinstance(value, str):
             cid, wanted = value, None
-        elif isinstance(value, dict) and set(value) <= {"id", "about"} and "id" in value:
+        elif isinstance(value, dict) and set(value) <= {"id", "about"} and isinstance(value.get("id"), str) \
+                and (value.get("about") is None or isinstance(value.get("about"), str)):
             cid, wanted = value["id"], value.get("about")
         else:
             self.error(line, f"{word} takes a conclusion id or {{id: ..., about: company|offer|any}}")
@@ -338,20 +356,24 @@ class _RuleParser:
         if not isinstance(node, dict) or "conclude" not in node or set(node) - _THEN_KEYS:
             self.error(here, f"then needs 'conclude' and may have {sorted(_THEN_KEYS - {'conclude'})}")
             return "", None, {}
-        cid = node["conclude"]
+        cid = node["conclude"] if isinstance(node["conclude"], str) else ""
         kind = self.conclusions.get(cid)
         if kind is None:
-            self.error(here, f"concludes unknown conclusion {cid!r} (not in conclusions.yaml)")
+            self.error(here, f"concludes unknown conclusion {node['conclude']!r} (not in conclusions.yaml)")
         elif kind.about not in (about, ABOUT_EITHER):
             self.error(here, f"{cid} is about the {kind.about}; this rule is about the {about}")
         severity = node.get("severity")
         if severity is not None and severity not in SEVERITIES:
             self.error(here, f"severity must be one of {list(SEVERITIES)}")
-        params = {}
-        for name, value in (node.get("with") or {}).items():
+        params: dict = {}
+        given = node.get("with") or {}
+        if not isinstance(given, dict):
+            self.error(here, "with must be a mapping of names to values or {fact: path}")
+            given = {}
+        for name, value in given.items():
             if isinstance(value, dict):
                 path = value.get("fact")
-                spec = self.catalogue.get(path) if set(value) == {"fact"} else None
+                spec = self.catalogue.get(path) if set(value) == {"fact"} and isinstance(path, str) else None
                 if spec is None:
                     self.error(here, f"with.{name}: expected {{fact: <known field path>}}, got {value!r}")
                 elif spec.fact == "offer" and about != ABOUT_OFFER:
@@ -400,11 +422,16 @@ def load_knowledge(directory: Optional[Path | str] = None) -> KnowledgeBase:
         sources = _rule_sources(path.read_text(encoding="utf-8"))
         parser = _RuleParser(file, catalogue, conclusions, claims, paragraphs, problems)
         for node in data["rules"]:
-            rule = parser.parse(node, sources.get(line_of(node), ""))
+            try:
+                rule = parser.parse(node, sources.get(line_of(node), ""))
+            except (TypeError, AttributeError, ValueError) as error:  # a shape no check foresaw
+                problems.add(file, line_of(node), parser.rule_id, f"malformed rule ({type(error).__name__}: {error})")
+                continue
             if rule is None:
                 continue
             if rule.id in rules:
-                problems.add(file, rule.line, rule.id, f"duplicate rule id (first defined in {rules[rule.id].file}:{rules[rule.id].line})")
+                first = rules[rule.id]
+                problems.add(file, rule.line, rule.id, f"duplicate rule id (first defined in {first.file}:{first.line})")
                 continue
             rules[rule.id] = rule
     produced = {rule.conclude for rule in rules.values()}

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from expert.yamlsource import load_yaml_text
+from expert.yamlsource import UnsafeDocumentError, check_plain_document, load_yaml_text
 
 MAX_PROFILE_BYTES = 1_000_000  # a real profile is a few KB; refuse anything absurd
 
@@ -41,14 +41,19 @@ def parse_profile_bytes(raw: bytes, source: str) -> dict:
     if not text.strip():
         raise ProfileInputError(f"{source}: the profile is empty; expected a YAML or JSON mapping")
     try:
+        check_plain_document(text)
         data = load_yaml_text(text)
+    except UnsafeDocumentError as error:
+        raise ProfileInputError(f"{source}: {error}") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise ProfileInputError(f"{source}: not valid YAML or JSON{where}: {problem}") from None
     if not isinstance(data, dict):
-        raise ProfileInputError(f"{source}: expected a mapping with keys such as company, needs, offers, upgrade; got {type(data).__name__}")
+        raise ProfileInputError(
+            f"{source}: expected a mapping with keys such as company, needs, offers, upgrade; got {type(data).__name__}"
+        )
     return _plain(data)
 
 

@@ -68,7 +68,7 @@ class FactCondition:
     """All tests hold (``tests``), or, for an ``any_of`` group, at least one alternative."""
 
     tests: tuple[FactTest, ...] = ()
-    alternatives: tuple["FactCondition", ...] = ()
+    alternatives: tuple[FactCondition, ...] = ()
     line: int = 0
 
     @property

@@ -100,6 +100,7 @@ class PainPoint(str, Enum):
 class PricingModel(str, Enum):
     freemium = "freemium"  # free base, paid advanced features / tiers
     usage_based = "usage_based"  # pay as you go by minutes, traffic or MAU
+    fixed_subscription = "fixed_subscription"  # a fixed monthly plan or prepaid package (P18's contrast)
     buyout = "buyout"  # one-time purchase, nothing more
     buyout_subscription = "buyout_subscription"  # one-time base + yearly maintenance
     ad_or_data_funded = "ad_or_data_funded"  # free, paid for by ads or by data
@@ -205,7 +206,7 @@ class OfferCapability(_Strict):
     monthly_price_usd: Optional[PriceOrUnknown] = None
 
     @model_validator(mode="after")
-    def _price_only_when_paid(self) -> "OfferCapability":
+    def _price_only_when_paid(self) -> OfferCapability:
         if self.availability is not Availability.paid and self.monthly_price_usd not in (None, 0):
             raise ValueError("monthly_price_usd is only for availability 'paid'")
         return self
@@ -272,7 +273,7 @@ class Profile(_Strict):
     upgrade: Optional[Upgrade] = None
 
     @model_validator(mode="after")
-    def _offers_consistent(self) -> "Profile":
+    def _offers_consistent(self) -> Profile:
         names = [offer.name for offer in self.offers]
         if len(set(names)) != len(names):
             raise ValueError("offers: each offer needs a distinct name")

@@ -1,0 +1,281 @@
+"""Performance report for `expert`: latency, the durable_rules floor, cold start, memory.
+
+Run from the repository root (the package must be installed, e.g. editable)::
+
+    python benchmarks/bench.py            # full run, about 3 minutes on 2 cores
+    python benchmarks/bench.py --quick    # smoke run of a few seconds (for tests)
+
+It reports; it does not gate: the exit status is 0 whatever the numbers (2 only for bad
+arguments, 1 if a profile cannot even be advised on).  What each number means:
+
+* **advise()** - wall time of one ``Advisor.advise(profile_dict)`` call on the shared
+  default advisor (the one ``expert.advise()`` uses), warm, in
+  process, with the full bundled knowledge base and tracing on: pydantic validation,
+  derivation, flattening, inference and Advice assembly.  The profiles are every
+  ``examples/*.yaml`` and the ``profile`` of every ``knowledge/cases/*.yaml``, used in
+  turn.  Median and p99 (nearest rank) in ms; throughput = calls / summed call time.
+* **floor** - the same compiled ruleset on the same advisor's engine, fed the same
+  input facts straight through durable_rules: ``advisor.engine.run(facts, trace=False)``
+  with ``facts = input_facts(profile, derive(profile))`` computed once per profile.  No
+  validation, derivation, tracing or assembly: what inference itself costs.  advise()
+  and floor samples are taken in alternating blocks so machine noise hits both alike;
+  ``ratio`` is median(advise) / median(floor).
+* **cold start** - wall time of a separate process ``expert advise
+  examples/live-commerce.yaml --format json`` (the ``expert`` executable next to this
+  interpreter): interpreter start, imports, knowledge loading and compilation, one
+  consultation, JSON rendering.  One untimed run primes the OS file cache first.
+* **RSS growth** - resident set size (psutil) after the warm-up and after N more
+  advise() calls cycling through the profiles (``gc.collect()`` before each reading;
+  gc thresholds are left at their defaults).  N is 20,000 unless the time budget
+  (``--budget``, default 165 s for the whole script) runs out first; then the growth
+  is also projected to 20,000 calls from the slope of the second half of the phase
+  (the first half carries allocator and cache warm-up), and the target is judged on
+  that projection.  ``--budget 0`` always runs the full 20,000.
+
+The final block compares against the targets: median <= 2 ms, p99 <= 5 ms, ratio <=
+2x the floor, cold start (median) <= 400 ms, RSS growth <= 5 MB (MiB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+COLD_PROFILE = "examples/live-commerce.yaml"
+MIB = 1024 * 1024
+
+TARGET_MEDIAN_MS = 2.0
+TARGET_P99_MS = 5.0
+TARGET_RATIO = 2.0
+TARGET_COLD_MS = 400.0
+TARGET_RSS_MB = 5.0
+RSS_CONSULTATIONS = 20_000
+
+FULL = dict(warmup=200, iterations=3_000, blocks=10, cold_runs=10, rss=RSS_CONSULTATIONS, budget=165.0)
+QUICK = dict(warmup=10, iterations=60, blocks=2, cold_runs=2, rss=200, budget=0.0)
+
+
+def load_profiles() -> list[tuple[str, dict]]:
+    """(label, profile dict) for every example and every case, in a stable order."""
+    profiles = []
+    for path in sorted((ROOT / "examples").glob("*.yaml")):
+        profiles.append((f"examples/{path.name}", yaml.safe_load(path.read_text(encoding="utf-8"))))
+    for path in sorted((ROOT / "knowledge" / "cases").glob("*.yaml")):
+        case = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(case, dict) and isinstance(case.get("profile"), dict):
+            profiles.append((f"knowledge/cases/{path.name}", case["profile"]))
+    return profiles
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
+def percentile(sorted_ns: list[int], q: float) -> float:
+    """Nearest-rank percentile of sorted nanosecond samples, in ms."""
+    rank = max(1, math.ceil(q / 100 * len(sorted_ns)))
+    return sorted_ns[rank - 1] / 1e6
+
+
+def summary(samples_ns: list[int]) -> dict:
+    ordered = sorted(samples_ns)
+    return dict(n=len(ordered), median=statistics.median(ordered) / 1e6, p99=percentile(ordered, 99),
+                min=ordered[0] / 1e6, max=ordered[-1] / 1e6, per_s=len(ordered) / (sum(ordered) / 1e9))
+
+
+def show(name: str, s: dict) -> None:
+    print(f"  {name:<10} n={s['n']:>6,}  median {s['median']:8.3f} ms  p99 {s['p99']:8.3f} ms  "
+          f"min {s['min']:7.3f}  max {s['max']:8.3f} ms  {s['per_s']:8.1f} /s")
+
+
+def latency(advisor, profiles, facts, cfg) -> tuple[dict, dict]:
+    """Alternate blocks of timed advise() and floor runs; return (advise, floor) summaries."""
+    clock = time.perf_counter_ns
+    engine = advisor.engine
+    dicts = [p for _, p in profiles]
+    for i in range(cfg["warmup"]):
+        advisor.advise(dicts[i % len(dicts)])
+        engine.run(facts[i % len(facts)], trace=False)
+    advise_ns: list[int] = []
+    floor_ns: list[int] = []
+    per_block = max(1, cfg["iterations"] // cfg["blocks"])
+    i = 0
+    while len(advise_ns) < cfg["iterations"]:
+        for _ in range(min(per_block, cfg["iterations"] - len(advise_ns))):
+            profile = dicts[i % len(dicts)]
+            start = clock()
+            advisor.advise(profile)
+            advise_ns.append(clock() - start)
+            i += 1
+        j = len(floor_ns)
+        while len(floor_ns) < len(advise_ns):
+            f = facts[j % len(facts)]
+            start = clock()
+            engine.run(f, trace=False)
+            floor_ns.append(clock() - start)
+            j += 1
+    return summary(advise_ns), summary(floor_ns)
+
+
+def cold_start(runs: int) -> dict:
+    exe = Path(sys.executable).with_name("expert")
+    cmd = [str(exe), "advise", COLD_PROFILE, "--format", "json"]
+    if not exe.exists():
+        return dict(error=f"{exe} not found")
+    walls = []
+    for k in range(runs + 1):  # the first run only primes the file cache
+        start = time.perf_counter_ns()
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True)
+        wall = time.perf_counter_ns() - start
+        if done.returncode != 0:
+            return dict(error=f"exit {done.returncode}: {done.stderr.decode(errors='replace').strip()[:300]}")
+        if k:
+            walls.append(wall / 1e6)
+    return dict(cmd=" ".join([exe.name, *cmd[1:]]), runs=runs, median=statistics.median(walls),
+                min=min(walls), max=max(walls))
+
+
+def rss_growth(advisor, profiles, target: int, deadline: float) -> dict:
+    try:
+        import psutil
+    except ImportError:
+        return dict(error="psutil is not installed")
+    proc = psutil.Process()
+    dicts = [p for _, p in profiles]
+
+    def rss() -> int:
+        gc.collect()
+        return proc.memory_info().rss
+
+    before = rss()
+    checkpoints = [(0, before)]
+    step = max(1, target // 10)
+    done = 0
+    while done < target:
+        for _ in range(min(step, target - done)):
+            advisor.advise(dicts[done % len(dicts)])
+            done += 1
+        checkpoints.append((done, rss()))
+        if deadline and time.monotonic() >= deadline and done < target:
+            break
+    after = checkpoints[-1][1]
+    growth = (after - before) / MIB
+    result = dict(n=done, before=before / MIB, after=after / MIB, growth=growth, checkpoints=checkpoints,
+                  judged=growth, projected=None)
+    if done < target:
+        mid = min(checkpoints, key=lambda c: abs(c[0] - done / 2))
+        slope = (after - mid[1]) / MIB / max(1, done - mid[0])  # MiB per consultation, second half
+        projected = growth + max(0.0, slope) * (target - done)
+        result.update(projected=projected, judged=projected)
+    return result
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="short smoke run (a few seconds)")
+    parser.add_argument("--budget", type=float, default=None,
+                        help="seconds for the whole run; the RSS phase stops early to keep it (0 = no limit)")
+    args = parser.parse_args(argv)
+    cfg = dict(QUICK if args.quick else FULL)
+    if args.budget is not None:
+        cfg["budget"] = args.budget
+    t0 = time.monotonic()
+    os.chdir(ROOT)
+
+    from expert.advisor import default_advisor
+    from expert.derive import derive
+    from expert.flatten import input_facts
+
+    import_s = time.monotonic() - t0
+    start = time.perf_counter_ns()
+    advisor = default_advisor()  # the advisor `expert.advise()` uses (loaded once, then gc.freeze())
+    load_ms = (time.perf_counter_ns() - start) / 1e6
+    profiles = load_profiles()
+    if not profiles:
+        print("no profiles found under examples/ or knowledge/cases/", file=sys.stderr)
+        return 1
+    facts = []
+    for label, data in profiles:
+        try:
+            advice = advisor.advise(data)
+        except Exception as error:  # noqa: BLE001 - say which profile, then stop
+            print(f"{label}: advise() failed: {type(error).__name__}: {error}", file=sys.stderr)
+            return 1
+        profile = advisor.validate(data)
+        facts.append(input_facts(profile, derive(profile)))
+        print(f"profile {label}: verdict {advice.verdict.id}, {len(advice.trace)} firings, "
+              f"{len(facts[-1])} input facts")
+
+    print(f"\nexpert benchmark ({'quick' if args.quick else 'full'}): Python {sys.version.split()[0]}, "
+          f"{os.cpu_count()} CPUs, {len(profiles)} profiles, {len(advisor.engine.compiled)} compiled rules, "
+          f"knowledge {advisor.knowledge.fingerprint}")
+    print(f"  imports {import_s * 1000:.0f} ms, Advisor() load+compile {load_ms:.0f} ms (in process); "
+          f"load average {loadavg()} (other work on the machine skews p99 and max)")
+
+    print(f"\n1-2. latency, warm, in process ({cfg['warmup']} warm-up calls each, "
+          f"{cfg['iterations']:,} timed each, {cfg['blocks']} alternating blocks)")
+    adv, floor = latency(advisor, profiles, facts, cfg)
+    show("advise()", adv)
+    show("floor", floor)
+    ratio = adv["median"] / floor["median"]
+    print(f"  ratio advise/floor (median): {ratio:.2f}x   "
+          f"(overhead above the floor: {adv['median'] - floor['median']:.3f} ms)")
+
+    print(f"\n3. cold start ({cfg['cold_runs']} runs after 1 untimed)")
+    cold = cold_start(cfg["cold_runs"])
+    if "error" in cold:
+        print(f"  cold start failed: {cold['error']}")
+    else:
+        print(f"  `{cold['cmd']}`: median {cold['median']:.0f} ms, min {cold['min']:.0f} ms, "
+              f"max {cold['max']:.0f} ms")
+
+    deadline = t0 + cfg["budget"] if cfg["budget"] else 0.0
+    print(f"\n4. RSS over {cfg['rss']:,} advise() calls" + (f" (budget {cfg['budget']:.0f} s)" if deadline else ""))
+    mem = rss_growth(advisor, profiles, cfg["rss"], deadline)
+    if "error" in mem:
+        print(f"  {mem['error']}")
+    else:
+        print(f"  before {mem['before']:.1f} MB, after {mem['after']:.1f} MB after {mem['n']:,} calls: "
+              f"growth {mem['growth']:+.2f} MB ({mem['growth'] / mem['n'] * 1000:+.3f} MB per 1,000)")
+        print("  checkpoints (calls: MB): " + ", ".join(f"{n:,}: {r / MIB:.1f}" for n, r in mem["checkpoints"]))
+        if mem["projected"] is not None:
+            print(f"  stopped at {mem['n']:,} of {cfg['rss']:,} for the time budget; projected growth at "
+                  f"{cfg['rss']:,} calls from the second-half slope: {mem['projected']:+.2f} MB")
+
+    def mark(ok) -> str:
+        return "n/a " if ok is None else ("PASS" if ok else "FAIL")
+
+    rows = [
+        ("advise() median", f"{adv['median']:.3f} ms", f"<= {TARGET_MEDIAN_MS:g} ms", adv["median"] <= TARGET_MEDIAN_MS),
+        ("advise() p99", f"{adv['p99']:.3f} ms", f"<= {TARGET_P99_MS:g} ms", adv["p99"] <= TARGET_P99_MS),
+        ("advise/floor ratio", f"{ratio:.2f}x", f"<= {TARGET_RATIO:g}x", ratio <= TARGET_RATIO),
+        ("cold start median", "error" if "error" in cold else f"{cold['median']:.0f} ms", f"<= {TARGET_COLD_MS:g} ms",
+         None if "error" in cold else cold["median"] <= TARGET_COLD_MS),
+        ("RSS growth" + ("" if mem.get("projected") is None else " (projected)"),
+         "n/a" if "error" in mem else f"{mem['judged']:+.2f} MB", f"<= {TARGET_RSS_MB:g} MB",
+         None if "error" in mem else mem["judged"] <= TARGET_RSS_MB),
+    ]
+    print("\n5. targets")
+    for name, value, target, ok in rows:
+        print(f"  {mark(ok)}  {name:<26} {value:>12}   target {target}")
+    failed = sum(1 for *_, ok in rows if ok is False)
+    print(f"  {len(rows) - failed} of {len(rows)} met" + (f"; {failed} missed" if failed else ""))
+    print(f"\ntotal run time {time.monotonic() - t0:.1f} s; load average {loadavg()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
