@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from expert.advice import SCHEMA_VERSION, Advice, RuleSupport, Text
+from expert.advice import SCHEMA_VERSION, Advice, MatchedFact, RuleSupport, Text
 from expert.derive import Derivation, derive
 from expert.engine import Engine, EngineError, Outcome
 from expert.flatten import input_facts
@@ -37,10 +37,13 @@ def _show(value: Any) -> str:
     return "unknown" if value is None else str(value)
 
 
-def _fill(template: str, params: dict) -> str:
-    if "{" not in template:
-        return template
-    return _PLACEHOLDER.sub(lambda m: _show(params.get(m.group(1))), template)
+def _split(template: str) -> tuple[str, ...]:
+    """'a {x} b' -> ('a ', 'x', ' b'): literal text at even positions, names at odd ones."""
+    return tuple(_PLACEHOLDER.split(template))
+
+
+def _fill(parts: tuple[str, ...], params: dict) -> str:
+    return "".join(part if i % 2 == 0 else _show(params.get(part)) for i, part in enumerate(parts))
 
 
 class Advisor:
@@ -57,10 +60,12 @@ class Advisor:
                   "file": Path(rule.file).name, "line": rule.line}
             for rid, rule in self.knowledge.rules.items()
         }
+        self._reference_cache: dict = {}
         self._severity_rank = {
             rid: _SEVERITY_ORDER[rule.severity or self.knowledge.conclusions[rule.conclude].severity]
             for rid, rule in self.knowledge.rules.items()
         }
+        self._templates = {rid: (_split(r.because.en), _split(r.because.zh)) for rid, r in self.knowledge.rules.items()}
         self._fixed_supports = {
             rid: RuleSupport(**self._rule_refs[rid], because=Text(en=rule.because.en, zh=rule.because.zh))
             for rid, rule in self.knowledge.rules.items()
@@ -84,9 +89,8 @@ class Advisor:
         fixed = self._fixed_supports.get(firing.rule)
         if fixed is not None:
             return fixed
-        rule = self.knowledge.rules[firing.rule]
-        because = {"en": _fill(rule.because.en, firing.params), "zh": _fill(rule.because.zh, firing.params)}
-        return {**self._rule_refs[rule.id], "because": because}
+        en, zh = self._templates[firing.rule]
+        return {**self._rule_refs[firing.rule], "because": {"en": _fill(en, firing.params), "zh": _fill(zh, firing.params)}}
 
     def _assemble(self, profile: Profile, derivation: Derivation, outcome: Outcome, lang: str) -> Advice:
         """Group firings by (conclusion, subject) and build the Advice.
@@ -126,10 +130,23 @@ class Advisor:
             raise EngineError(f"the knowledge base must reach exactly one verdict; it reached {found}")
         for items in groups.values():
             items.sort(key=lambda c: (-_SEVERITY_ORDER[c["severity"]], c["id"], c["subject"]))
-        # the engine's firing records are read by attribute (from_attributes), no copy
+        reference = self._reference
+        trace = [{"order": f.order, "rule": f.rule, "subject": f.subject, "concluded": f.concluded, "new": f.new,
+                  "matched": [{"kind": m.kind, "ref": m.ref, "values": m.values} if m.values else reference(m.kind, m.ref)
+                              for m in f.matched]}
+                 for f in outcome.firings]
         return Advice.model_validate({"lang": lang, "schema_version": SCHEMA_VERSION,
                                       "knowledge": self.knowledge.fingerprint, "company": profile.company.name,
-                                      "verdict": verdicts[0], "trace": outcome.firings, **groups})
+                                      "verdict": verdicts[0], "trace": trace, **groups})
+
+    def _reference(self, kind: str, ref: str) -> MatchedFact:
+        """A trace entry naming a conclusion; these repeat across consultations, so reuse them."""
+        fact = self._reference_cache.get((kind, ref))
+        if fact is None:
+            fact = MatchedFact(kind=kind, ref=ref, values={})
+            if len(self._reference_cache) < 10_000:  # bounded: offer names are user text
+                self._reference_cache[(kind, ref)] = fact
+        return fact
 
 
 _default: Optional[Advisor] = None

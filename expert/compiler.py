@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Optional
 
 from expert.fields import ENGINE_SEPARATOR, LIST_ENUM, field_catalogue
 from expert.flatten import ABSENT_FACT, CONCLUSION_FACT, OFFER_FACT, PROFILE_FACT
@@ -114,6 +115,18 @@ class CompiledRule:
     @property
     def offer_keys(self) -> tuple[tuple[str, str], ...]:
         return self._keys[1]
+
+    @cached_property
+    def param_plan(self) -> tuple[tuple[str, Optional[str], str, object], ...]:
+        """(name, alias of the fact to read or None, engine field, constant) per parameter."""
+        plan = []
+        for name, value in self.rule.params.items():
+            path = getattr(value, "path", None)
+            if path is None:
+                plan.append((name, None, "", value))
+            else:
+                plan.append((name, "o" if path.startswith("offer.") else "p", _engine(path), None))
+        return tuple(plan)
 
     @cached_property
     def _keys(self) -> tuple:

@@ -51,9 +51,8 @@ from expert.compiler import (
     sink_rules,
 )
 from expert.engine_numbers import engine_number
-from expert.fields import ENGINE_SEPARATOR
 from expert.flatten import ABSENT_FACT, CONCLUSION_FACT, OFFER_FACT, PROFILE_FACT
-from expert.rulebook import ABOUT_ANY, ABOUT_COMPANY, ConclusionCondition, KnowledgeBase, ParamRef
+from expert.rulebook import ABOUT_ANY, ABOUT_COMPANY, ConclusionCondition, KnowledgeBase
 
 durable_engine.Host._run = lambda self: None  # no timer/dispatch threads: see module docstring
 
@@ -191,13 +190,8 @@ class Engine:
         subject = offer[OFFER_NAME] if offer is not None else COMPANY_SUBJECT
         key = (rule.conclude, subject)
         new = key not in session.outcome.conclusions
-        params = {}
-        for name, value in rule.params.items():
-            if isinstance(value, ParamRef):
-                source = offer if value.path.startswith("offer.") else matched_facts.get("p", {})
-                params[name] = source.get(value.path.replace(".", ENGINE_SEPARATOR))
-            else:
-                params[name] = value
+        params = {name: matched_facts[alias].get(key) if alias else constant
+                  for name, alias, key, constant in compiled.param_plan}
         firing = Firing(len(session.outcome.firings) + 1, rule.id, subject,
                         self._matched(compiled, matched_facts) if session.trace else (), rule.conclude, params, new)
         session.outcome.firings.append(firing)

@@ -14,7 +14,7 @@ import types
 import typing
 from dataclasses import dataclass
 from enum import Enum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Optional
 
 from pydantic import BaseModel
@@ -43,7 +43,7 @@ class FieldSpec:
         """'offer' for per-offer fields, 'profile' for everything else."""
         return "offer" if self.path.startswith("offer.") else "profile"
 
-    @property
+    @cached_property
     def engine_name(self) -> str:
         return self.path.replace(".", ENGINE_SEPARATOR)
 

@@ -10,6 +10,8 @@ is written three ways: ``x`` (stated), ``x__items`` (the array) and ``x__<item>`
 
 from __future__ import annotations
 
+from functools import cache
+
 from expert.derive import Derivation
 from expert.fields import ENGINE_SEPARATOR, LIST_ENUM, field_catalogue
 from expert.vocabulary import Profile
@@ -34,10 +36,16 @@ def _flatten(data: dict, prefix: str, out: dict) -> None:
             out[key] = True
             out[f"{key}{ENGINE_SEPARATOR}items"] = value
             chosen = set(value)
-            for choice in spec.choices:
-                out[f"{key}{ENGINE_SEPARATOR}{choice}"] = choice in chosen
+            for choice, item_key in _item_keys(spec.path):
+                out[item_key] = choice in chosen
         else:
             out[key] = value
+
+
+@cache
+def _item_keys(path: str) -> tuple[tuple[str, str], ...]:
+    spec = field_catalogue()[path]
+    return tuple((choice, f"{spec.engine_name}{ENGINE_SEPARATOR}{choice}") for choice in spec.choices)
 
 
 def _engine_values(values: dict) -> dict:
