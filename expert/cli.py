@@ -15,7 +15,6 @@ import click
 from pydantic import ValidationError
 
 from expert.advisor import Advisor, default_advisor
-from expert.cases import CaseFileError, check
 from expert.engine import EngineError
 from expert.loader import KnowledgeError
 from expert.profile_io import ProfileInputError, describe_validation_error, read_profile
@@ -68,6 +67,8 @@ def advise(profile: str, fmt: str, lang: str, knowledge: Optional[str]) -> None:
 @click.option("--knowledge", type=click.Path(file_okay=False), default=None, help="Knowledge directory to check.")
 def check_command(knowledge: Optional[str]) -> None:
     """Validate the knowledge base and run every worked case; exit 1 unless all pass and all is covered."""
+    from expert.cases import CaseFileError, check  # only these commands need it: keep `advise` quick to start
+
     advisor = _advisor(knowledge)
     try:
         report = check(advisor)
@@ -126,6 +127,8 @@ def rules_show(rule_id: str, lang: str, knowledge: Optional[str]) -> None:
         claim = advisor.knowledge.claims[claim_id]
         click.echo(f"  {claim_id} ({', '.join(claim.paragraphs)}): {claim.summary.get(lang)}")
     click.echo(f"  paragraphs: {', '.join(rule.paragraphs)}")
+    from expert.cases import CaseFileError, check
+
     try:
         report = check(advisor)
     except (CaseFileError, EngineError) as error:

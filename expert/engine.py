@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import itertools
 import threading
-import uuid
 from dataclasses import dataclass, field
 
 import durable.engine as durable_engine
@@ -134,6 +133,7 @@ class Engine:
         self.compiled = compile_knowledge(knowledge)
         self.fields = referenced_fields(self.compiled)
         self._lock = threading.Lock()
+        self._session_ids = itertools.count(1)  # unique within this engine's ruleset
         self._host = durable_engine.Host()
         self.name = f"expert_{knowledge.fingerprint or 'kb'}_{next(_RULESET_NAMES)}"
         definition = {rule_id: {**c.pattern, "run": _never} for rule_id, c in self.compiled.items()}
@@ -257,7 +257,7 @@ class Engine:
         """Run one consultation on the given input facts; the session is always deleted."""
         offers = [f[OFFER_NAME] for f in facts if f.get("t") == OFFER_FACT]
         with self._lock:
-            sid = uuid.uuid4().hex
+            sid = f"s{next(self._session_ids)}"
             session = _Session(self._handle, sid, offers, trace)
             try:
                 trimmed = [_engine_fact(f, self.fields) for f in facts]
