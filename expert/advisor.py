@@ -42,8 +42,18 @@ def _split(template: str) -> tuple[str, ...]:
     return tuple(_PLACEHOLDER.split(template))
 
 
-def _fill(parts: tuple[str, ...], params: dict) -> str:
-    return "".join(part if i % 2 == 0 else _show(params.get(part)) for i, part in enumerate(parts))
+def _fill(parts: tuple[str, ...], params: dict, labels: dict) -> str:
+    """Put parameter values into a template; enum values read as their label (e.g. in Chinese)."""
+    return "".join(part if i % 2 == 0 else labels.get(params.get(part)) or _show(params.get(part))
+                   for i, part in enumerate(parts))
+
+
+def _first_per_rule(firings: list) -> list:
+    """One support per rule: a rule that fired on several facts gives one reason (the trace keeps all)."""
+    first: dict = {}
+    for firing in firings:
+        first.setdefault(firing.rule, firing)
+    return list(first.values())
 
 
 class Advisor:
@@ -65,6 +75,8 @@ class Advisor:
             rid: _SEVERITY_ORDER[rule.severity or self.knowledge.conclusions[rule.conclude].severity]
             for rid, rule in self.knowledge.rules.items()
         }
+        self._labels_en = {value: label.en for value, label in self.knowledge.labels.items()}
+        self._labels_zh = {value: label.zh for value, label in self.knowledge.labels.items()}
         self._templates = {rid: (_split(r.because.en), _split(r.because.zh)) for rid, r in self.knowledge.rules.items()}
         self._fixed_supports = {
             rid: RuleSupport(**self._rule_refs[rid], because=Text(en=rule.because.en, zh=rule.because.zh))
@@ -90,7 +102,8 @@ class Advisor:
         if fixed is not None:
             return fixed
         en, zh = self._templates[firing.rule]
-        return {**self._rule_refs[firing.rule], "because": {"en": _fill(en, firing.params), "zh": _fill(zh, firing.params)}}
+        because = {"en": _fill(en, firing.params, self._labels_en), "zh": _fill(zh, firing.params, self._labels_zh)}
+        return {**self._rule_refs[firing.rule], "because": because}
 
     def _assemble(self, profile: Profile, derivation: Derivation, outcome: Outcome, lang: str) -> Advice:
         """Group firings by (conclusion, subject) and build the Advice.
@@ -116,7 +129,7 @@ class Advisor:
             item = {"id": cid, "kind": kind.kind, "subject": subject,
                     "severity": SEVERITIES[max(rank[f.rule] for f in firings)],
                     "text": self._titles[cid], "params": params,
-                    "rules": [self._support(f) for f in firings]}
+                    "rules": [self._support(f) for f in _first_per_rule(firings)]}
             if kind.kind == "verdict":
                 verdicts.append({**item, "missing": list(params.get("missing", []))})
             elif kind.kind == "figure":

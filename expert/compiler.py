@@ -9,6 +9,7 @@ Only the pattern is produced here; the engine attaches the action.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Optional
@@ -33,6 +34,30 @@ COMPANY_SUBJECT = "company"
 
 def _engine(path: str) -> str:
     return path.replace(".", ENGINE_SEPARATOR)
+
+
+def any_of_field(path: str, values: tuple) -> str:
+    """The engine field that holds "the list at path includes one of values" (true/false)."""
+    digest = hashlib.sha256(",".join(sorted(values)).encode()).hexdigest()[:10]
+    return f"{_engine(path)}{ENGINE_SEPARATOR}any{ENGINE_SEPARATOR}{digest}"
+
+
+def any_of_sets(compiled: dict) -> dict[str, tuple[str, frozenset]]:
+    """Every includes_any test of a ruleset: engine field -> (array field it reads, values)."""
+    sets: dict[str, tuple[str, frozenset]] = {}
+
+    def visit(condition: FactCondition) -> None:
+        for test in condition.tests:
+            if test.operator == "includes_any":
+                items = f"{_engine(test.path)}{ENGINE_SEPARATOR}{ITEMS}"
+                sets[any_of_field(test.path, test.value)] = (items, frozenset(test.value))
+        for alternative in condition.alternatives:
+            visit(alternative)
+
+    for item in compiled.values():
+        for condition in item.rule.fact_conditions:
+            visit(condition)
+    return sets
 
 
 def _value_name(path: str) -> str:
@@ -72,9 +97,11 @@ def compile_test(test: FactTest) -> dict:
     if op == "includes":
         return {f"{item}{value}": True}
     if op == "includes_any":
-        # One array test, not an "$or" of booleans: durable_rules expands "$or" into one
-        # rule per branch, which multiplies both matching work and firings (measured).
-        return {"$iany": {f"{item}{ITEMS}": _any([{"$i": v} for v in value])}}
+        # One precomputed boolean per value set (see any_of_field), not an "$or" of
+        # booleans, which durable_rules expands into one rule per branch (more matching,
+        # duplicate firings), nor "$iany" around "$or", which it compiles from an
+        # uninitialised node (verified: ruleset creation then fails at random).
+        return {any_of_field(test.path, value): True}
     if op == "includes_all":
         return _all([{f"{item}{v}": True} for v in value])
     if op == "includes_none":
@@ -187,7 +214,7 @@ def session_rule() -> dict:
 def _test_names(test: FactTest) -> set[str]:
     name = _engine(test.path)
     if test.operator == "includes_any":
-        return {f"{name}{ENGINE_SEPARATOR}{ITEMS}"}
+        return {any_of_field(test.path, test.value), f"{name}{ENGINE_SEPARATOR}{ITEMS}"}
     if test.operator in ("includes", "includes_all", "includes_none"):
         values = test.value if isinstance(test.value, tuple) else (test.value,)
         return {f"{name}{ENGINE_SEPARATOR}{v}" for v in values}

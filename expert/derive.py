@@ -209,16 +209,43 @@ class _OfferArithmetic:
             self.values["offer.derived.event_headroom_ratio"] = _round(capacity / event)
 
 
-def _upgrade_relevance(profile: Profile) -> str:
-    """needed / not_needed / unknown: does the upgrade add a required capability or fix a stated pain?"""
+def _upgrade_relevance(profile: Profile, target: Optional[Offer]) -> str:
+    """Does the upgrade add a required capability or fix a stated pain?
+
+    needed: it adds a required capability the upgraded offer does not already include,
+    or fixes a stated pain point; not_needed: neither, with the deciding facts stated;
+    unknown_contents / unknown_capabilities / unknown_pain_points: the fact that would
+    decide it is not stated (unknown is not false).
+    """
     upgrade, needs = profile.upgrade, profile.needs
-    adds = set(upgrade.adds_capabilities or [])
+    included = {i.capability for i in (target.capabilities or []) if i.availability is Availability.included} \
+        if target is not None else set()
+    adds = set(upgrade.adds_capabilities or []) - included  # paying again for what you have buys nothing
     fixes = set(upgrade.fixes_pain_points or [])
     if adds & set(needs.capabilities or []) or fixes & set(needs.pain_points or []):
         return "needed"
-    if needs.capabilities is None or (fixes and needs.pain_points is None):
-        return "unknown"  # unknown is not false: what decides it was not stated
+    if upgrade.adds_capabilities is None and upgrade.fixes_pain_points is None:
+        return "unknown_contents"
+    if adds and needs.capabilities is None:
+        return "unknown_capabilities"
+    if fixes and needs.pain_points is None:
+        return "unknown_pain_points"
     return "not_needed"
+
+
+def _best_value(out: Derivation, profile: Profile) -> None:
+    """Mark the cheapest offer among those that cover every must-have at a known price."""
+    complete = {
+        name: values["offer.derived.estimated_monthly_usd"]
+        for name, values in out.offers.items()
+        if "offer.derived.estimated_monthly_usd" in values
+        and values.get("offer.derived.unavailable_must_have_count") == 0
+        and values.get("offer.derived.unlisted_must_have_count") == 0
+    }
+    if len(complete) >= 2:
+        cheapest = min(complete.values())
+        for name in complete:
+            out.offers[name]["offer.derived.cheapest_complete_offer"] = complete[name] == cheapest
 
 
 def derive(profile: Profile) -> Derivation:
@@ -229,7 +256,7 @@ def derive(profile: Profile) -> Derivation:
     target = next((o for o in profile.offers if upgrade and o.name == upgrade.offer), None)
     if upgrade is not None:
         if upgrade.kind in (UpgradeKind.feature, UpgradeKind.mixed):
-            out.profile["upgrade.derived.relevance"] = _upgrade_relevance(profile)
+            out.profile["upgrade.derived.relevance"] = _upgrade_relevance(profile, target)
         if target is not None and target.pricing_model is not None:
             out.profile["upgrade.derived.covered_by_maintenance_subscription"] = (
                 target.pricing_model is PricingModel.buyout_subscription
@@ -241,10 +268,13 @@ def derive(profile: Profile) -> Derivation:
         sums = _OfferArithmetic(profile, offer, out)
         counts = _must_have_counts(offer, profile.needs.capabilities)
         sums.values.update({k: v for k, v in counts.items() if not k.startswith("_")})
+        if upgrade is not None and upgrade.offer is not None:
+            sums.values["offer.derived.is_upgrade_target"] = offer.name == upgrade.offer
         sums.paywalled(counts)
         sums.monthly_estimate(counts)
         sums.peak_versus_payg()
         sums.build_versus_buy()
         sums.headroom()
         out.offers[offer.name] = {k: v for k, v in sums.values.items() if not (isinstance(v, float) and not math.isfinite(v))}
+    _best_value(out, profile)
     return out

@@ -22,7 +22,9 @@ It hides every sharp edge recorded in shared/notes/durable-rules.md:
 * negation: stratified in rounds (see ``strata.py``), asserting "absent" markers only
   when every rule that could conclude the fact has had its chance;
 * "$or" is expanded into one rule per branch (more matching and duplicate firings):
-  duplicate firings on the same facts are dropped, and list tests use array operators.
+  duplicate firings on the same facts are dropped, and "includes any of" tests read a
+  boolean computed here per value set ("$iany" around "$or" is built from an
+  uninitialised node in its C code: ruleset creation then fails at random).
 
 It also records the firing trace: order, rule, matched facts, asserted conclusion.
 """
@@ -44,6 +46,7 @@ from expert.compiler import (
     SESSION_FACT,
     SESSION_RULE,
     CompiledRule,
+    any_of_sets,
     compile_knowledge,
     referenced_fields,
     session_rule,
@@ -116,8 +119,15 @@ class _Session:
         raise EngineError(f"durable_rules refused fact {fact.get('cid', fact.get('t'))} as already observed")
 
 
-def _engine_fact(fact: dict, fields: frozenset) -> dict:
-    return {k: engine_number(v) if type(v) is float else v for k, v in fact.items() if k in fields}
+def _engine_fact(fact: dict, fields: frozenset, any_sets: dict) -> dict:
+    """The fact as the engine sees it: the fields rules read, numbers made safe, and the
+    "includes any of" booleans computed (only where the list is stated: unknown stays unknown)."""
+    result = {k: engine_number(v) if type(v) is float else v for k, v in fact.items() if k in fields}
+    for name, (items, values) in any_sets.items():
+        stated = fact.get(items)
+        if stated is not None:
+            result[name] = not values.isdisjoint(stated)
+    return result
 
 
 def _encode(value: object) -> str:
@@ -132,6 +142,7 @@ class Engine:
         self.knowledge = knowledge
         self.compiled = compile_knowledge(knowledge)
         self.fields = referenced_fields(self.compiled)
+        self.any_sets = any_of_sets(self.compiled)
         self._lock = threading.Lock()
         self._session_ids = itertools.count(1)  # unique within this engine's ruleset
         self._host = durable_engine.Host()
@@ -260,7 +271,7 @@ class Engine:
             sid = f"s{next(self._session_ids)}"
             session = _Session(self._handle, sid, offers, trace)
             try:
-                trimmed = [_engine_fact(f, self.fields) for f in facts]
+                trimmed = [_engine_fact(f, self.fields, self.any_sets) for f in facts]
                 self._settle(session, [{"t": SESSION_FACT}, *trimmed])
                 for conditions in self._negations:
                     self._settle(session, self._absent_markers(session, conditions))

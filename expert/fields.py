@@ -48,6 +48,9 @@ class FieldSpec:
         return self.path.replace(".", ENGINE_SEPARATOR)
 
 
+_UNIONS = (typing.Union, getattr(types, "UnionType", typing.Union))  # X | Y exists from Python 3.10
+
+
 def _unwrap(annotation: object) -> tuple[object, list]:
     """Strip Optional/Annotated; return the bare type and the metadata found on the way."""
     metadata: list = []
@@ -56,12 +59,9 @@ def _unwrap(annotation: object) -> tuple[object, list]:
         if origin is typing.Annotated:
             annotation, *extra = typing.get_args(annotation)
             metadata.extend(extra)
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(args) == 1:
-                annotation = args[0]
-            else:  # Union[Money, Literal["unknown"]]: a number that may be "unknown"
-                annotation = args[0]
+        elif origin in _UNIONS:
+            # Optional[X] -> X; Union[Money, Literal["unknown"]] -> a number that may be "unknown"
+            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
         else:
             return annotation, metadata
 
@@ -102,14 +102,16 @@ def _walk(model: type[BaseModel], prefix: str) -> list[FieldSpec]:
     return specs
 
 
-_ENABLED = ("needed", "not_needed", "unknown")
+_RELEVANCE = ("needed", "not_needed", "unknown_contents", "unknown_capabilities", "unknown_pain_points")
 
 # Fields computed by derive.py from several input facts; see its docstrings for formulas.
 DERIVED_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("derived.offer_count", NUMBER, minimum=0, maximum=20, derived=True),
-    FieldSpec("upgrade.derived.relevance", ENUM, _ENABLED, derived=True),
+    FieldSpec("upgrade.derived.relevance", ENUM, _RELEVANCE, derived=True),
     FieldSpec("upgrade.derived.covered_by_maintenance_subscription", BOOL, derived=True),
     FieldSpec("upgrade.derived.priced", BOOL, derived=True),
+    FieldSpec("offer.derived.is_upgrade_target", BOOL, derived=True),
+    FieldSpec("offer.derived.cheapest_complete_offer", BOOL, derived=True),
     FieldSpec("offer.derived.paywalled_must_have_count", NUMBER, minimum=0, derived=True),
     FieldSpec("offer.derived.paywalled_unknown_price_count", NUMBER, minimum=0, derived=True),
     FieldSpec("offer.derived.paywalled_must_have_monthly_usd", NUMBER, minimum=0, unit="USD/month", derived=True),

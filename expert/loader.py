@@ -389,11 +389,26 @@ class _RuleParser:
         return cid, severity, params
 
 
+def _load_labels(directory: Path, problems: _Problems) -> dict[str, Bilingual]:
+    """Optional labels.yaml: how enum values read inside bilingual text."""
+    path = directory / "labels.yaml"
+    if not path.exists():
+        return {}
+    data = _read(path, problems)
+    file = str(path)
+    if not isinstance(data, dict) or set(data) != {"labels"} or not isinstance(data["labels"], dict):
+        problems.add(file, 0, None, "labels.yaml holds one key, 'labels', mapping values to {en, zh}")
+        return {}
+    return {str(value): _bilingual(text, f"label {value}", file, line_of(data["labels"]), None, problems)
+            for value, text in data["labels"].items()}
+
+
 def _rule_sources(text: str) -> dict[int, str]:
     """The literal text of each rule (keyed by its first line) for display to auditors."""
     lines = text.splitlines()
     starts = [i for i, line in enumerate(lines) if re.match(r"^  - id:", line)]
-    return {start + 1: "\n".join(lines[start:end]).rstrip() for start, end in zip(starts, starts[1:] + [len(lines)])}
+    ends = [*starts[1:], len(lines)]  # one end per start (zip stops at the shorter when none)
+    return {start + 1: "\n".join(lines[start:end]).rstrip() for start, end in zip(starts, ends, strict=False)}
 
 
 def load_knowledge(directory: Optional[Path | str] = None) -> KnowledgeBase:
@@ -405,6 +420,7 @@ def load_knowledge(directory: Optional[Path | str] = None) -> KnowledgeBase:
     catalogue = field_catalogue()
     claims, paragraphs = _load_claims(directory, problems)
     conclusions = _load_conclusions(directory, catalogue, problems)
+    labels = _load_labels(directory, problems)
     rules: dict[str, Rule] = {}
     rule_files = sorted((directory / "rules").glob("*.yaml"))
     if not rule_files:
@@ -447,5 +463,8 @@ def load_knowledge(directory: Optional[Path | str] = None) -> KnowledgeBase:
         raise KnowledgeError([str(error)]) from None
     for path in (directory / "claims.yaml", directory / "conclusions.yaml"):
         digest.update(path.read_bytes())
-    return KnowledgeBase(claims, conclusions, rules, str(directory), levels, conclusion_levels, depths,
-                         digest.hexdigest()[:12])
+    labels_file = directory / "labels.yaml"
+    if labels_file.exists():
+        digest.update(labels_file.read_bytes())
+    return KnowledgeBase(claims, conclusions, rules, str(directory), levels=levels, conclusion_levels=conclusion_levels,
+                         depths=depths, labels=labels, fingerprint=digest.hexdigest()[:12])

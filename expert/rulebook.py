@@ -133,4 +133,5 @@ class KnowledgeBase:
     levels: dict[str, int] = field(default_factory=dict)  # rule id -> negation stratum
     conclusion_levels: dict[str, int] = field(default_factory=dict)
     depths: dict[str, int] = field(default_factory=dict)  # rule id -> longest chain below it
+    labels: dict[str, Bilingual] = field(default_factory=dict)  # enum value -> how it reads in text
     fingerprint: str = ""

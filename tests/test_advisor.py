@@ -104,7 +104,11 @@ def test_missing_is_empty_for_a_decided_verdict(full_advice: Advice):
     ({"needs": {"capabilities": ["conversational_ai"]}}, "verdict.pay"),
     ({"needs": {"pain_points": ["latency"]}}, "verdict.pay"),
     ({"needs": {"capabilities": ["hd_video"]}, "upgrade": {"kind": "version_update", "monthly_price_usd": 50}},
-     "verdict.dont_pay"),
+     "verdict.need_more_info"),  # priced bug fix, no offer named: is a maintenance contract paying for it?
+    ({"offers": [{"name": "Kit", "pricing_model": "usage_based"}], "needs": {"capabilities": ["hd_video"]},
+      "upgrade": {"offer": "Kit", "kind": "version_update", "monthly_price_usd": 50}}, "verdict.dont_pay"),
+    ({"needs": {"capabilities": ["hd_video"]}, "upgrade": {"kind": "version_update", "monthly_price_usd": 0}},
+     "verdict.dont_pay"),  # a free update: nothing to pay
     ({"needs": {"capabilities": ["hd_video"]}, "upgrade": {"kind": "feature", "adds_capabilities": ["hd_video"]}},
      "verdict.pay"),
     ({"needs": {"capabilities": ["hd_video"], "pain_points": []},

@@ -69,7 +69,7 @@ def test_advisor_on_another_knowledge_base(kb_copy):
 
     path = kb_copy / "conclusions.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace('"Pay for the upgrade: it buys capability you need"', '"PAY (copied base)"', 1),
+    path.write_text(text.replace('"Worth paying for"', '"PAY (copied base)"', 1),
                     encoding="utf-8")
     other = Advisor(knowledge_dir=kb_copy)
     assert other.knowledge.directory == str(kb_copy)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import support
 
-from expert.compiler import compile_rule, compile_test, session_rule, sink_rules
+from expert.compiler import any_of_field, compile_rule, compile_test, session_rule, sink_rules
 from expert.derive import derive
 from expert.engine import Engine
 from expert.flatten import input_facts
@@ -33,11 +33,11 @@ EX = {"$ex": {"company__stage": 1}}
     (FactTest("needs.usage.mau", "below", 10), {"$lt": {"needs__usage__mau": 10}}),
     (FactTest("needs.usage.mau", "is", 0), {"needs__usage__mau": 0}),
     (FactTest("needs.capabilities", "includes", "hd_video"), {"needs__capabilities__hd_video": True}),
-    # includes_any: one test on the list's array form (an "$or" would multiply durable_rules' rules)
+    # includes_any: one precomputed boolean per value set (see test_includes_any_is_precomputed)
     (FactTest("needs.capabilities", "includes_any", ("hd_video",)),
-     {"$iany": {"needs__capabilities__items": {"$i": "hd_video"}}}),
+     {any_of_field("needs.capabilities", ("hd_video",)): True}),
     (FactTest("needs.capabilities", "includes_any", ("hd_video", "recording")),
-     {"$iany": {"needs__capabilities__items": {"$or": [{"$i": "hd_video"}, {"$i": "recording"}]}}}),
+     {any_of_field("needs.capabilities", ("recording", "hd_video")): True}),
     (FactTest("needs.capabilities", "includes_all", ("hd_video", "recording")),
      {"$and": [{"needs__capabilities__hd_video": True}, {"needs__capabilities__recording": True}]}),
     (FactTest("needs.capabilities", "includes_none", ("hd_video", "recording")),
@@ -145,3 +145,23 @@ def fired(engine: Engine, data: dict) -> set[str]:
 ])
 def test_operators_at_run_time(operator_engine, data, expected):
     assert fired(operator_engine, data) == expected
+
+
+def test_no_compiled_pattern_uses_array_operators_or_nests_or(advisor):
+    """durable_rules builds "$iany" around "$or" from an uninitialised node (ruleset creation
+    then fails at random): the compiled knowledge must never contain it."""
+    import json
+
+    text = json.dumps([c.pattern for c in advisor.engine.compiled.values()])
+    assert "$iany" not in text and "$iall" not in text
+
+
+def test_includes_any_is_precomputed_only_for_stated_lists(advisor):
+    from expert.engine import _engine_fact
+
+    name = any_of_field("needs.capabilities", ("hd_video", "recording"))
+    sets = {name: ("needs__capabilities__items", frozenset({"hd_video", "recording"}))}
+    keep = frozenset({name})
+    assert _engine_fact({"needs__capabilities__items": ["recording"]}, keep, sets) == {name: True}
+    assert _engine_fact({"needs__capabilities__items": ["text_messaging"]}, keep, sets) == {name: False}
+    assert _engine_fact({}, keep, sets) == {}  # not stated: unknown, not false

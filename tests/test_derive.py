@@ -260,11 +260,14 @@ def test_buy_total_unknown_when_monthly_bill_unknown():
     ({"capabilities": ["hd_video"]}, {"adds_capabilities": ["hd_video"]}, "needed"),
     ({"pain_points": ["latency"]}, {"fixes_pain_points": ["latency"]}, "needed"),
     ({"capabilities": ["text_messaging"], "pain_points": []}, {"adds_capabilities": ["hd_video"]}, "not_needed"),
-    ({}, {"adds_capabilities": ["hd_video"]}, "unknown"),
-    ({"pain_points": ["latency"]}, {"fixes_pain_points": ["weak_network"]}, "unknown"),
+    ({}, {"adds_capabilities": ["hd_video"]}, "unknown_capabilities"),
+    # It fixes only a pain the company does not have, and adds nothing stated: not needed.
+    ({"pain_points": ["latency"]}, {"fixes_pain_points": ["weak_network"]}, "not_needed"),
     # Required capabilities are not stated and the upgrade adds one: whether it is needed
     # is unknown; a stated, unrelated pain point does not make it "not needed".
-    ({"pain_points": ["latency"]}, {"adds_capabilities": ["conversational_ai"]}, "unknown"),
+    ({"pain_points": ["latency"]}, {"adds_capabilities": ["conversational_ai"]}, "unknown_capabilities"),
+    ({"capabilities": ["hd_video"]}, {"fixes_pain_points": ["latency"]}, "unknown_pain_points"),
+    ({"capabilities": ["hd_video"], "pain_points": ["latency"]}, {}, "unknown_contents"),
 ])
 def test_upgrade_relevance(needs, upgrade, expected):
     result = derived({"needs": needs, "upgrade": {"kind": "feature", **upgrade}})

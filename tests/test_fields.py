@@ -61,7 +61,8 @@ def test_enum_and_list_domains(catalogue):
     assert catalogue["needs.capabilities"].choices == tuple(c.value for c in Capability)
     assert catalogue["needs.pain_points"].choices == tuple(p.value for p in PainPoint)
     assert catalogue["offer.capabilities.recording"].choices == tuple(a.value for a in Availability)
-    assert catalogue["upgrade.derived.relevance"].choices == ("needed", "not_needed", "unknown")
+    assert catalogue["upgrade.derived.relevance"].choices == (
+        "needed", "not_needed", "unknown_contents", "unknown_capabilities", "unknown_pain_points")
 
 
 def test_every_capability_has_an_offer_availability_field(catalogue):
