@@ -56,6 +56,18 @@ def _first_per_rule(firings: list) -> list:
     return list(first.values())
 
 
+def _merge_params(firings: list) -> dict:
+    """Several rules concluded the same thing: the first value of each parameter wins, lists are joined."""
+    params = dict(firings[0].params)
+    for firing in firings[1:]:
+        for name, value in firing.params.items():
+            if isinstance(value, list) and isinstance(params.get(name), list):
+                params[name] = params[name] + [v for v in value if v not in params[name]]
+            else:
+                params.setdefault(name, value)
+    return params
+
+
 class Advisor:
     """One knowledge base, compiled once, consulted many times."""
 
@@ -119,17 +131,15 @@ class Advisor:
         rank = self._severity_rank
         for (cid, subject), firings in supports.items():
             kind = self.knowledge.conclusions[cid]
-            params = dict(firings[0].params)
-            for firing in firings[1:]:  # several rules concluded it: merge their values
-                for name, value in firing.params.items():
-                    if isinstance(value, list) and isinstance(params.get(name), list):
-                        params[name] = params[name] + [v for v in value if v not in params[name]]
-                    else:
-                        params.setdefault(name, value)
-            item = {"id": cid, "kind": kind.kind, "subject": subject,
-                    "severity": SEVERITIES[max(rank[f.rule] for f in firings)],
-                    "text": self._titles[cid], "params": params,
-                    "rules": [self._support(f) for f in _first_per_rule(firings)]}
+            if len(firings) == 1:  # the common case: one rule, one reason
+                firing = firings[0]
+                params, severity, supports_of = dict(firing.params), rank[firing.rule], [self._support(firing)]
+            else:
+                params = _merge_params(firings)
+                severity = max(rank[f.rule] for f in firings)
+                supports_of = [self._support(f) for f in _first_per_rule(firings)]
+            item = {"id": cid, "kind": kind.kind, "subject": subject, "severity": SEVERITIES[severity],
+                    "text": self._titles[cid], "params": params, "rules": supports_of}
             if kind.kind == "verdict":
                 verdicts.append({**item, "missing": list(params.get("missing", []))})
             elif kind.kind == "figure":
@@ -145,8 +155,7 @@ class Advisor:
             items.sort(key=lambda c: (-_SEVERITY_ORDER[c["severity"]], c["id"], c["subject"]))
         reference = self._reference
         trace = [{"order": f.order, "rule": f.rule, "subject": f.subject, "concluded": f.concluded, "new": f.new,
-                  "matched": [{"kind": m.kind, "ref": m.ref, "values": m.values} if m.values else reference(m.kind, m.ref)
-                              for m in f.matched]}
+                  "matched": [m if m["values"] else reference(m["kind"], m["ref"]) for m in f.matched_records()]}
                  for f in outcome.firings]
         return Advice.model_validate({"lang": lang, "schema_version": SCHEMA_VERSION,
                                       "knowledge": self.knowledge.fingerprint, "company": profile.company.name,

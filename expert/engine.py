@@ -81,10 +81,33 @@ class Firing:
     order: int
     rule: str
     subject: str
-    matched: tuple[Matched, ...]
     concluded: str  # conclusion id
     params: dict
     new: bool  # False when the conclusion already stood (this firing adds support)
+    source: tuple = ()  # (compiled rule, matched facts by alias) when the trace is kept
+
+    @property
+    def matched(self) -> tuple[Matched, ...]:
+        """The facts this firing matched (built on demand: most callers never ask)."""
+        return tuple(Matched(**record) for record in self.matched_records())
+
+    def matched_records(self) -> list[dict]:
+        if not self.source:
+            return []
+        compiled, facts = self.source
+        records = []
+        for alias, what in compiled.aliases:
+            fact = facts[alias]
+            if what == PROFILE_FACT:
+                values = {p: fact.get(k) for p, k in compiled.profile_keys}
+                records.append({"kind": PROFILE_FACT, "ref": PROFILE_FACT, "values": values})
+            elif what == OFFER_FACT:
+                values = {p: fact.get(k) for p, k in compiled.offer_keys}
+                records.append({"kind": OFFER_FACT, "ref": fact[OFFER_NAME], "values": values})
+            else:
+                kind = ABSENT_FACT if what.negated else CONCLUSION_FACT
+                records.append({"kind": kind, "ref": f"{fact['cid']}@{fact['subject']}", "values": {}})
+        return records
 
 
 @dataclass
@@ -203,27 +226,13 @@ class Engine:
         new = key not in session.outcome.conclusions
         params = {name: matched_facts[alias].get(key) if alias else constant
                   for name, alias, key, constant in compiled.param_plan}
-        firing = Firing(len(session.outcome.firings) + 1, rule.id, subject,
-                        self._matched(compiled, matched_facts) if session.trace else (), rule.conclude, params, new)
+        firing = Firing(len(session.outcome.firings) + 1, rule.id, subject, rule.conclude, params, new,
+                        (compiled, matched_facts) if session.trace else ())
         session.outcome.firings.append(firing)
         if new:
             session.outcome.conclusions[key] = firing
             session.pending.append({"t": CONCLUSION_FACT, "cid": rule.conclude, "subject": subject,
                                     "sid": session.sid, "n": next(session.serial)})
-
-    @staticmethod
-    def _matched(compiled: CompiledRule, facts: dict) -> tuple[Matched, ...]:
-        result = []
-        for alias, what in compiled.aliases:
-            fact = facts[alias]
-            if what == PROFILE_FACT:
-                result.append(Matched(PROFILE_FACT, PROFILE_FACT, {p: fact.get(k) for p, k in compiled.profile_keys}))
-            elif what == OFFER_FACT:
-                result.append(Matched(OFFER_FACT, fact[OFFER_NAME], {p: fact.get(k) for p, k in compiled.offer_keys}))
-            else:
-                kind = ABSENT_FACT if what.negated else CONCLUSION_FACT
-                result.append(Matched(kind, f"{fact['cid']}@{fact['subject']}"))
-        return tuple(result)
 
     def _absent_markers(self, session: _Session, conditions: list[ConclusionCondition]) -> list[dict]:
         concluded = session.outcome.conclusions
