@@ -144,6 +144,19 @@ class CompiledRule:
         return self._keys[1]
 
     @cached_property
+    def record_plan(self) -> tuple[tuple[str, str, Optional[tuple]], ...]:
+        """(alias, fact kind, (path, engine field) pairs or None) for building trace records."""
+        plan = []
+        for alias, what in self.aliases:
+            if what == PROFILE_FACT:
+                plan.append((alias, PROFILE_FACT, self.profile_keys))
+            elif what == OFFER_FACT:
+                plan.append((alias, OFFER_FACT, self.offer_keys))
+            else:
+                plan.append((alias, ABSENT_FACT if what.negated else CONCLUSION_FACT, None))
+        return tuple(plan)
+
+    @cached_property
     def param_plan(self) -> tuple[tuple[str, Optional[str], str, object], ...]:
         """(name, alias of the fact to read or None, engine field, constant) per parameter."""
         plan = []

@@ -96,17 +96,13 @@ class Firing:
             return []
         compiled, facts = self.source
         records = []
-        for alias, what in compiled.aliases:
+        for alias, kind, keys in compiled.record_plan:
             fact = facts[alias]
-            if what == PROFILE_FACT:
-                values = {p: fact.get(k) for p, k in compiled.profile_keys}
-                records.append({"kind": PROFILE_FACT, "ref": PROFILE_FACT, "values": values})
-            elif what == OFFER_FACT:
-                values = {p: fact.get(k) for p, k in compiled.offer_keys}
-                records.append({"kind": OFFER_FACT, "ref": fact[OFFER_NAME], "values": values})
-            else:
-                kind = ABSENT_FACT if what.negated else CONCLUSION_FACT
+            if keys is None:  # a conclusion or an "absent" marker: named, no values
                 records.append({"kind": kind, "ref": f"{fact['cid']}@{fact['subject']}", "values": {}})
+            else:
+                ref = PROFILE_FACT if kind == PROFILE_FACT else fact[OFFER_NAME]
+                records.append({"kind": kind, "ref": ref, "values": {p: fact.get(k) for p, k in keys}})
         return records
 
 
