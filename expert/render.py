@@ -6,7 +6,6 @@ fit, warnings, actions, figures; each line with a one-line "because" and its cit
 
 from __future__ import annotations
 
-import json
 from typing import Optional
 
 from expert.advice import Advice, Conclusion, Figure
@@ -95,7 +94,8 @@ def render_text(advice: Advice, lang: Optional[str] = None, markdown: bool = Fal
 
 
 def render_json(advice: Advice) -> str:
-    return json.dumps(advice.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+    """Indented UTF-8 JSON (pydantic's own serializer: no second encoding pass in Python)."""
+    return advice.model_dump_json(indent=2) + "\n"
 
 
 def render(advice: Advice, fmt: str = "text", lang: Optional[str] = None) -> str:
