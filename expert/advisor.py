@@ -8,7 +8,6 @@ loaded on first use.
 from __future__ import annotations
 
 import gc
-import re
 import threading
 from pathlib import Path
 from typing import Any, Optional, Union
@@ -18,10 +17,9 @@ from expert.derive import Derivation, derive
 from expert.engine import Engine, EngineError, Outcome
 from expert.flatten import input_facts
 from expert.loader import load_knowledge
-from expert.rulebook import SEVERITIES, KnowledgeBase
+from expert.rulebook import PLACEHOLDER, SEVERITIES, KnowledgeBase
 from expert.vocabulary import Profile
 
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _GROUPS = {"fit": "fits", "unfit": "unfits", "warning": "warnings", "action": "actions",
            "figure": "figures", "finding": "findings", "trait": "traits"}
 _SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
@@ -39,7 +37,7 @@ def _show(value: Any) -> str:
 
 def _split(template: str) -> tuple[str, ...]:
     """'a {x} b' -> ('a ', 'x', ' b'): literal text at even positions, names at odd ones."""
-    return tuple(_PLACEHOLDER.split(template))
+    return tuple(PLACEHOLDER.split(template))
 
 
 def _fill(parts: tuple[str, ...], params: dict, labels: dict) -> str:

@@ -10,6 +10,7 @@ Only the pattern is produced here; the engine attaches the action.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Optional
@@ -42,22 +43,26 @@ def any_of_field(path: str, values: tuple) -> str:
     return f"{_engine(path)}{ENGINE_SEPARATOR}any{ENGINE_SEPARATOR}{digest}"
 
 
-def any_of_sets(compiled: dict) -> dict[str, tuple[str, frozenset]]:
-    """Every includes_any test of a ruleset: engine field -> (array field it reads, values)."""
-    sets: dict[str, tuple[str, frozenset]] = {}
+def _tests(compiled: dict) -> Iterator[FactTest]:
+    """Every field test of a ruleset, including those inside any_of groups."""
 
-    def visit(condition: FactCondition) -> None:
-        for test in condition.tests:
-            if test.operator == "includes_any":
-                items = f"{_engine(test.path)}{ENGINE_SEPARATOR}{ITEMS}"
-                sets[any_of_field(test.path, test.value)] = (items, frozenset(test.value))
+    def walk(condition: FactCondition) -> Iterator[FactTest]:
+        yield from condition.tests
         for alternative in condition.alternatives:
-            visit(alternative)
+            yield from walk(alternative)
 
     for item in compiled.values():
         for condition in item.rule.fact_conditions:
-            visit(condition)
-    return sets
+            yield from walk(condition)
+
+
+def any_of_sets(compiled: dict) -> dict[str, tuple[str, frozenset]]:
+    """Every includes_any test of a ruleset: engine field -> (array field it reads, values)."""
+    return {
+        any_of_field(test.path, test.value): (f"{_engine(test.path)}{ENGINE_SEPARATOR}{ITEMS}", frozenset(test.value))
+        for test in _tests(compiled)
+        if test.operator == "includes_any"
+    }
 
 
 def _value_name(path: str) -> str:
@@ -133,25 +138,19 @@ class CompiledRule:
     aliases: tuple[tuple[str, object], ...]  # alias -> "profile" | "offer" | ConclusionCondition
     profile_paths: tuple[str, ...]  # fields this rule reads from the profile fact
     offer_paths: tuple[str, ...]
-    alias_names: tuple[str, ...] = ()
 
-    @property
-    def profile_keys(self) -> tuple[tuple[str, str], ...]:
-        return self._keys[0]
-
-    @property
-    def offer_keys(self) -> tuple[tuple[str, str], ...]:
-        return self._keys[1]
+    @cached_property
+    def alias_names(self) -> tuple[str, ...]:
+        return tuple(alias for alias, _ in self.aliases)
 
     @cached_property
     def record_plan(self) -> tuple[tuple[str, str, Optional[tuple]], ...]:
         """(alias, fact kind, (path, engine field) pairs or None) for building trace records."""
         plan = []
         for alias, what in self.aliases:
-            if what == PROFILE_FACT:
-                plan.append((alias, PROFILE_FACT, self.profile_keys))
-            elif what == OFFER_FACT:
-                plan.append((alias, OFFER_FACT, self.offer_keys))
+            if what in (PROFILE_FACT, OFFER_FACT):
+                paths = self.profile_paths if what == PROFILE_FACT else self.offer_paths
+                plan.append((alias, what, tuple((p, _value_name(p)) for p in paths)))
             else:
                 plan.append((alias, ABSENT_FACT if what.negated else CONCLUSION_FACT, None))
         return tuple(plan)
@@ -168,10 +167,6 @@ class CompiledRule:
                 plan.append((name, "o" if path.startswith("offer.") else "p", _engine(path), None))
         return tuple(plan)
 
-    @cached_property
-    def _keys(self) -> tuple:
-        """(dotted path, engine field name) pairs, computed once: the trace reads them per firing."""
-        return (tuple((p, _value_name(p)) for p in self.profile_paths), tuple((p, _value_name(p)) for p in self.offer_paths))
 
 def compile_rule(rule: Rule, depth: int) -> CompiledRule:
     catalogue = field_catalogue()
@@ -201,7 +196,7 @@ def compile_rule(rule: Rule, depth: int) -> CompiledRule:
         aliases.append((alias, condition))
     pattern = {"all": patterns, "pri": depth * 10 + rule.priority}
     return CompiledRule(rule, pattern, tuple(aliases), tuple(dict.fromkeys(paths[PROFILE_FACT])),
-                        tuple(dict.fromkeys(paths[OFFER_FACT])), tuple(alias for alias, _ in aliases))
+                        tuple(dict.fromkeys(paths[OFFER_FACT])))
 
 
 SESSION_FACT, SESSION_RULE = "session", "__session"
@@ -234,13 +229,6 @@ def _test_names(test: FactTest) -> set[str]:
     return {name}
 
 
-def _condition_names(condition: FactCondition) -> set[str]:
-    names = set().union(*(_test_names(t) for t in condition.tests)) if condition.tests else set()
-    for alternative in condition.alternatives:
-        names |= _condition_names(alternative)
-    return names
-
-
 def referenced_fields(compiled: dict[str, CompiledRule]) -> frozenset[str]:
     """Engine field names that some rule tests or reads, plus the ones the engine needs.
 
@@ -248,9 +236,9 @@ def referenced_fields(compiled: dict[str, CompiledRule]) -> frozenset[str]:
     fact to JSON on each firing, so unread fields cost time and buy nothing.
     """
     names = {"t", OFFER_NAME}
+    for test in _tests(compiled):
+        names |= _test_names(test)
     for item in compiled.values():
-        for condition in item.rule.fact_conditions:
-            names |= _condition_names(condition)
         names.update(_engine(p) for p in item.profile_paths + item.offer_paths)
         names.update(_value_name(p) for p in item.profile_paths + item.offer_paths)
     return frozenset(names)

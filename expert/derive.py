@@ -42,22 +42,30 @@ def _round(value: float) -> float:
     return round(value, 2)
 
 
-def _must_have_counts(offer: Offer, required: Optional[list]) -> dict:
+@dataclass
+class _MustHaves:
+    """How an offer treats the required capabilities: counts (derived fields) and the paid items."""
+
+    counts: dict = field(default_factory=dict)
+    paywalled: list = field(default_factory=list)
+    unpriced: list = field(default_factory=list)  # paywalled items without a published price
+
+
+def _must_haves(offer: Offer, required: Optional[list]) -> _MustHaves:
     if required is None or offer.capabilities is None:
-        return {}
+        return _MustHaves()
     listed = {item.capability: item for item in offer.capabilities}
     paywalled = [listed[c] for c in required if c in listed and listed[c].availability is Availability.paid]
-    unknown = [i for i in paywalled if not isinstance(i.monthly_price_usd, (int, float))]
-    return {
+    unpriced = [i for i in paywalled if not isinstance(i.monthly_price_usd, (int, float))]
+    counts = {
         "offer.derived.paywalled_must_have_count": len(paywalled),
-        "offer.derived.paywalled_unknown_price_count": len(unknown),
+        "offer.derived.paywalled_unknown_price_count": len(unpriced),
         "offer.derived.unavailable_must_have_count": sum(
             1 for c in required if c in listed and listed[c].availability is Availability.unavailable
         ),
         "offer.derived.unlisted_must_have_count": sum(1 for c in required if c not in listed),
-        "_paywalled": paywalled,
-        "_unknown": unknown,
     }
+    return _MustHaves(counts, paywalled, unpriced)
 
 
 class _OfferArithmetic:
@@ -80,12 +88,11 @@ class _OfferArithmetic:
         self.values[path] = value
         self.out.figures[(self.offer.name, path)] = Figure(path, value, unit, en, zh, inputs)
 
-    def paywalled(self, counts: dict) -> None:
-        paywalled = counts.get("_paywalled")
-        if not paywalled:
+    def paywalled(self, must: _MustHaves) -> None:
+        if not must.paywalled:
             return
-        priced = {i.capability.value: i.monthly_price_usd for i in paywalled if i not in counts["_unknown"]}
-        unknown = [i.capability.value for i in counts["_unknown"]]
+        priced = {i.capability.value: i.monthly_price_usd for i in must.paywalled if i not in must.unpriced}
+        unknown = [i.capability.value for i in must.unpriced]
         self.record(
             "offer.derived.paywalled_must_have_monthly_usd",
             sum(priced.values()),
@@ -97,9 +104,9 @@ class _OfferArithmetic:
             {**{f"price.{k}": v for k, v in priced.items()}, **({"unpriced": unknown} if unknown else {})},
         )
 
-    def monthly_estimate(self, counts: dict) -> None:
+    def monthly_estimate(self, must: _MustHaves) -> None:
         prices = self.prices
-        if counts.get("_unknown"):
+        if must.unpriced:
             self.bill_unknown = True
             return  # a must-have without a price: no honest estimate exists
         parts: dict = {}
@@ -266,12 +273,12 @@ def derive(profile: Profile) -> Derivation:
             out.profile["upgrade.derived.priced"] = any(p > 0 for p in prices)
     for offer in profile.offers:
         sums = _OfferArithmetic(profile, offer, out)
-        counts = _must_have_counts(offer, profile.needs.capabilities)
-        sums.values.update({k: v for k, v in counts.items() if not k.startswith("_")})
+        must = _must_haves(offer, profile.needs.capabilities)
+        sums.values.update(must.counts)
         if upgrade is not None and upgrade.offer is not None:
             sums.values["offer.derived.is_upgrade_target"] = offer.name == upgrade.offer
-        sums.paywalled(counts)
-        sums.monthly_estimate(counts)
+        sums.paywalled(must)
+        sums.monthly_estimate(must)
         sums.peak_versus_payg()
         sums.build_versus_buy()
         sums.headroom()

@@ -272,11 +272,11 @@ class Engine:
     def run(self, facts: list[dict], trace: bool = True) -> Outcome:
         """Run one consultation on the given input facts; the session is always deleted."""
         offers = [f[OFFER_NAME] for f in facts if f.get("t") == OFFER_FACT]
+        trimmed = [_engine_fact(f, self.fields, self.any_sets) for f in facts]  # needs no lock
         with self._lock:
             sid = f"s{next(self._session_ids)}"
             session = _Session(self._handle, sid, offers, trace)
             try:
-                trimmed = [_engine_fact(f, self.fields, self.any_sets) for f in facts]
                 self._settle(session, [{"t": SESSION_FACT}, *trimmed])
                 for conditions in self._negations:
                     self._settle(session, self._absent_markers(session, conditions))

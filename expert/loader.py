@@ -28,6 +28,7 @@ from expert.rulebook import (
     ABOUT_OFFER,
     FACT_OPERATORS,
     KINDS,
+    PLACEHOLDER,
     SEVERITIES,
     Bilingual,
     Claim,
@@ -44,7 +45,6 @@ from expert.yamlsource import line_of
 
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_-]*)+$")
 _RULE_KEYS = {"id", "about", "title", "because", "cites", "when", "then", "priority"}
 _THEN_KEYS = {"conclude", "severity", "with"}
@@ -67,15 +67,20 @@ class _Problems:
         self.items.append(f"{where}: rule {rule}: {message}" if rule else f"{where}: {message}")
 
 
-def _read(path: Path, problems: _Problems) -> object:
+def _read(path: Path, problems: _Problems, digest) -> tuple[str, object]:
+    """Read a knowledge file once: its text (added to the fingerprint) and its parsed data."""
     try:
-        return load_yaml_cached(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         problems.add(str(path), 0, None, f"cannot read: {error}")
+        return "", None
+    digest.update(text.encode("utf-8"))
+    try:
+        return text, load_yaml_cached(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problems.add(str(path), mark.line + 1 if mark else 0, None, f"not valid YAML: {error}")
-    return None
+    return text, None
 
 
 def _texts(value: object) -> bool:
@@ -95,9 +100,9 @@ def _bilingual(node: object, what: str, file: str, line: int, rule: Optional[str
     return Bilingual(str(en), str(zh))
 
 
-def _load_claims(directory: Path, problems: _Problems) -> tuple[dict[str, Claim], set[str]]:
+def _load_claims(directory: Path, problems: _Problems, digest) -> tuple[dict[str, Claim], set[str]]:
     path = directory / "claims.yaml"
-    data = _read(path, problems)
+    _, data = _read(path, problems, digest)
     file = str(path)
     if not isinstance(data, dict) or not isinstance(data.get("claims"), list):
         problems.add(file, 0, None, "must hold 'article: {paragraphs: N}' and a list 'claims'")
@@ -126,10 +131,11 @@ def _load_claims(directory: Path, problems: _Problems) -> tuple[dict[str, Claim]
     return claims, paragraph_ids
 
 
-def _load_conclusions(directory: Path, catalogue: dict[str, FieldSpec], problems: _Problems) -> dict[str, ConclusionType]:
+def _load_conclusions(directory: Path, catalogue: dict[str, FieldSpec], problems: _Problems,
+                      digest) -> dict[str, ConclusionType]:
     path = directory / "conclusions.yaml"
     file = str(path)
-    data = _read(path, problems)
+    _, data = _read(path, problems, digest)
     if not isinstance(data, dict) or not isinstance(data.get("conclusions"), list):
         problems.add(file, 0, None, "must hold a list 'conclusions'")
         return {}
@@ -201,7 +207,7 @@ class _RuleParser:
         conditions = self.conditions(node["when"], about, line)
         conclude, severity, params = self.then(node["then"], about, line)
         for text in (because.en, because.zh):
-            for name in _PLACEHOLDER.findall(text):
+            for name in PLACEHOLDER.findall(text):
                 if name not in params:
                     self.error(line, f"because-text uses {{{name}}} but 'then.with' gives no such value")
         priority = node.get("priority", 0)
@@ -388,12 +394,12 @@ class _RuleParser:
         return cid, severity, params
 
 
-def _load_labels(directory: Path, problems: _Problems) -> dict[str, Bilingual]:
+def _load_labels(directory: Path, problems: _Problems, digest) -> dict[str, Bilingual]:
     """Optional labels.yaml: how enum values read inside bilingual text."""
     path = directory / "labels.yaml"
     if not path.exists():
         return {}
-    data = _read(path, problems)
+    _, data = _read(path, problems, digest)
     file = str(path)
     if not isinstance(data, dict) or set(data) != {"labels"} or not isinstance(data["labels"], dict):
         problems.add(file, 0, None, "labels.yaml holds one key, 'labels', mapping values to {en, zh}")
@@ -417,24 +423,23 @@ def load_knowledge(directory: Optional[Path | str] = None) -> KnowledgeBase:
     if not directory.is_dir():
         raise KnowledgeError([f"{directory}: no such knowledge directory"])
     catalogue = field_catalogue()
-    claims, paragraphs = _load_claims(directory, problems)
-    conclusions = _load_conclusions(directory, catalogue, problems)
-    labels = _load_labels(directory, problems)
+    digest = hashlib.sha256()  # the fingerprint: every knowledge file's text, in load order
+    claims, paragraphs = _load_claims(directory, problems, digest)
+    conclusions = _load_conclusions(directory, catalogue, problems, digest)
+    labels = _load_labels(directory, problems, digest)
     rules: dict[str, Rule] = {}
     rule_files = sorted((directory / "rules").glob("*.yaml"))
     if not rule_files:
         problems.add(str(directory / "rules"), 0, None, "no rule files (*.yaml) found")
-    digest = hashlib.sha256()
     for path in rule_files:
         file = str(path)
-        data = _read(path, problems)
+        text, data = _read(path, problems, digest)
         if data is None:
             continue
-        digest.update(path.read_bytes())
         if not isinstance(data, dict) or set(data) != {"rules"} or not isinstance(data["rules"], list):
             problems.add(file, 0, None, "a rule file holds one key, 'rules', with a list of rules")
             continue
-        sources = _rule_sources(path.read_text(encoding="utf-8"))
+        sources = _rule_sources(text)
         parser = _RuleParser(file, catalogue, conclusions, claims, paragraphs, problems)
         for node in data["rules"]:
             try:
@@ -460,10 +465,5 @@ def load_knowledge(directory: Optional[Path | str] = None) -> KnowledgeBase:
         levels, conclusion_levels, depths = stratify(rules)
     except StratificationError as error:
         raise KnowledgeError([str(error)]) from None
-    for path in (directory / "claims.yaml", directory / "conclusions.yaml"):
-        digest.update(path.read_bytes())
-    labels_file = directory / "labels.yaml"
-    if labels_file.exists():
-        digest.update(labels_file.read_bytes())
     return KnowledgeBase(claims, conclusions, rules, str(directory), levels=levels, conclusion_levels=conclusion_levels,
                          depths=depths, labels=labels, fingerprint=digest.hexdigest()[:12])

@@ -7,10 +7,13 @@ compiling to durable_rules in ``compiler.py``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
 SEVERITIES = ("info", "low", "medium", "high")
+# A value shown inside a because-text: "{name}", filled from the rule's `then.with`.
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 KINDS = ("verdict", "fit", "unfit", "warning", "action", "figure", "finding", "trait")
 ABOUT_COMPANY, ABOUT_OFFER, ABOUT_ANY, ABOUT_EITHER = "company", "offer", "any", "either"
 
