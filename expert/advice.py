@@ -56,8 +56,40 @@ class Conclusion(_Out):
         return sorted({p for r in self.rules for p in r.paragraphs})
 
 
+class ConclusionRef(_Out):
+    id: str
+    subject: str
+    title: Text
+
+
+class Choice(_Out):
+    value: Any
+    label: Text
+
+
+class AnswerSpec(_Out):
+    """What counts as an answer; anything else is refused with the reason."""
+
+    kind: Literal["choice", "choices", "boolean", "number", "names", "estimate", "availability"]
+    choices: list[Choice] = []
+    unit: Optional[str] = None
+    minimum: Optional[float] = None
+    maximum: Optional[float] = None
+    dont_know: bool = True  # "unknown" / "不知道" is always accepted
+
+
+class Question(_Out):
+    id: str  # the fact id the answer fills
+    text: Text
+    hint: Optional[Text] = None
+    answer: AnswerSpec
+    why: list[ConclusionRef]  # the conclusions whose rules wait on this fact
+    score: float  # how much it can change: verdict rules weigh most
+
+
 class Verdict(Conclusion):
     missing: list[str] = []  # for verdict.need_more_info: the facts that would decide it
+    questions: list[Question] = []  # for verdict.need_more_info: what to ask, most valuable first
 
 
 class Figure(Conclusion):

@@ -9,17 +9,25 @@ from __future__ import annotations
 
 import gc
 import threading
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from expert.advice import SCHEMA_VERSION, Advice, MatchedFact, RuleSupport, Text
+from expert.asking import Asker
 from expert.derive import Derivation, derive
 from expert.engine import Engine, EngineError, Outcome
 from expert.flatten import input_facts
 from expert.loader import load_knowledge
+from expert.question_catalogue import load_questions
 from expert.rulebook import PLACEHOLDER, SEVERITIES, KnowledgeBase
 from expert.vocabulary import Profile
 
+if TYPE_CHECKING:
+    from expert.explanation import AnswerResult, ConsultStep, Explanation, WhatIf
+
+NEED_MORE_INFO = "verdict.need_more_info"
 _GROUPS = {"fit": "fits", "unfit": "unfits", "warning": "warnings", "action": "actions",
            "figure": "figures", "finding": "findings", "trait": "traits"}
 _SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
@@ -66,6 +74,25 @@ def _merge_params(firings: list) -> dict:
     return params
 
 
+def profile_data(profile: Profile) -> dict:
+    """A validated profile as plain JSON-ready data (what bots pass and fact paths address)."""
+    return profile.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
+
+
+@dataclass(frozen=True)
+class Consultation:
+    """One consultation's inputs and outcome, as explanations need them."""
+
+    profile: Profile
+    facts: list  # the flattened input facts the engine saw
+    concluded: set  # {(conclusion id, subject)}
+    advice: Advice
+
+    @property
+    def data(self) -> dict:
+        return profile_data(self.profile)
+
+
 class Advisor:
     """One knowledge base, compiled once, consulted many times."""
 
@@ -100,12 +127,59 @@ class Advisor:
 
     def advise(self, profile: Union[Profile, dict], lang: str = "en", trace: bool = True) -> Advice:
         """Validate, derive, infer and assemble; raise ValidationError on a bad profile."""
+        return self.consult(profile, lang, trace).advice
+
+    def consult(self, profile: Union[Profile, dict], lang: str = "en", trace: bool = True) -> Consultation:
+        """Like ``advise``, keeping what explanations need: the facts the engine saw and what it concluded."""
         if lang not in ("en", "zh"):
             raise ValueError("lang must be 'en' or 'zh'")
         profile = self.validate(profile)
         derivation = derive(profile)
-        outcome = self.engine.run(input_facts(profile, derivation), trace=trace)
-        return self._assemble(profile, derivation, outcome, lang)
+        facts = input_facts(profile, derivation)
+        outcome = self.engine.run(facts, trace=trace)
+        questions = None
+        if any(f.concluded == NEED_MORE_INFO for f in outcome.firings):
+            questions = self._questions(profile, facts, outcome)
+        advice = self._assemble(profile, derivation, outcome, lang, questions)
+        return Consultation(profile, facts, set(outcome.conclusions), advice)
+
+    # --- explain and ask (modules imported on use: `expert advise` starts without them) ---
+
+    def explain(self, profile: Union[Profile, dict], conclusion_id: str, subject: Optional[str] = None,
+                lang: str = "en", search: bool = True) -> Explanation:
+        """How ``conclusion_id`` was reached (proof trees), or why not (every rule that could
+        conclude it, condition by condition, and the smallest change of facts that would)."""
+        from expert.explainer import explain
+
+        return explain(self, profile, conclusion_id, subject, lang, search)
+
+    def what_if(self, profile: Union[Profile, dict], changes: Union[dict, list], lang: str = "en") -> WhatIf:
+        """Re-run with ``changes`` ({fact path: value} or ["PATH=VALUE", ...]) and report the difference."""
+        from expert.whatif import what_if
+
+        return what_if(self, profile, changes, lang)
+
+    def next_step(self, profile: Union[Profile, dict], lang: str = "en") -> ConsultStep:
+        """Stateless consultation turn: the next question, or the final advice."""
+        from expert.consultation import next_step
+
+        return next_step(self, profile, lang)
+
+    def apply_answer(self, profile: Union[Profile, dict], question_id: str, raw_answer: Any) -> AnswerResult:
+        """Validate one answer; the updated profile, or a bilingual error and the profile unchanged."""
+        from expert.consultation import apply_answer
+
+        return apply_answer(self, profile, question_id, raw_answer)
+
+    @cached_property
+    def asker(self) -> Asker:
+        """Questions for this knowledge base (``questions.yaml`` is read on first use)."""
+        return Asker(self.knowledge, load_questions(self.knowledge))
+
+    def _questions(self, profile: Profile, facts: list[dict], outcome: Outcome) -> list:
+        data = profile_data(profile)
+        relevance = self.asker.relevance(data, facts, set(outcome.conclusions))
+        return self.asker.questions(relevance, data)
 
     def _support(self, firing) -> object:
         fixed = self._fixed_supports.get(firing.rule)
@@ -115,7 +189,8 @@ class Advisor:
         because = {"en": _fill(en, firing.params, self._labels_en), "zh": _fill(zh, firing.params, self._labels_zh)}
         return {**self._rule_refs[firing.rule], "because": because}
 
-    def _assemble(self, profile: Profile, derivation: Derivation, outcome: Outcome, lang: str) -> Advice:
+    def _assemble(self, profile: Profile, derivation: Derivation, outcome: Outcome, lang: str,
+                  questions: Optional[list] = None) -> Advice:
         """Group firings by (conclusion, subject) and build the Advice.
 
         The Advice is built as plain data and validated once by pydantic-core: one pass
@@ -139,7 +214,8 @@ class Advisor:
             item = {"id": cid, "kind": kind.kind, "subject": subject, "severity": SEVERITIES[severity],
                     "text": self._titles[cid], "params": params, "rules": supports_of}
             if kind.kind == "verdict":
-                verdicts.append({**item, "missing": list(params.get("missing", []))})
+                verdicts.append({**item, "missing": list(params.get("missing", [])),
+                                 "questions": questions if cid == NEED_MORE_INFO and questions else []})
             elif kind.kind == "figure":
                 figure = derivation.figures[(subject, kind.shows)]
                 groups["figures"].append({**item, "value": figure.value, "unit": figure.unit, "inputs": figure.inputs,

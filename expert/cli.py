@@ -63,6 +63,89 @@ def advise(profile: str, fmt: str, lang: str, knowledge: Optional[str]) -> None:
     click.echo(render(advice, fmt, lang), nl=False)
 
 
+def _load(profile: str, advisor: Advisor) -> dict:
+    """Read and validate a profile file; exit 2 with the reason when it is not valid."""
+    try:
+        data = read_profile(profile)
+        advisor.validate(data)
+    except ProfileInputError as error:
+        _fail(str(error), BAD_INPUT)
+    except ValidationError as error:
+        _fail(f"{'<stdin>' if profile == '-' else profile}: {describe_validation_error(error)}", BAD_INPUT)
+    return data
+
+
+@main.command()
+@click.argument("profile")
+@click.argument("conclusion_id")
+@click.option("--subject", default=None, help="The offer (by name) the conclusion is about; default: every subject.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--no-search", is_flag=True, help="Why-not without searching for the smallest change of facts.")
+@click.option("--knowledge", type=click.Path(file_okay=False), default=None, help="Another knowledge directory.")
+def explain(profile: str, conclusion_id: str, subject: Optional[str], fmt: str, lang: str, no_search: bool,
+            knowledge: Optional[str]) -> None:
+    """How CONCLUSION_ID was reached for PROFILE, or why it was not and the smallest change that would."""
+    from expert.explain_render import render_explanation
+    from expert.explainer import UnknownConclusionError
+
+    advisor = _advisor(knowledge)
+    data = _load(profile, advisor)
+    try:
+        result = advisor.explain(data, conclusion_id, subject, lang=lang, search=not no_search)
+    except UnknownConclusionError as error:
+        _fail(str(error), BAD_INPUT)
+    except EngineError as error:
+        _fail(f"internal error during inference: {error}", INTERNAL)
+    output = result.model_dump_json(indent=2) + "\n" if fmt == "json" else render_explanation(result, lang, fmt == "markdown")
+    click.echo(output, nl=False)
+
+
+@main.command()
+@click.argument("profile")
+@click.option("--set", "changes", multiple=True, required=True, metavar="PATH=VALUE",
+              help="A fact to change, e.g. needs.usage.mau=50000 or 'offers[Cloud IM].pricing_model=buyout'; "
+                   "an empty VALUE removes the fact. Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--knowledge", type=click.Path(file_okay=False), default=None, help="Another knowledge directory.")
+def whatif(profile: str, changes: tuple, fmt: str, lang: str, knowledge: Optional[str]) -> None:
+    """Re-run PROFILE with facts changed and show what changes: verdict, conclusions, figures."""
+    from expert.explain_render import render_what_if
+    from expert.whatif import ChangeError
+
+    advisor = _advisor(knowledge)
+    data = _load(profile, advisor)
+    try:
+        result = advisor.what_if(data, list(changes), lang=lang)
+    except ChangeError as error:
+        _fail(f"--set {error}", BAD_INPUT)
+    except ValidationError as error:
+        _fail(f"after the changes, {describe_validation_error(error)}", BAD_INPUT)
+    except EngineError as error:
+        _fail(f"internal error during inference: {error}", INTERNAL)
+    output = result.model_dump_json(indent=2) + "\n" if fmt == "json" else render_what_if(result, lang, fmt == "markdown")
+    click.echo(output, nl=False)
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--from", "start", default=None, metavar="PROFILE", help="Start from the facts in this profile.")
+@click.option("--save", default=None, metavar="PROFILE", help="Write the profile built to this file (YAML).")
+@click.option("--knowledge", type=click.Path(file_okay=False), default=None, help="Another knowledge directory.")
+def consult(lang: str, start: Optional[str], save: Optional[str], knowledge: Optional[str]) -> None:
+    """Ask, one question at a time, only what can still change the verdict; then advise.
+
+    Answers come from the terminal or a pipe, one per line: a choice's number or value,
+    yes/no, a number, several choices separated by commas, or "unknown" (不知道).
+    """
+    from expert.consult_cli import run_consultation
+
+    advisor = _advisor(knowledge)
+    data = _load(start, advisor) if start else {}
+    sys.exit(run_consultation(advisor, data, lang, save))
+
+
 @main.command(name="check")
 @click.option("--knowledge", type=click.Path(file_okay=False), default=None, help="Knowledge directory to check.")
 def check_command(knowledge: Optional[str]) -> None:

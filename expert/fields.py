@@ -37,6 +37,13 @@ class FieldSpec:
     maximum: Optional[float] = None
     unit: str = ""
     derived: bool = False
+    # For derived fields: the input facts the value is computed from (see derive.py), as
+    # paths; "offer.x" is the same offer's field, "offers.x" that field of every offer,
+    # "target.x" the field of the offer the upgrade belongs to.
+    inputs: tuple[str, ...] = ()
+    # Inputs without which the value is never computed ("path", or "path=a|b" for "stated
+    # and one of these values"): once one is settled otherwise, the value is settled unknown.
+    requires: tuple[str, ...] = ()
 
     @property
     def fact(self) -> str:
@@ -105,26 +112,53 @@ def _walk(model: type[BaseModel], prefix: str) -> list[FieldSpec]:
 _RELEVANCE = ("needed", "not_needed", "unknown_contents", "unknown_capabilities", "unknown_pain_points")
 
 # Fields computed by derive.py from several input facts; see its docstrings for formulas.
+_PRICES = tuple(f"offer.prices.{p}" for p in ("monthly_fee_usd", "included_minutes", "per_1000_minutes_usd",
+                                                "per_mau_usd", "one_time_fee_usd", "yearly_maintenance_usd"))
+_MUST_HAVES = ("needs.capabilities", "offer.capabilities")
+_BILL = (*_MUST_HAVES, *_PRICES, "needs.usage.monthly_minutes", "needs.usage.mau")
+_BUILD = ("company.in_house_estimate", "needs.contract_months")
+_PEAK = ("offer.prices.per_1000_minutes_usd", "needs.usage.monthly_minutes", "needs.usage.peak_to_average_ratio")
+
+
+def _derived(path: str, kind: str, inputs: tuple[str, ...], choices: tuple[str, ...] = (),
+             requires: tuple[str, ...] = (), **bounds) -> FieldSpec:
+    return FieldSpec(path, kind, choices, derived=True, inputs=inputs, requires=requires, **bounds)
+
+
+# Fields computed by derive.py from several input facts; see its docstrings for formulas.
 DERIVED_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("derived.offer_count", NUMBER, minimum=0, maximum=20, derived=True),
-    FieldSpec("upgrade.derived.relevance", ENUM, _RELEVANCE, derived=True),
-    FieldSpec("upgrade.derived.covered_by_maintenance_subscription", BOOL, derived=True),
-    FieldSpec("upgrade.derived.priced", BOOL, derived=True),
-    FieldSpec("offer.derived.is_upgrade_target", BOOL, derived=True),
-    FieldSpec("offer.derived.cheapest_complete_offer", BOOL, derived=True),
-    FieldSpec("offer.derived.paywalled_must_have_count", NUMBER, minimum=0, derived=True),
-    FieldSpec("offer.derived.paywalled_unknown_price_count", NUMBER, minimum=0, derived=True),
-    FieldSpec("offer.derived.paywalled_must_have_monthly_usd", NUMBER, minimum=0, unit="USD/month", derived=True),
-    FieldSpec("offer.derived.unavailable_must_have_count", NUMBER, minimum=0, derived=True),
-    FieldSpec("offer.derived.unlisted_must_have_count", NUMBER, minimum=0, derived=True),
-    FieldSpec("offer.derived.estimated_monthly_usd", NUMBER, minimum=0, unit="USD/month", derived=True),
-    FieldSpec("offer.derived.exceeds_budget", BOOL, derived=True),
-    FieldSpec("offer.derived.payg_monthly_usd", NUMBER, minimum=0, unit="USD/month", derived=True),
-    FieldSpec("offer.derived.fixed_for_peak_monthly_usd", NUMBER, minimum=0, unit="USD/month", derived=True),
-    FieldSpec("offer.derived.build_total_usd", NUMBER, minimum=0, unit="USD", derived=True),
-    FieldSpec("offer.derived.buy_total_usd", NUMBER, minimum=0, unit="USD", derived=True),
-    FieldSpec("offer.derived.buy_cheaper_than_build", BOOL, derived=True),
-    FieldSpec("offer.derived.event_headroom_ratio", NUMBER, minimum=0, derived=True),
+    _derived("derived.offer_count", NUMBER, ("offers",), minimum=0, maximum=20),
+    _derived("upgrade.derived.relevance", ENUM, ("upgrade", "upgrade.kind", "upgrade.adds_capabilities",
+                                                  "upgrade.fixes_pain_points", "needs.capabilities", "needs.pain_points",
+                                                  "upgrade.offer", "target.capabilities"), _RELEVANCE,
+             requires=("upgrade", "upgrade.kind=feature|mixed")),
+    _derived("upgrade.derived.covered_by_maintenance_subscription", BOOL, ("upgrade", "upgrade.offer", "target.pricing_model"),
+             requires=("upgrade", "upgrade.offer", "target.pricing_model")),
+    _derived("upgrade.derived.priced", BOOL, ("upgrade", "upgrade.monthly_price_usd", "upgrade.one_time_price_usd"),
+             requires=("upgrade",)),
+    _derived("offer.derived.is_upgrade_target", BOOL, ("upgrade", "upgrade.offer"), requires=("upgrade", "upgrade.offer")),
+    _derived("offer.derived.cheapest_complete_offer", BOOL, ("offers", "needs.capabilities", "offers.capabilities",
+                                                             "needs.usage.monthly_minutes", "needs.usage.mau",
+                                                             *(p.replace("offer.", "offers.") for p in _PRICES))),
+    _derived("offer.derived.paywalled_must_have_count", NUMBER, _MUST_HAVES, requires=_MUST_HAVES[:1], minimum=0),
+    _derived("offer.derived.paywalled_unknown_price_count", NUMBER, _MUST_HAVES, requires=_MUST_HAVES[:1], minimum=0),
+    _derived("offer.derived.paywalled_must_have_monthly_usd", NUMBER, _MUST_HAVES, requires=_MUST_HAVES[:1], minimum=0,
+             unit="USD/month"),
+    _derived("offer.derived.unavailable_must_have_count", NUMBER, _MUST_HAVES, requires=_MUST_HAVES[:1], minimum=0),
+    _derived("offer.derived.unlisted_must_have_count", NUMBER, _MUST_HAVES, requires=_MUST_HAVES[:1], minimum=0),
+    _derived("offer.derived.estimated_monthly_usd", NUMBER, _BILL, minimum=0, unit="USD/month"),
+    _derived("offer.derived.exceeds_budget", BOOL, (*_BILL, "company.monthly_budget_usd")),
+    _derived("offer.derived.payg_monthly_usd", NUMBER, (*_PRICES[:3], *_PEAK[1:]), requires=_PEAK, minimum=0,
+             unit="USD/month"),
+    _derived("offer.derived.fixed_for_peak_monthly_usd", NUMBER, (*_PRICES[:3], *_PEAK[1:]), requires=_PEAK, minimum=0,
+             unit="USD/month"),
+    _derived("offer.derived.build_total_usd", NUMBER, _BUILD, requires=_BUILD[:1], minimum=0, unit="USD"),
+    _derived("offer.derived.buy_total_usd", NUMBER, (*_BILL, *_BUILD, "offer.pricing_model"), requires=_BUILD[:1],
+             minimum=0, unit="USD"),
+    _derived("offer.derived.buy_cheaper_than_build", BOOL, (*_BILL, *_BUILD, "offer.pricing_model"), requires=_BUILD[:1]),
+    _derived("offer.derived.event_headroom_ratio", NUMBER, ("needs.usage.largest_event_participants",
+                                                            "offer.max_concurrent_participants"),
+             requires=("needs.usage.largest_event_participants", "offer.max_concurrent_participants"), minimum=0),
 )
 
 

@@ -271,6 +271,10 @@ class Profile(_Strict):
     needs: Needs = Field(default_factory=Needs)
     offers: Annotated[list[Offer], Field(max_length=20)] = Field(default_factory=list)
     upgrade: Optional[Upgrade] = None
+    # Consultation bookkeeping, not a fact: the facts already asked (answered, or "don't
+    # know"), so a resumed or stateless consultation never asks one twice.  Advice ignores it.
+    asked: Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=500)] = \
+        Field(default_factory=list)
 
     @model_validator(mode="after")
     def _offers_consistent(self) -> Profile:

@@ -1,0 +1,57 @@
+"""Turn the open facts of a partial profile into questions a person or a bot can answer.
+
+The ranking comes from ``relevance.py``; the words from ``knowledge/questions.yaml``; the
+allowed answers from the vocabulary (``answers.py``).
+"""
+
+from __future__ import annotations
+
+from expert.advice import ConclusionRef, Question, Text
+from expert.answers import answer_spec
+from expert.conditions import FactView
+from expert.factpaths import FactRef, parse_fact
+from expert.question_catalogue import QuestionCatalogue
+from expert.relevance import Relevance, RelevanceAnalysis
+from expert.rulebook import KnowledgeBase
+
+_KIND_ORDER = ("verdict", "warning", "unfit", "fit", "finding", "trait", "action", "figure")
+
+
+class Asker:
+    """Questions for one knowledge base and its question catalogue."""
+
+    def __init__(self, knowledge: KnowledgeBase, catalogue: QuestionCatalogue) -> None:
+        self.knowledge, self.catalogue = knowledge, catalogue
+        self.labels = {value: Text(en=label.en, zh=label.zh) for value, label in catalogue.choices.items()}
+
+    def relevance(self, profile: dict, facts: list[dict], concluded: set) -> Relevance:
+        view = FactView.build(facts, concluded)
+        return RelevanceAnalysis(self.knowledge, view, profile, frozenset(profile.get("asked") or [])).run()
+
+    def questions(self, relevance: Relevance, profile: dict, verdict_only: bool = False) -> list[Question]:
+        return [self.question(fact, relevance, profile) for fact in relevance.ranked(verdict_only)]
+
+    def question(self, fact: str, relevance: Relevance, profile: dict) -> Question:
+        ref = parse_fact(fact)
+        template = self.catalogue.text_of(self._catalogue_key(ref))
+        text = Text(en=self._fill(template.text.en, ref, "en"), zh=self._fill(template.text.zh, ref, "zh"))
+        hint = Text(en=template.hint.en, zh=template.hint.zh) if template.hint else None
+        kinds = {c: self.knowledge.conclusions[c].kind for c in relevance.reasons.get(fact, [])}
+        reasons = sorted(kinds, key=lambda c: (_KIND_ORDER.index(kinds[c]), c))
+        why = [ConclusionRef(id=cid, subject="", title=Text(en=self.knowledge.conclusions[cid].title.en,
+                                                             zh=self.knowledge.conclusions[cid].title.zh))
+               for cid in reasons]
+        return Question(id=fact, text=text, hint=hint, answer=answer_spec(ref, profile, self.labels), why=why,
+                        score=round(relevance.score(fact), 2))
+
+    @staticmethod
+    def _catalogue_key(ref: FactRef) -> str:
+        return "offer.capabilities" if ref.path.startswith("offer.capabilities.") else ref.path
+
+    def _fill(self, template: str, ref: FactRef, lang: str) -> str:
+        text = template.replace("{offer}", ref.offer or "")
+        if "{capability}" in text:
+            capability = ref.path.rsplit(".", 1)[-1]
+            label = self.labels.get(capability)
+            text = text.replace("{capability}", label.get(lang) if label else capability)
+        return text

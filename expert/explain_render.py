@@ -1,0 +1,217 @@
+"""Render explanations (how, why not), what-if differences and questions as text or Markdown.
+
+Only reads the typed models of ``explanation.py``; decides nothing.  Both languages: the
+knowledge's own texts carry both, and the few words added here are in ``_WORDS``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from expert.advice import Question
+from expert.explanation import ConditionReport, Explanation, ProofNode, RuleRef, WhatIf, WhyNotNode
+
+_WORDS = {
+    "how": ("How it was reached", "如何得出"),
+    "why_not": ("Why it was not reached", "为何没有得出"),
+    "verdict": ("verdict of this profile", "本资料的结论"),
+    "rule": ("rule", "规则"),
+    "because": ("because", "因为"),
+    "fact": ("fact", "事实"),
+    "derived": ("computed", "计算值"),
+    "from": ("from", "依据"),
+    "formula": ("formula", "公式"),
+    "absent": ("not concluded", "未得出"),
+    "not_stated": ("not stated", "未说明"),
+    "concluded": ("concluded", "已得出"),
+    "must_not": ("must not be concluded", "必须未得出"),
+    "must": ("must be concluded", "必须已得出"),
+    "smallest": ("Smallest change", "最小改变"),
+    "held": ("held", "成立"),
+    "failed": ("failed", "不成立"),
+    "unknown": ("unknown", "未知"),
+    "any_of": ("any of", "任一"),
+    "no_rule": ("No rule can conclude it for this subject.", "没有规则能为该对象得出这一结论。"),
+    "what_if": ("What if", "假如"),
+    "changes": ("Changes", "改变"),
+    "verdict_word": ("Verdict", "结论"),
+    "unchanged": ("unchanged", "不变"),
+    "gained": ("Conclusions gained", "新增的结论"),
+    "lost": ("Conclusions lost", "失去的结论"),
+    "figures": ("Figures changed", "变化的测算"),
+    "none": ("(none)", "(无)"),
+    "why_asked": ("asked because it decides", "询问原因:它决定"),
+    "answers": ("answers", "可选答案"),
+    "dont_know": ("or: don't know", "或:不知道"),
+    "unit": ("unit", "单位"),
+    "range": ("range", "范围"),
+    "subject": ("for", "对象"),
+}
+_OPERATORS = {
+    "is": ("is", "等于"), "is_not": ("is not", "不等于"), "one_of": ("is one of", "属于"),
+    "not_one_of": ("is none of", "不属于"), "at_least": ("is at least", "不小于"), "at_most": ("is at most", "不大于"),
+    "above": ("is above", "大于"), "below": ("is below", "小于"), "includes": ("includes", "包含"),
+    "includes_any": ("includes any of", "包含任一"), "includes_all": ("includes all of", "包含全部"),
+    "includes_none": ("includes none of", "不包含任何"), "known": ("is stated", "已说明"),
+    "unknown": ("is not stated", "未说明"),
+}
+
+
+def _w(key: str, lang: str) -> str:
+    en, zh = _WORDS[key]
+    return zh if lang == "zh" else en
+
+
+def show(value: Any, lang: str = "en") -> str:
+    """A fact's value for people: lists comma-separated, None as 'not stated'."""
+    if value is None:
+        return _w("not_stated", lang)
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(show(v, lang) for v in value) if value else _w("none", lang)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={show(v, lang)}" for k, v in value.items())
+    return str(value)
+
+
+def _rule_line(rule: RuleRef, lang: str, md: bool) -> str:
+    cites = ", ".join(rule.claims + rule.paragraphs)
+    name = f"`{rule.rule}`" if md else rule.rule
+    return f"{_w('rule', lang)} {name}: {rule.title.get(lang)} ({cites}; {rule.file}:{rule.line})"
+
+
+def _tag(cid: str, md: bool) -> str:
+    return f"`{cid}`" if md else f"[{cid}]"
+
+
+def _subject(subject: str | None) -> str:
+    return "" if subject in (None, "company") else f" ({subject})"
+
+
+def proof_lines(node: ProofNode, lang: str, md: bool = False, indent: int = 0) -> list[str]:
+    pad = "  " * indent
+    lines = [f"{pad}- {node.title.get(lang)}{_subject(node.subject)} {_tag(node.conclusion, md)}"]
+    for step in node.steps:
+        lines.append(f"{pad}  {_rule_line(step.rule, lang, md)}")
+        lines.append(f"{pad}    {_w('because', lang)}: {step.rule.because.get(lang)}")
+        for premise in step.premises:
+            inner = "  " * (indent + 2)
+            if premise.kind == "input":
+                lines.append(f"{inner}- {_w('fact', lang)} {premise.fact} = {show(premise.value, lang)}")
+            elif premise.kind == "derived":
+                lines.append(f"{inner}- {_w('derived', lang)} {premise.fact} = {show(premise.value, lang)}")
+                if premise.formula:
+                    lines.append(f"{inner}  {_w('formula', lang)}: {premise.formula.get(lang)}")
+                if premise.inputs:
+                    shown = "; ".join(f"{k} = {show(v, lang)}" for k, v in premise.inputs.items())
+                    lines.append(f"{inner}  {_w('from', lang)}: {shown}")
+            elif premise.kind == "absent":
+                lines.append(f"{inner}- {_w('absent', lang)}: {premise.title.get(lang)}{_subject(premise.subject)}"
+                             f" {_tag(premise.conclusion, md)}")
+            else:
+                lines += proof_lines(premise.proof, lang, md, indent + 2)
+    return lines
+
+
+def _condition_lines(report: ConditionReport, lang: str, md: bool, indent: int) -> list[str]:
+    pad = "  " * indent
+    status = f"[{_w(report.status, lang)}]"
+    if report.conclusion is not None:
+        word = _w("must_not" if report.negated else "must", lang)
+        lines = [f"{pad}{status} {word}: {_tag(report.conclusion, md)}{_subject(report.subject)}"]
+        if report.proof is not None:
+            lines += proof_lines(report.proof, lang, md, indent + 2)
+        if report.why_not is not None:
+            lines += why_not_lines(report.why_not, lang, md, indent + 2)
+        return lines
+    if report.alternatives:
+        lines = [f"{pad}{status} {_w('any_of', lang)}:"]
+        for alternative in report.alternatives:
+            lines += _condition_lines(alternative, lang, md, indent + 2)
+        return lines
+    lines = []
+    for test in report.tests:
+        op_en, op_zh = _OPERATORS[test.operator]
+        operator = op_zh if lang == "zh" else op_en
+        wanted = "" if test.operator in ("known", "unknown") else f" {show(test.expected, lang)}"
+        lines.append(f"{pad}[{_w(test.status, lang)}] {test.fact} {operator}{wanted}"
+                     f"  ({show(test.actual, lang)})")
+    return lines
+
+
+def why_not_lines(node: WhyNotNode, lang: str, md: bool = False, indent: int = 0) -> list[str]:
+    pad = "  " * indent
+    if not node.rules:
+        return [f"{pad}{_w('no_rule', lang)}"]
+    lines = []
+    for rule in node.rules:
+        lines.append(f"{pad}- {_rule_line(rule.rule, lang, md)}{_subject(rule.subject)}: {_w(rule.status, lang)}")
+        for condition in rule.conditions:
+            lines += _condition_lines(condition, lang, md, indent + 2)
+    return lines
+
+
+def render_explanation(explanation: Explanation, lang: str = "en", markdown: bool = False) -> str:
+    md = markdown
+    title = f"{explanation.title.get(lang)} {_tag(explanation.conclusion, md)}{_subject(explanation.subject)}"
+    heading = _w("how" if explanation.reached else "why_not", lang)
+    lines = [f"# {heading}: {title}" if md else f"{heading}: {title}",
+             f"({_w('verdict', lang)}: {explanation.verdict})", ""]
+    if md:
+        lines.append("```")
+    for proof in explanation.proofs:
+        lines += proof_lines(proof, lang, md=False)
+    if explanation.why_not is not None:
+        lines += why_not_lines(explanation.why_not, lang, md=False)
+    if md:
+        lines.append("```")
+    change = explanation.smallest_change
+    if change is not None:
+        lines += ["", f"## {_w('smallest', lang)}" if md else f"{_w('smallest', lang).upper()}:", change.statement.get(lang)]
+        for item in change.changes:
+            lines.append(f"  - {item.fact}: {show(item.before, lang)} -> {show(item.after, lang)}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_what_if(result: WhatIf, lang: str = "en", markdown: bool = False) -> str:
+    bullet = "- "
+    head = f"# {_w('what_if', lang)}" if markdown else _w("what_if", lang).upper()
+    lines = [head, f"{_w('changes', lang)}:"]
+    lines += [f"  {bullet}{c.fact}: {show(c.before, lang)} -> {show(c.after, lang)}" for c in result.changes]
+    verdict = f"{result.verdict_before} -> {result.verdict_after}" if result.verdict_changed \
+        else f"{result.verdict_after} ({_w('unchanged', lang)})"
+    lines.append(f"{_w('verdict_word', lang)}: {verdict}")
+    for key, items in (("gained", result.gained), ("lost", result.lost)):
+        lines.append(f"{_w(key, lang)}:")
+        lines += [f"  {bullet}{c.title.get(lang)}{_subject(c.subject)} {_tag(c.id, markdown)}" for c in items] \
+            or [f"  {_w('none', lang)}"]
+    lines.append(f"{_w('figures', lang)}:")
+    lines += [f"  {bullet}{f.figure}{_subject(f.subject)}: {show(f.before, lang)} -> {show(f.after, lang)} {f.unit}"
+              for f in result.figures_changed] or [f"  {_w('none', lang)}"]
+    return "\n".join(lines) + "\n"
+
+
+def render_question(question: Question, lang: str = "en", number: int = 0) -> str:
+    """A question as the terminal consultation shows it, choices numbered."""
+    lines = [f"{f'{number}. ' if number else ''}{question.text.get(lang)}"]
+    if question.hint is not None:
+        lines.append(f"   {question.hint.get(lang)}")
+    spec = question.answer
+    if spec.choices:
+        for index, choice in enumerate(spec.choices, 1):
+            label = choice.label.get(lang)
+            shown = label if not isinstance(choice.value, str) or label == choice.value else f"{label} ({choice.value})"
+            lines.append(f"   {index:>2}) {shown}")
+    if spec.unit or spec.minimum is not None:
+        bounds = f"{show(spec.minimum)} .. {show(spec.maximum) if spec.maximum is not None else '∞'}"
+        extra = f"{_w('unit', lang)}: {spec.unit}; " if spec.unit else ""
+        lines.append(f"   {extra}{_w('range', lang)}: {bounds}" if spec.minimum is not None else f"   {extra}")
+    if question.why:
+        lines.append(f"   ({_w('why_asked', lang)}: {', '.join(c.title.get(lang) for c in question.why[:3])})")
+    lines.append(f"   [{_w('dont_know', lang)}]")
+    return "\n".join(lines) + "\n"

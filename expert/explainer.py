@@ -1,0 +1,47 @@
+"""Explain one conclusion of a profile's advice: how it was reached, or why it was not.
+
+``Advisor.explain`` calls this; it puts together the proof (``proof.py``), the why-not
+(``whynot.py``) and the smallest change (``smallest_change.py``) as one typed
+``Explanation``.  Rendering it is ``explain_render.py``'s job.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Optional, Union
+
+from expert.compiler import COMPANY_SUBJECT
+from expert.conditions import FactView
+from expert.explanation import Explanation
+from expert.proof import ProofBuilder, title_of
+from expert.smallest_change import smallest_change
+from expert.vocabulary import Profile
+from expert.whynot import WhyNotBuilder
+
+
+class UnknownConclusionError(ValueError):
+    """The conclusion id or subject asked about does not exist; the message suggests some."""
+
+
+def explain(advisor, profile: Union[Profile, dict], conclusion_id: str, subject: Optional[str] = None,
+            lang: str = "en", search: bool = True) -> Explanation:
+    knowledge = advisor.knowledge
+    if conclusion_id not in knowledge.conclusions:
+        close = difflib.get_close_matches(conclusion_id, list(knowledge.conclusions), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; see `expert rules list`"
+        raise UnknownConclusionError(f"no conclusion {conclusion_id!r}{hint}")
+    run = advisor.consult(profile, lang)
+    data = run.data
+    offers = [o["name"] for o in data.get("offers") or []]
+    if subject is not None and subject not in (COMPANY_SUBJECT, *offers):
+        raise UnknownConclusionError(f"no offer named {subject!r} in the profile (offers: {', '.join(offers) or 'none'})")
+    proofs = ProofBuilder(knowledge, run.advice, data)
+    reached = sorted(s for c, s in run.concluded if c == conclusion_id and subject in (None, s))
+    common = {"conclusion": conclusion_id, "subject": subject, "title": title_of(knowledge, conclusion_id),
+              "verdict": run.advice.verdict.id}
+    if reached:
+        return Explanation(**common, reached=True, proofs=[proofs.node(conclusion_id, s) for s in reached])
+    view = FactView.build(run.facts, run.concluded)
+    why_not = WhyNotBuilder(knowledge, view, proofs).node(conclusion_id, subject)
+    change = smallest_change(advisor, data, conclusion_id, subject) if search else None
+    return Explanation(**common, reached=False, why_not=why_not, smallest_change=change)

@@ -1,0 +1,193 @@
+"""Explanations as typed data: how a conclusion was reached, why another was not, what a
+change would do, and what to ask next.
+
+Like ``advice.py`` these are pydantic models with stable JSON field names, for chat bots
+and agents; ``explain_render.py`` turns them into text or Markdown, and decides nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from expert.advice import Advice, ConclusionRef, Question, Text
+
+Status = Literal["held", "failed", "unknown"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class RuleRef(_Out):
+    """A rule as an auditor finds it: id, title, reason, citations, where it is written."""
+
+    rule: str
+    title: Text
+    because: Text
+    claims: list[str]
+    paragraphs: list[str]
+    file: str
+    line: int
+
+
+# --- how ---------------------------------------------------------------------------------
+
+class InputPremise(_Out):
+    """A fact the user gave (or left unstated: value null), as the rule read it."""
+
+    kind: Literal["input"] = "input"
+    fact: str  # fact id: "needs.pain_points", "offers[Cloud IM].pricing_model"
+    value: Any
+
+
+class DerivedPremise(_Out):
+    """A value computed from several input facts, with the inputs it rests on."""
+
+    kind: Literal["derived"] = "derived"
+    fact: str
+    value: Any
+    formula: Optional[Text] = None
+    inputs: dict[str, Any]  # input fact id -> the value given (null: not stated)
+
+
+class AbsencePremise(_Out):
+    """A conclusion the rule needed *not* to be reached, and that was not."""
+
+    kind: Literal["absent"] = "absent"
+    conclusion: str
+    subject: str
+    title: Text
+
+
+class ConclusionPremise(_Out):
+    kind: Literal["conclusion"] = "conclusion"
+    proof: ProofNode
+
+
+Premise = Annotated[Union[InputPremise, DerivedPremise, AbsencePremise, ConclusionPremise], Field(discriminator="kind")]
+
+
+class ProofStep(_Out):
+    """One rule firing: the rule and everything it matched."""
+
+    rule: RuleRef
+    premises: list[Premise]
+
+
+class ProofNode(_Out):
+    """A conclusion and the rule firings that asserted it, each expanded down to inputs."""
+
+    conclusion: str
+    subject: str
+    title: Text
+    steps: list[ProofStep]
+
+
+ConclusionPremise.model_rebuild()
+
+
+# --- why not -----------------------------------------------------------------------------
+
+class TestReport(_Out):
+    fact: str  # fact id read by the test
+    operator: str
+    expected: Any
+    actual: Any  # null: not stated
+    status: Status
+
+
+class ConditionReport(_Out):
+    """One condition of a rule that could conclude the conclusion asked about."""
+
+    status: Status
+    tests: list[TestReport] = []  # a field condition: every test must hold
+    alternatives: list[ConditionReport] = []  # an any_of group: one alternative must hold
+    conclusion: Optional[str] = None  # a condition on another conclusion...
+    negated: bool = False  # ...that must (not) be reached
+    subject: Optional[str] = None
+    why_not: Optional[WhyNotNode] = None  # ...expanded when it was not reached
+    proof: Optional[ProofNode] = None  # ...or its proof, when it was reached but must not be
+
+
+class RuleReport(_Out):
+    rule: RuleRef
+    subject: str
+    status: Status
+    conditions: list[ConditionReport]
+
+
+class WhyNotNode(_Out):
+    conclusion: str
+    subject: Optional[str]  # null: any subject
+    title: Text
+    rules: list[RuleReport]
+
+
+class FactChange(_Out):
+    fact: str
+    before: Any
+    after: Any
+
+
+class SmallestChange(_Out):
+    """The fewest input facts to change so that the conclusion is reached (engine-checked)."""
+
+    found: bool
+    changes: list[FactChange] = []
+    statement: Text
+    candidates_tried: int = 0
+
+
+class Explanation(_Out):
+    conclusion: str
+    subject: Optional[str]
+    title: Text
+    reached: bool
+    proofs: list[ProofNode] = []  # how: one per subject it was reached for
+    why_not: Optional[WhyNotNode] = None
+    smallest_change: Optional[SmallestChange] = None
+    verdict: str  # the verdict of the profile explained
+
+
+ConditionReport.model_rebuild()
+
+
+# --- what if -----------------------------------------------------------------------------
+
+class FigureChange(_Out):
+    figure: str
+    subject: str
+    before: Optional[float]
+    after: Optional[float]
+    unit: str
+
+
+class WhatIf(_Out):
+    changes: list[FactChange]
+    verdict_before: str
+    verdict_after: str
+    verdict_changed: bool
+    gained: list[ConclusionRef]
+    lost: list[ConclusionRef]
+    figures_changed: list[FigureChange]
+    advice: Advice  # the advice on the changed profile
+
+
+# --- asking ------------------------------------------------------------------------------
+
+class ConsultStep(_Out):
+    """One turn of a stateless consultation: the next question, or the advice when done."""
+
+    done: bool
+    question: Optional[Question] = None
+    questions: list[Question] = []  # every open question, most valuable first
+    advice: Advice
+    profile: dict[str, Any]  # the profile so far, to pass back with the answer
+
+
+class AnswerResult(_Out):
+    ok: bool
+    profile: dict[str, Any]
+    error: Optional[Text] = None

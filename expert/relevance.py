@@ -1,0 +1,345 @@
+"""Which unstated facts can still change the advice, and how much.
+
+A consultation asks only what matters.  Given a partial profile and the facts already
+asked, every rule is judged for every subject in three values, as in ``conditions.py``,
+except that a test is *open* when a fact it depends on (directly, or through a derived
+value) is unstated and could still be asked:
+
+* a rule instance *fires* when all its conditions hold on settled facts, is *blocked*
+  when one fails on settled facts, and is *open* otherwise;
+* a conclusion is *true* when one of its rule instances fires, *false* when all are
+  blocked, *open* otherwise (conditions on other conclusions read these statuses; the
+  rules form no cycle, the loader makes sure of it).
+
+The verdict is settled when every verdict conclusion is true or false: no answer to any
+open question can change it.  Each open fact is scored by the open rule instances that
+wait on it, weighted by what they decide: a verdict rule weighs 100, a warning rule by its
+severity, and a rule that feeds others weighs what those it can still change weigh.
+
+Offers not named yet are stood for by one placeholder offer whose every fact depends on
+the question ``offers``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Optional
+
+from expert.compiler import COMPANY_SUBJECT
+from expert.conditions import FAILED, HELD, UNKNOWN, FactView, conclusion_subject, test_status
+from expert.factpaths import OFFERS, UPGRADE, FactRef, expand_input, get_fact
+from expert.fields import SECTION, field_catalogue
+from expert.rulebook import ABOUT_COMPANY, ConclusionCondition, FactCondition, FactTest, KnowledgeBase, Rule
+
+OPEN, TRUE, FALSE = "open", "true", "false"
+PLACEHOLDER_OFFER = "\x00offer"  # stands for offers not named yet (never a valid name: names are printable)
+VERDICT_WEIGHT = 100.0
+CHAIN_DECAY = 0.5  # a fact that reaches the verdict through a chain of rules weighs less: it may never matter
+WARNING_WEIGHTS = {"info": 1.0, "low": 2.0, "medium": 4.0, "high": 8.0}
+
+
+@dataclass
+class Relevance:
+    """The outcome of the analysis for one partial profile."""
+
+    statuses: dict  # (conclusion id, subject) -> OPEN | TRUE | FALSE
+    verdict_scores: dict  # fact id -> weight through verdict rules
+    warning_scores: dict  # fact id -> weight through warning rules
+    reasons: dict  # fact id -> {conclusion ids whose open rules wait on it}
+    open_facts: frozenset
+
+    @property
+    def verdict_settled(self) -> bool:
+        return not any(status == OPEN for (cid, _), status in self.statuses.items() if cid.startswith("verdict."))
+
+    def ranked(self, verdict_only: bool = False) -> list[str]:
+        """Open facts that can change something, most valuable first (ties: catalogue order)."""
+        facts = [f for f in self.open_facts if self.verdict_scores.get(f) or (not verdict_only and self.warning_scores.get(f))]
+        return sorted(facts, key=lambda f: (-self.verdict_scores.get(f, 0.0), -self.warning_scores.get(f, 0.0),
+                                            _generality(f), f))
+
+    def score(self, fact: str) -> float:
+        return self.verdict_scores.get(fact, 0.0) + self.warning_scores.get(fact, 0.0)
+
+
+@dataclass
+class _State:
+    """The partial profile: its values (via the view) and which facts are still open."""
+
+    knowledge: KnowledgeBase
+    view: FactView
+    profile: dict
+    asked: frozenset
+    _open_memo: dict = field(default_factory=dict)
+    _deps_memo: dict = field(default_factory=dict)
+
+    @cached_property
+    def offers(self) -> list[str]:
+        return [o["name"] for o in self.profile.get(OFFERS) or []]
+
+    @cached_property
+    def offers_open(self) -> bool:
+        return not self.offers and OFFERS not in self.asked
+
+    @cached_property
+    def subjects(self) -> list[str]:
+        return self.offers + ([PLACEHOLDER_OFFER] if self.offers_open else [])
+
+    @cached_property
+    def upgrade_open(self) -> bool:
+        return self.profile.get(UPGRADE) is None and UPGRADE not in self.asked
+
+    def is_open(self, fact: str) -> bool:
+        """Unstated, not yet asked, and askable."""
+        found = self._open_memo.get(fact)
+        if found is None:
+            found = self._open_memo[fact] = self._is_open(fact)
+        return found
+
+    def _is_open(self, fact: str) -> bool:
+        if fact in self.asked:
+            return False
+        if fact == OFFERS:
+            return self.offers_open
+        if fact == UPGRADE:
+            return self.upgrade_open
+        ref = _parse(fact)
+        if ref.path.startswith("upgrade."):
+            if self.profile.get(UPGRADE) is None:
+                return self.upgrade_open and (ref.path != "upgrade.offer" or bool(self.offers))
+            if ref.path == "upgrade.offer" and not self.offers:
+                return False  # asked once offers are named: the answer is one of them
+        return get_fact(self.profile, ref) is None
+
+    def requirement_fails(self, requirement: str, subject: str) -> bool:
+        """A derived value's requirement ("path" or "path=a|b") settled as not met."""
+        path, _, wanted = requirement.partition("=")
+        facts = self._input_deps(path, subject)
+        if any(self.is_open(f) for f in facts):
+            return False
+        if path.startswith("target."):
+            target = (self.profile.get(UPGRADE) or {}).get("offer")
+            if target is None:
+                return True
+            value = get_fact(self.profile, FactRef(f"offer.{path[len('target.'):]}", target))
+        elif path.startswith("offer."):
+            if subject == PLACEHOLDER_OFFER:
+                return False
+            value = get_fact(self.profile, FactRef(path, subject))
+        else:
+            value = get_fact(self.profile, FactRef(path))
+        return value is None or bool(wanted) and value not in wanted.split("|")
+
+    def deps(self, path: str, subject: str) -> list[str]:
+        """The fact ids a test on ``path`` for ``subject`` depends on."""
+        key = (path, subject)
+        if key not in self._deps_memo:
+            self._deps_memo[key] = self._deps(path, subject)
+        return self._deps_memo[key]
+
+    def _deps(self, path: str, subject: str) -> list[str]:
+        spec = field_catalogue()[path]
+        if spec.derived:
+            facts: list[str] = []
+            for item in spec.inputs:
+                facts += self._input_deps(item, subject)
+            return facts
+        return self._input_deps(path, subject)
+
+    def _input_deps(self, item: str, subject: str) -> list[str]:
+        """Fact ids behind one input entry, with the questions that can still add to them."""
+        if item in (OFFERS, UPGRADE):
+            return [item]
+        if item == "upgrade.offer":  # named from the offers: open while they are
+            return [OFFERS, item]
+        if item.startswith("offers."):
+            return [OFFERS] + [ref.id for ref in expand_input(item, None, self.profile)]
+        if item.startswith("target."):
+            extra = ["upgrade.adds_capabilities"] if item == "target.capabilities" else []
+            return [OFFERS, "upgrade.offer", *extra] + [ref.id for ref in expand_input(item, None, self.profile)]
+        if item == "offer.capabilities":  # the required capabilities, in this offer
+            return ["needs.capabilities"] + self._offer_deps(item, subject)
+        if item.startswith("offer."):
+            return self._offer_deps(item, subject)
+        spec = field_catalogue()[item]
+        if spec.kind == SECTION and item not in (UPGRADE, "company.in_house_estimate"):
+            return [p for p, s in field_catalogue().items() if p.startswith(f"{item}.") and s.kind != SECTION]
+        return [item]
+
+    def _offer_deps(self, path: str, subject: str) -> list[str]:
+        if subject == PLACEHOLDER_OFFER:
+            return [OFFERS]
+        spec = field_catalogue()[path]
+        if spec.kind == SECTION and path != "offer.capabilities":
+            return [FactRef(p, subject).id for p, s in field_catalogue().items()
+                    if p.startswith(f"{path}.") and s.kind != SECTION]
+        return [ref.id for ref in expand_input(path, subject, self.profile)]
+
+
+def _generality(fact: str) -> int:
+    """Ties go to the broader question: whether there is an upgrade, then needs, then details."""
+    if fact == UPGRADE:
+        return 0
+    for rank, prefix in enumerate(("needs.", "upgrade.", "company.", OFFERS + "[")):
+        if fact.startswith(prefix):
+            return rank + 1 + (".capabilities." in fact)
+    return 4  # "offers"
+
+
+def tested_paths(knowledge: KnowledgeBase) -> frozenset:
+    def walk(condition: FactCondition):
+        yield from (t.path for t in condition.tests)
+        for alternative in condition.alternatives:
+            yield from walk(alternative)
+
+    return frozenset(p for rule in knowledge.rules.values() for c in rule.fact_conditions for p in walk(c))
+
+
+def _parse(fact: str) -> FactRef:
+    if fact.startswith("offers["):
+        close = fact.rfind("]")
+        return FactRef(f"offer{fact[close + 1:]}", fact[len("offers["):close])
+    return FactRef(fact)
+
+
+class RelevanceAnalysis:
+    """One analysis of one partial profile (see the module docstring)."""
+
+    def __init__(self, knowledge: KnowledgeBase, view: FactView, profile: dict, asked: frozenset) -> None:
+        self.knowledge = knowledge
+        self.state = _State(knowledge, view, profile, asked)
+        self.by_conclusion: dict[str, list[Rule]] = {}
+        for rule in knowledge.rules.values():
+            self.by_conclusion.setdefault(rule.conclude, []).append(rule)
+        self.instances: dict[tuple[str, str], tuple[str, list]] = {}  # (rule, subject) -> (status, open tests)
+        self.conclusion_status: dict[tuple[str, str], str] = {}
+
+    # --- statuses ---------------------------------------------------------------------
+
+    def test(self, test: FactTest, subject: str) -> tuple[str, list[str]]:
+        spec = field_catalogue()[test.path]
+        if spec.derived and any(self.state.requirement_fails(r, subject) for r in spec.requires):
+            value = None  # settled: the value is never computed on this profile
+        else:
+            open_deps = [f for f in self.state.deps(test.path, subject) if self.state.is_open(f)]
+            if open_deps:
+                return OPEN, open_deps
+            value = None if subject == PLACEHOLDER_OFFER and test.path.startswith("offer.") else \
+                self.state.view.value(test.path, subject)
+        status = test_status(test, value)
+        return (FAILED if status == UNKNOWN else status), []
+
+    def fact_condition(self, condition: FactCondition, subject: str) -> tuple[str, list[str]]:
+        if condition.alternatives:
+            results = [self.fact_condition(a, subject) for a in condition.alternatives]
+            statuses = [s for s, _ in results]
+            if HELD in statuses:
+                return HELD, []
+            return (OPEN if OPEN in statuses else FAILED), [f for s, fs in results if s == OPEN for f in fs]
+        results = [self.test(t, subject) for t in condition.tests]
+        statuses = [s for s, _ in results]
+        if FAILED in statuses:
+            return FAILED, []
+        return (OPEN if OPEN in statuses else HELD), [f for _, fs in results for f in fs]
+
+    def conclusion_condition(self, condition: ConclusionCondition, subject: str) -> str:
+        about = conclusion_subject(condition, subject)
+        subjects = self.state.subjects if about == "*" else [about]
+        statuses = [self.status(condition.id, s) for s in subjects]
+        status = TRUE if TRUE in statuses else OPEN if OPEN in statuses else FALSE
+        if status == OPEN:
+            return OPEN
+        return HELD if (status == TRUE) != condition.negated else FAILED
+
+    def instance(self, rule: Rule, subject: str) -> tuple[str, list[tuple[str, ...]]]:
+        """The rule's status for ``subject`` and, when open, the open facts of each open condition."""
+        key = (rule.id, subject)
+        if key not in self.instances:
+            statuses, open_facts = [], []
+            for condition in rule.conditions:
+                if isinstance(condition, FactCondition):
+                    status, facts = self.fact_condition(condition, subject)
+                    if facts:
+                        open_facts.append(tuple(dict.fromkeys(facts)))
+                else:
+                    status = self.conclusion_condition(condition, subject)
+                statuses.append(status)
+                if status == FAILED:
+                    break
+            status = FAILED if FAILED in statuses else OPEN if OPEN in statuses else HELD
+            self.instances[key] = (status, open_facts if status == OPEN else [])
+        return self.instances[key]
+
+    def rule_subjects(self, rule: Rule, subject: Optional[str] = None) -> list[str]:
+        if rule.about == ABOUT_COMPANY:
+            return [COMPANY_SUBJECT]
+        return [subject] if subject is not None else self.state.subjects
+
+    def status(self, cid: str, subject: str) -> str:
+        key = (cid, subject)
+        if key not in self.conclusion_status:
+            statuses = []
+            for rule in self.by_conclusion.get(cid, []):
+                if (rule.about == ABOUT_COMPANY) != (subject == COMPANY_SUBJECT):
+                    continue
+                statuses.append(self.instance(rule, subject)[0])
+            self.conclusion_status[key] = TRUE if HELD in statuses else OPEN if OPEN in statuses else FALSE
+        return self.conclusion_status[key]
+
+    # --- scores -----------------------------------------------------------------------
+
+    def run(self) -> Relevance:
+        kinds = {cid: k.kind for cid, k in self.knowledge.conclusions.items()}
+        for rule in self.knowledge.rules.values():
+            for subject in self.rule_subjects(rule):
+                self.status(rule.conclude, subject)
+        verdict_weight = self._weights(lambda cid: VERDICT_WEIGHT if kinds[cid] == "verdict" else 0.0)
+        warning_weight = self._weights(
+            lambda cid: WARNING_WEIGHTS[self.knowledge.conclusions[cid].severity] if kinds[cid] == "warning" else 0.0)
+        verdict_scores: dict[str, float] = {}
+        warning_scores: dict[str, float] = {}
+        reasons: dict[str, set] = {}
+        open_facts: set[str] = set()
+        live = [(self.knowledge.rules[rule_id], subject, groups) for (rule_id, subject), (status, groups)
+                in self.instances.items()
+                if status == OPEN and self.conclusion_status.get((self.knowledge.rules[rule_id].conclude, subject)) == OPEN]
+        producers: dict[tuple[str, str], int] = {}
+        for rule, subject, _ in live:
+            producers[(rule.conclude, subject)] = producers.get((rule.conclude, subject), 0) + 1
+        for rule, subject, groups in live:
+            # Shares: settling a conclusion takes all its open rules; settling a rule takes
+            # one of its open conditions; a fact that alone decides a condition weighs most.
+            for group in groups:
+                share = 1.0 / len(group) / producers[(rule.conclude, subject)]
+                for fact in group:
+                    if self.state.upgrade_open and fact.startswith(f"{UPGRADE}."):
+                        fact = UPGRADE  # whether there is an upgrade comes before what it is
+                    open_facts.add(fact)
+                    verdict_scores[fact] = verdict_scores.get(fact, 0.0) + share * verdict_weight.get(rule.conclude, 0.0)
+                    warning_scores[fact] = warning_scores.get(fact, 0.0) + share * warning_weight.get(rule.conclude, 0.0)
+                    reasons.setdefault(fact, set()).add(rule.conclude)
+        return Relevance(dict(self.conclusion_status), verdict_scores, warning_scores,
+                         {f: sorted(r) for f, r in reasons.items()}, frozenset(open_facts))
+
+    def _weights(self, own) -> dict[str, float]:
+        """What deciding each conclusion is worth: its own weight plus what it can still change."""
+        consumers: dict[str, list[Rule]] = {}
+        for rule in self.knowledge.rules.values():
+            for condition in rule.conclusion_conditions:
+                consumers.setdefault(condition.id, []).append(rule)
+        open_conclusions = {cid for (cid, _), status in self.conclusion_status.items() if status == OPEN}
+        weights: dict[str, float] = {}
+
+        def weight(cid: str) -> float:
+            if cid not in weights:
+                weights[cid] = 0.0  # the rules form no cycle; this only guards the recursion
+                total = own(cid)
+                for rule in consumers.get(cid, []):
+                    if rule.conclude in open_conclusions and any(
+                            self.instances.get((rule.id, s), (None,))[0] == OPEN for s in self.rule_subjects(rule)):
+                        total += CHAIN_DECAY * weight(rule.conclude)
+                weights[cid] = total
+            return weights[cid]
+
+        return {cid: weight(cid) for cid in self.knowledge.conclusions if cid in open_conclusions}

@@ -1,0 +1,86 @@
+"""What if: re-run a profile with some facts changed and report the difference.
+
+Changes are written ``PATH=VALUE`` (fact paths as in ``factpaths.py``; values as a person
+would answer the question for that fact, see ``answers.py``; an empty value or ``unknown``
+removes the fact).  The changed profile is validated like any input.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Union
+
+from expert.advice import Advice, ConclusionRef
+from expert.answers import DONT_KNOW, answer_spec, parse_answer
+from expert.explanation import FactChange, FigureChange, WhatIf
+from expert.factpaths import FactRef, get_fact, parse_fact, set_fact
+from expert.vocabulary import Profile
+
+
+class ChangeError(ValueError):
+    """A change that cannot be applied; the message names the fact and what was expected."""
+
+
+def parse_change(text: str) -> tuple[str, str]:
+    """'needs.usage.mau=50000' -> ('needs.usage.mau', '50000')."""
+    path, sep, value = text.partition("=")
+    if not sep or not path.strip():
+        raise ChangeError(f"{text!r}: expected PATH=VALUE, e.g. needs.usage.mau=50000 or offers[Cloud IM].pricing_model=buyout")
+    return path.strip(), value.strip()
+
+
+def apply_changes(advisor, data: dict, changes: Union[dict, list]) -> tuple[dict, list[FactChange]]:
+    """The profile with ``changes`` ({path: raw value} or ["PATH=VALUE", ...]) applied, and what changed."""
+    pairs = [parse_change(c) for c in changes] if isinstance(changes, list) else list(changes.items())
+    result, applied = data, []
+    for path, raw in pairs:
+        try:
+            ref = parse_fact(path)
+        except ValueError as error:
+            raise ChangeError(str(error)) from None
+        value = _value(advisor, ref, raw, result)
+        before = get_fact(result, ref)
+        try:
+            result = set_fact(result, ref, value)
+        except ValueError as error:
+            raise ChangeError(str(error)) from None
+        applied.append(FactChange(fact=ref.id, before=before, after=get_fact(result, ref)))
+    return result, applied
+
+
+def _value(advisor, ref: FactRef, raw: Any, data: dict) -> Any:
+    if raw is None or raw == "" or raw == "null":
+        return None
+    spec = answer_spec(ref, data, advisor.asker.labels)
+    try:
+        value = parse_answer(ref, raw, spec)
+    except ValueError as error:
+        raise ChangeError(f"{ref.id}: {error}") from None
+    return None if value is DONT_KNOW else value
+
+
+def _refs(advice: Advice) -> dict[tuple[str, str], ConclusionRef]:
+    return {(c.id, c.subject): ConclusionRef(id=c.id, subject=c.subject, title=c.text) for c in advice.all_conclusions()}
+
+
+def what_if(advisor, profile: Union[Profile, dict], changes: Union[dict, list], lang: str = "en") -> WhatIf:
+    """Advice before and after the changes, and the difference between them.
+
+    Raises ChangeError for a change that names no fact or does not fit it, and
+    pydantic.ValidationError when the changed profile is not valid.
+    """
+    before = advisor.consult(profile, lang)
+    data, applied = apply_changes(advisor, before.data, changes)
+    after = advisor.advise(Profile.model_validate(data), lang=lang)
+    old, new = _refs(before.advice), _refs(after)
+    old_figures = {(f.id, f.subject): f for f in before.advice.figures}
+    new_figures = {(f.id, f.subject): f for f in after.figures}
+    figures = []
+    for key in sorted(set(old_figures) | set(new_figures)):
+        a, b = old_figures.get(key), new_figures.get(key)
+        if (a and a.value) != (b and b.value):
+            figures.append(FigureChange(figure=key[0], subject=key[1], before=a.value if a else None,
+                                        after=b.value if b else None, unit=(a or b).unit))
+    return WhatIf(changes=applied, verdict_before=before.advice.verdict.id, verdict_after=after.verdict.id,
+                  verdict_changed=before.advice.verdict.id != after.verdict.id,
+                  gained=[new[k] for k in sorted(set(new) - set(old))], lost=[old[k] for k in sorted(set(old) - set(new))],
+                  figures_changed=figures, advice=after)
