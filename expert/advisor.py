@@ -15,16 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from expert.advice import SCHEMA_VERSION, Advice, MatchedFact, RuleSupport, Text
-from expert.asking import Asker
 from expert.derive import Derivation, derive
 from expert.engine import Engine, EngineError, Outcome
 from expert.flatten import input_facts
 from expert.loader import load_knowledge
-from expert.question_catalogue import load_questions
 from expert.rulebook import PLACEHOLDER, SEVERITIES, KnowledgeBase
 from expert.vocabulary import Profile
 
 if TYPE_CHECKING:
+    from expert.asking import Asker
     from expert.explanation import AnswerResult, ConsultStep, Explanation, WhatIf
 
 NEED_MORE_INFO = "verdict.need_more_info"
@@ -174,6 +173,9 @@ class Advisor:
     @cached_property
     def asker(self) -> Asker:
         """Questions for this knowledge base (``questions.yaml`` is read on first use)."""
+        from expert.asking import Asker
+        from expert.question_catalogue import load_questions
+
         return Asker(self.knowledge, load_questions(self.knowledge))
 
     def _questions(self, profile: Profile, facts: list[dict], outcome: Outcome) -> list:

@@ -57,7 +57,7 @@ class FactView:
         return (cid, subject) in self.concluded
 
 
-def test_status(test: FactTest, value: Any) -> str:
+def status_of_test(test: FactTest, value: Any) -> str:
     """One operator on one value: held, failed, or unknown (value not stated)."""
     op, wanted = test.operator, test.value
     if op == "known":
@@ -132,7 +132,7 @@ def check_fact_condition(condition: FactCondition, view: FactView, subject: str)
     if condition.alternatives:
         alternatives = tuple(check_fact_condition(a, view, subject) for a in condition.alternatives)
         return ConditionCheck(condition, combine_any([a.status for a in alternatives]), alternatives=alternatives)
-    tests = tuple(TestCheck(t, v, test_status(t, v)) for t in condition.tests for v in [view.value(t.path, subject)])
+    tests = tuple(TestCheck(t, v, status_of_test(t, v)) for t in condition.tests for v in [view.value(t.path, subject)])
     return ConditionCheck(condition, combine_all([t.status for t in tests]), tests=tests)
 
 

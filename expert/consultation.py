@@ -30,7 +30,7 @@ def next_step(advisor: Advisor, profile: Union[Profile, dict], lang: str = "en")
     """
     run = advisor.consult(profile, lang)
     data = run.data
-    relevance = advisor.asker.relevance(data, run.facts, run.concluded)
+    relevance = advisor.asker.relevance(data, run.facts, run.concluded, verdict_only=True)
     questions = advisor.asker.questions(relevance, data, verdict_only=True)
     if relevance.verdict_settled or not questions:
         return ConsultStep(done=True, advice=run.advice, profile=data)

@@ -50,8 +50,12 @@ class FactRef:
         return FactRef(self.path, offer)
 
 
-def parse_fact(text: str) -> FactRef:
-    """'offers[Zoom].pricing_model' -> FactRef('offer.pricing_model', 'Zoom'); checked against the vocabulary."""
+def parse_fact(text: str, sections: bool = False) -> FactRef:
+    """'offers[Zoom].pricing_model' -> FactRef('offer.pricing_model', 'Zoom'); checked against the vocabulary.
+
+    ``sections`` also accepts a section (``offers[Zoom].prices``), as rules may test
+    whether one is stated; changes and questions name facts, never sections.
+    """
     text = text.strip()
     if text == OFFERS:
         return FactRef(OFFERS)
@@ -63,21 +67,21 @@ def parse_fact(text: str) -> FactRef:
         if not rest.startswith(".") or len(rest) < 2:
             raise FactPathError(f"{text!r}: expected a field after offers[{name}], e.g. offers[{name}].pricing_model")
         path = f"offer{rest}"
-        _check_input_path(path, text)
+        _check_input_path(path, text, sections)
         return FactRef(path, name)
     if text.startswith("offer."):
         raise FactPathError(f"{text!r}: name the offer, e.g. offers[<name>].{text[len('offer.'):]}")
-    _check_input_path(text, text)
+    _check_input_path(text, text, sections)
     return FactRef(text)
 
 
-def _check_input_path(path: str, shown: str) -> None:
+def _check_input_path(path: str, shown: str, sections: bool = False) -> None:
     spec = field_catalogue().get(path)
     if path == "offer.name":
         raise FactPathError(f"{shown!r}: an offer's name is its identity; change `offers` instead")
     if spec is None or spec.derived:
         raise FactPathError(f"{shown!r}: not an input fact of the profile vocabulary (see `expert schema`)")
-    if spec.kind == SECTION and path not in (UPGRADE, "offer.capabilities"):
+    if spec.kind == SECTION and not sections and path not in (UPGRADE, "offer.capabilities", "company.in_house_estimate"):
         raise FactPathError(f"{shown!r}: a section, not a fact; name one of its fields")
 
 

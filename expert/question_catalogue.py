@@ -50,7 +50,7 @@ def askable_facts() -> set[str]:
     """Every input fact a question may fill."""
     facts = {OFFERS, UPGRADE}
     for path, spec in field_catalogue().items():
-        if spec.derived or path == "offer.name" or path.startswith("offer.capabilities."):
+        if spec.derived or path in ("company.name", "offer.name") or path.startswith("offer.capabilities."):
             continue
         if spec.kind == SECTION and path != "offer.capabilities":
             continue

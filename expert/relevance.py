@@ -27,7 +27,7 @@ from functools import cached_property
 from typing import Optional
 
 from expert.compiler import COMPANY_SUBJECT
-from expert.conditions import FAILED, HELD, UNKNOWN, FactView, conclusion_subject, test_status
+from expert.conditions import FAILED, HELD, UNKNOWN, FactView, conclusion_subject, status_of_test
 from expert.factpaths import OFFERS, UPGRADE, FactRef, expand_input, get_fact
 from expert.fields import SECTION, field_catalogue
 from expert.rulebook import ABOUT_COMPANY, ConclusionCondition, FactCondition, FactTest, KnowledgeBase, Rule
@@ -203,15 +203,28 @@ def _parse(fact: str) -> FactRef:
     return FactRef(fact)
 
 
+class RuleIndex:
+    """What the analysis looks up on every run, built once per knowledge base."""
+
+    def __init__(self, knowledge: KnowledgeBase) -> None:
+        self.by_conclusion: dict[str, list[Rule]] = {}
+        self.consumers: dict[str, list[Rule]] = {}
+        for rule in knowledge.rules.values():
+            self.by_conclusion.setdefault(rule.conclude, []).append(rule)
+            for condition in rule.conclusion_conditions:
+                self.consumers.setdefault(condition.id, []).append(rule)
+        self.kinds = {cid: k.kind for cid, k in knowledge.conclusions.items()}
+
+
 class RelevanceAnalysis:
     """One analysis of one partial profile (see the module docstring)."""
 
-    def __init__(self, knowledge: KnowledgeBase, view: FactView, profile: dict, asked: frozenset) -> None:
+    def __init__(self, knowledge: KnowledgeBase, view: FactView, profile: dict, asked: frozenset,
+                 index: Optional[RuleIndex] = None) -> None:
         self.knowledge = knowledge
         self.state = _State(knowledge, view, profile, asked)
-        self.by_conclusion: dict[str, list[Rule]] = {}
-        for rule in knowledge.rules.values():
-            self.by_conclusion.setdefault(rule.conclude, []).append(rule)
+        self.index = index or RuleIndex(knowledge)
+        self.by_conclusion = self.index.by_conclusion
         self.instances: dict[tuple[str, str], tuple[str, list]] = {}  # (rule, subject) -> (status, open tests)
         self.conclusion_status: dict[tuple[str, str], str] = {}
 
@@ -227,7 +240,7 @@ class RelevanceAnalysis:
                 return OPEN, open_deps
             value = None if subject == PLACEHOLDER_OFFER and test.path.startswith("offer.") else \
                 self.state.view.value(test.path, subject)
-        status = test_status(test, value)
+        status = status_of_test(test, value)
         return (FAILED if status == UNKNOWN else status), []
 
     def fact_condition(self, condition: FactCondition, subject: str) -> tuple[str, list[str]]:
@@ -289,11 +302,13 @@ class RelevanceAnalysis:
 
     # --- scores -----------------------------------------------------------------------
 
-    def run(self) -> Relevance:
-        kinds = {cid: k.kind for cid, k in self.knowledge.conclusions.items()}
+    def run(self, kinds_asked: tuple[str, ...] = ("verdict", "warning")) -> Relevance:
+        """Judge the rules for the verdict and warnings (and, lazily, what they depend on)."""
+        kinds = self.index.kinds
         for rule in self.knowledge.rules.values():
-            for subject in self.rule_subjects(rule):
-                self.status(rule.conclude, subject)
+            if kinds[rule.conclude] in kinds_asked:
+                for subject in self.rule_subjects(rule):
+                    self.status(rule.conclude, subject)
         verdict_weight = self._weights(lambda cid: VERDICT_WEIGHT if kinds[cid] == "verdict" else 0.0)
         warning_weight = self._weights(
             lambda cid: WARNING_WEIGHTS[self.knowledge.conclusions[cid].severity] if kinds[cid] == "warning" else 0.0)
@@ -324,10 +339,7 @@ class RelevanceAnalysis:
 
     def _weights(self, own) -> dict[str, float]:
         """What deciding each conclusion is worth: its own weight plus what it can still change."""
-        consumers: dict[str, list[Rule]] = {}
-        for rule in self.knowledge.rules.values():
-            for condition in rule.conclusion_conditions:
-                consumers.setdefault(condition.id, []).append(rule)
+        consumers = self.index.consumers
         open_conclusions = {cid for (cid, _), status in self.conclusion_status.items() if status == OPEN}
         weights: dict[str, float] = {}
 

@@ -28,14 +28,14 @@ from pydantic import ValidationError
 
 from expert.advice import Text
 from expert.compiler import COMPANY_SUBJECT
-from expert.conditions import HELD, FactView, check_fact_condition, check_rule, conclusion_subject, test_status
+from expert.conditions import HELD, FactView, check_fact_condition, check_rule, conclusion_subject, status_of_test
 from expert.derive import derive
 from expert.explanation import FactChange, SmallestChange
 from expert.factpaths import FactPathError, FactRef, get_fact, input_facts_of, set_fact
 from expert.fields import BOOL, ENUM, LIST_ENUM, NUMBER, SECTION, field_catalogue
 from expert.flatten import input_facts
 from expert.proof import derived_inputs
-from expert.rulebook import ABOUT_COMPANY, ConclusionCondition, FactCondition, FactTest, KnowledgeBase, Rule
+from expert.rulebook import ABOUT_COMPANY, FactCondition, FactTest, KnowledgeBase, Rule
 from expert.vocabulary import Availability, Capability, Profile
 
 MAX_FACTS = 3
@@ -139,20 +139,21 @@ class SmallestChangeSearch:
                 for s in subjects if (rule.about == ABOUT_COMPANY) == (s == COMPANY_SUBJECT)]
 
     def unsatisfiable(self, rule: Rule, subject: str, seen: frozenset = frozenset()) -> bool:
-        """A condition of ``rule`` no domain value can satisfy (input fields only: a sure answer)."""
-        for condition in rule.conditions:
-            if isinstance(condition, FactCondition) and not condition.alternatives:
-                by_path: dict[str, list[FactTest]] = {}
+        """Conditions of ``rule`` no domain value can satisfy together (input fields only: a sure answer)."""
+        by_path: dict[str, list[FactTest]] = {}
+        for condition in rule.fact_conditions:
+            if not condition.alternatives:  # conditions and their tests all hold together
                 for test in condition.tests:
                     by_path.setdefault(test.path, []).append(test)
-                for path, tests in by_path.items():
-                    spec = field_catalogue()[path]
-                    if spec.derived or spec.kind == SECTION:
-                        continue
-                    domain = self.domain(path)
-                    if domain is not None and not any(all(test_status(t, v) == HELD for t in tests) for v in domain):
-                        return True
-            elif isinstance(condition, ConclusionCondition) and not condition.negated and condition.id not in seen:
+        for path, tests in by_path.items():
+            spec = field_catalogue()[path]
+            if spec.derived or spec.kind == SECTION:
+                continue
+            domain = self.domain(path)
+            if domain is not None and not any(all(status_of_test(t, v) == HELD for t in tests) for v in domain):
+                return True
+        for condition in rule.conclusion_conditions:
+            if not condition.negated and condition.id not in seen:
                 about = conclusion_subject(condition, subject)
                 producers = [(r, s) for r in self.knowledge.rules.values() if r.conclude == condition.id
                              for s in ([COMPANY_SUBJECT] if r.about == ABOUT_COMPANY else

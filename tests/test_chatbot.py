@@ -1,0 +1,72 @@
+"""A simulated chat bot runs a whole consultation per worked case, statelessly.
+
+It starts from an empty profile and answers each question from the case's full profile,
+passing only JSON between turns.  It must reach the case's verdict, never be asked the
+same question twice, and be asked no more questions than the verdict's deciding facts
+(``deciding.py``).  The average number of questions is printed (``pytest -s``) and
+measured again by ``benchmarks/bench.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from expert.cases import load_cases
+from expert.deciding import deciding_facts
+from expert.factpaths import get_fact, parse_fact
+
+CASES = load_cases(Path(__file__).resolve().parent.parent / "knowledge" / "cases")
+ASKED: dict[str, int] = {}
+
+
+def bot_answer(full: dict, question_id: str):
+    """What a user who knows the full profile answers: the stated value, or "don't know"."""
+    ref = parse_fact(question_id)
+    if ref.path == "upgrade":
+        return full.get("upgrade") is not None
+    if ref.path.startswith("offer.capabilities."):
+        capability = ref.path.rsplit(".", 1)[1]
+        offer = next(o for o in full["offers"] if o["name"] == ref.offer)
+        item = next((i for i in offer.get("capabilities") or [] if i["capability"] == capability), None)
+        return {k: v for k, v in item.items() if k != "capability"} if item else "unknown"
+    value = get_fact(full, ref)
+    return "unknown" if value is None else value
+
+
+def run_bot(advisor, full: dict) -> tuple[list[str], dict]:
+    profile_json = "{}"
+    asked: list[str] = []
+    for _ in range(100):
+        step = json.loads(advisor.next_step(json.loads(profile_json)).model_dump_json())
+        if step["done"]:
+            return asked, step
+        question = step["question"]
+        assert question["id"] not in asked, f"asked twice: {question['id']}"
+        assert question["text"]["en"] and question["text"]["zh"] and question["why"]
+        asked.append(question["id"])
+        result = json.loads(advisor.apply_answer(step["profile"], question["id"], bot_answer(full, question["id"]))
+                            .model_dump_json())
+        assert result["ok"], result["error"]
+        profile_json = json.dumps(result["profile"])
+    raise AssertionError("the consultation did not end")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bot_reaches_the_case_verdict(advisor, case):
+    full_run = advisor.consult(case.profile)
+    asked, final = run_bot(advisor, full_run.data)
+    assert final["advice"]["verdict"]["id"] == full_run.advice.verdict.id
+    deciding = deciding_facts(advisor, full_run)
+    assert len(asked) <= len(deciding), (asked, sorted(deciding))
+    ASKED[case.id] = len(asked)
+
+
+def test_report_average_questions():
+    if len(ASKED) != len(CASES):
+        pytest.skip("needs every bot case to have run")
+    average = sum(ASKED.values()) / len(ASKED)
+    print(f"\nchat bot: {len(ASKED)} cases, {sum(ASKED.values())} questions, {average:.2f} per case")
+    assert average < 10

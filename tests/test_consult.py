@@ -1,0 +1,115 @@
+"""`expert consult` end to end: answers through a pipe and through a pseudo-terminal,
+a bad answer asked again, "don't know", early end of input, --from and --save."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+EXPERT = Path(sys.executable).parent / "expert"
+pytestmark = pytest.mark.skipif(not EXPERT.exists(), reason=f"no installed executable at {EXPERT}")
+
+
+def _pipe(args: list[str], answers: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(EXPERT), "consult", *args], input=answers.encode("utf-8"), capture_output=True,
+                          timeout=60, cwd=cwd)
+
+
+def test_pipe_consultation_to_a_verdict_and_save(tmp_path):
+    saved = tmp_path / "built.yaml"
+    result = _pipe(["--save", str(saved)], "no\nlatency\n", tmp_path)
+    out = result.stdout.decode("utf-8")
+    assert result.returncode == 0, result.stderr
+    assert out.count("> ") == 2  # two questions were enough
+    assert "1. Are you weighing a specific upgrade" in out and "2. Which problems" in out
+    assert "No open question can change the verdict any more." in out
+    assert "[verdict.pay]" in out and f"Profile saved to {saved}" in out
+    profile = yaml.safe_load(saved.read_text(encoding="utf-8"))
+    assert profile["needs"]["pain_points"] == ["latency"] and profile["asked"] == ["upgrade", "needs.pain_points"]
+
+
+def test_bad_answer_is_explained_and_asked_again(tmp_path):
+    out = _pipe([], "perhaps\nno\nnone\n", tmp_path).stdout.decode("utf-8")
+    assert "Not accepted: expected yes or no, got 'perhaps'" in out
+    assert out.count("1. Are you weighing a specific upgrade") == 2
+    assert "[verdict.dont_pay]" in out
+
+
+def test_dont_know_is_not_asked_again_and_chinese(tmp_path):
+    result = _pipe(["--lang", "zh"], "否\n不知道\n不知道\n", tmp_path)
+    out = result.stdout.decode("utf-8")
+    assert result.returncode == 0
+    assert "您是否正在考虑" in out and "剩下的问题都不会再改变结论" in out
+    assert "[verdict.need_more_info]" in out
+
+
+def test_end_of_input_stops_with_advice_so_far(tmp_path):
+    result = _pipe([], "yes\n", tmp_path)
+    out = result.stdout.decode("utf-8")
+    assert result.returncode == 0 and "Stopped before the end" in out and "[verdict.need_more_info]" in out
+
+
+def test_from_resumes_without_repeating(tmp_path):
+    start = tmp_path / "start.yaml"
+    start.write_text("upgrade: {kind: version_update, monthly_price_usd: 0}\nasked: [upgrade, upgrade.kind]\n",
+                     encoding="utf-8")
+    out = _pipe(["--from", str(start)], "", tmp_path).stdout.decode("utf-8")
+    assert "weighing a specific upgrade" not in out and "What kind of upgrade" not in out
+    assert "[verdict.dont_pay]" in out  # a free version update: nothing to ask, nothing to pay
+
+
+def test_invalid_from_profile_exits_2(tmp_path):
+    start = tmp_path / "bad.yaml"
+    start.write_text("needs: {pain_points: [boredom]}\n", encoding="utf-8")
+    result = _pipe(["--from", str(start)], "", tmp_path)
+    assert result.returncode == 2 and "needs.pain_points" in result.stderr.decode("utf-8")
+    assert "Traceback" not in result.stderr.decode("utf-8")
+
+
+def _read_until(fd: int, marker: bytes, deadline: float) -> bytes:
+    data = b""
+    while marker not in data:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise AssertionError(f"timed out waiting for {marker!r}; got {data.decode('utf-8', 'replace')}")
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            data += chunk
+    return data
+
+
+def test_pseudo_terminal_consultation(tmp_path):
+    """Under a real terminal: each prompt waits for a typed line (echoed by the terminal)."""
+    master, slave = pty.openpty()
+    process = subprocess.Popen([str(EXPERT), "consult"], stdin=slave, stdout=slave, stderr=slave, cwd=tmp_path,
+                               close_fds=True)
+    os.close(slave)
+    deadline = time.monotonic() + 60
+    transcript = b""
+    try:
+        for answer in (b"maybe", b"no", b"2"):
+            transcript += _read_until(master, b"> ", deadline)
+            os.write(master, answer + b"\n")
+        transcript += _read_until(master, b"Worth paying for", deadline)
+        transcript += _read_until(master, b"\n", deadline)
+    finally:
+        process.wait(timeout=30)
+        os.close(master)
+    text = transcript.decode("utf-8", "replace")
+    assert process.returncode == 0
+    assert "expected yes or no, got 'maybe'" in text
+    assert "2. Which problems" in text and "[verdict.pay]" in text
