@@ -183,6 +183,49 @@ def rss_growth(advisor, profiles, target: int, deadline: float) -> dict:
     return result
 
 
+def explain_and_ask(advisor) -> dict:
+    """Run the stateless consultation on every case, and time explain (how, why-not) and what-if."""
+    from expert.cases import load_cases
+    from expert.consultation import answer_from
+    from expert.deciding import deciding_facts
+
+    clock = time.perf_counter_ns
+    turns, how, why_not, what_if = [], [], [], []
+    counts, deciding, reached = [], [], 0
+    verdicts = ("verdict.pay", "verdict.dont_pay", "verdict.need_more_info")
+    for case in load_cases(ROOT / "knowledge" / "cases"):
+        run = advisor.consult(case.profile)
+        full = run.data
+        profile: dict = {}
+        asked = 0
+        while True:
+            start = clock()
+            step = advisor.next_step(profile)
+            turns.append(clock() - start)
+            if step.done:
+                break
+            asked += 1
+            profile = advisor.apply_answer(step.profile, step.question.id, answer_from(full, step.question.id)).profile
+        reached += step.advice.verdict.id == run.advice.verdict.id
+        counts.append(asked)
+        deciding.append(len(deciding_facts(advisor, run)))
+        start = clock()
+        advisor.explain(full, run.advice.verdict.id)
+        how.append(clock() - start)
+        for other in verdicts:
+            if other != run.advice.verdict.id:
+                start = clock()
+                advisor.explain(full, other)
+                why_not.append(clock() - start)
+        start = clock()
+        advisor.what_if(full, ["company.stage=growth"])
+        what_if.append(clock() - start)
+    return dict(cases=len(counts), reached=reached, questions=sum(counts), avg=sum(counts) / len(counts),
+                max=max(counts), avg_deciding=sum(deciding) / len(deciding),
+                over=sum(1 for c, d in zip(counts, deciding, strict=True) if c > d),
+                turn=summary(turns), how=summary(how), why_not=summary(why_not), what_if=summary(what_if))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short smoke run (a few seconds)")
@@ -255,6 +298,16 @@ def main(argv=None) -> int:
             print(f"  stopped at {mem['n']:,} of {cfg['rss']:,} for the time budget; projected growth at "
                   f"{cfg['rss']:,} calls from the second-half slope: {mem['projected']:+.2f} MB")
 
+    print("\n5. explain and ask (every worked case)")
+    ask = explain_and_ask(advisor)
+    print(f"  chat bot from an empty profile: {ask['cases']} cases, {ask['reached']} reach the case's verdict; "
+          f"{ask['questions']} questions, {ask['avg']:.2f} per case (max {ask['max']}); deciding facts "
+          f"{ask['avg_deciding']:.2f} per case; {ask['over']} cases asked more than their deciding facts")
+    show("next_step", ask["turn"])
+    show("how", ask["how"])
+    show("why-not", ask["why_not"])
+    show("what-if", ask["what_if"])
+
     def mark(ok) -> str:
         return "n/a " if ok is None else ("PASS" if ok else "FAIL")
 
@@ -268,7 +321,7 @@ def main(argv=None) -> int:
          "n/a" if "error" in mem else f"{mem['judged']:+.2f} MB", f"<= {TARGET_RSS_MB:g} MB",
          None if "error" in mem else mem["judged"] <= TARGET_RSS_MB),
     ]
-    print("\n5. targets")
+    print("\n6. targets")
     for name, value, target, ok in rows:
         print(f"  {mark(ok)}  {name:<26} {value:>12}   target {target}")
     failed = sum(1 for *_, ok in rows if ok is False)

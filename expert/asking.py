@@ -14,7 +14,7 @@ from expert.question_catalogue import QuestionCatalogue
 from expert.relevance import Relevance, RelevanceAnalysis, RuleIndex
 from expert.rulebook import KnowledgeBase
 
-_KIND_ORDER = ("verdict", "warning", "unfit", "fit", "finding", "trait", "action", "figure")
+_KIND_ORDER = ("warning", "unfit", "fit", "finding", "trait", "action", "figure", "verdict")  # specific first
 
 
 class Asker:

@@ -18,7 +18,7 @@ from expert.advice import Text
 from expert.advisor import Advisor, profile_data
 from expert.answers import DONT_KNOW, AnswerError, answer_spec, parse_answer
 from expert.explanation import AnswerResult, ConsultStep
-from expert.factpaths import FactPathError, parse_fact, set_fact
+from expert.factpaths import FactPathError, get_fact, parse_fact, set_fact
 from expert.profile_io import describe_validation_error
 from expert.vocabulary import Profile
 
@@ -61,3 +61,18 @@ def apply_answer(advisor: Advisor, profile: Union[Profile, dict], question_id: s
         return AnswerResult(ok=False, profile=data,
                             error=Text(en=f"that answer does not fit: {detail}", zh=f"该答案不符合要求:{detail}"))
     return AnswerResult(ok=True, profile=profile_data(validated))
+
+
+def answer_from(profile: dict, question_id: str) -> Any:
+    """The answer someone who knows ``profile`` (a full profile, as data) gives to a question:
+    the value stated there, or "unknown".  Used to replay a known case as a consultation."""
+    ref = parse_fact(question_id)
+    if ref.path == "upgrade":
+        return profile.get("upgrade") is not None
+    if ref.path.startswith("offer.capabilities."):
+        capability = ref.path.rsplit(".", 1)[1]
+        offer = next((o for o in profile.get("offers") or [] if o.get("name") == ref.offer), {})
+        item = next((i for i in offer.get("capabilities") or [] if i.get("capability") == capability), None)
+        return {k: v for k, v in item.items() if k != "capability"} if item else "unknown"
+    value = get_fact(profile, ref)
+    return "unknown" if value is None else value

@@ -46,6 +46,9 @@ _WORDS = {
     "unit": ("unit", "单位"),
     "range": ("range", "范围"),
     "subject": ("for", "对象"),
+    "not_computed": ("not computable from the facts given", "无法由已给事实算出"),
+    "given": ("given", "实际"),
+    "any_offer": ("any offer", "任一方案"),
 }
 _OPERATORS = {
     "is": ("is", "等于"), "is_not": ("is not", "不等于"), "one_of": ("is one of", "属于"),
@@ -93,6 +96,10 @@ def _subject(subject: str | None) -> str:
     return "" if subject in (None, "company") else f" ({subject})"
 
 
+def _about(subject: str | None, lang: str) -> str:
+    return f" ({_w('any_offer', lang)})" if subject == "*" else _subject(subject)
+
+
 def proof_lines(node: ProofNode, lang: str, md: bool = False, indent: int = 0) -> list[str]:
     pad = "  " * indent
     lines = [f"{pad}- {node.title.get(lang)}{_subject(node.subject)} {_tag(node.conclusion, md)}"]
@@ -123,7 +130,8 @@ def _condition_lines(report: ConditionReport, lang: str, md: bool, indent: int) 
     status = f"[{_w(report.status, lang)}]"
     if report.conclusion is not None:
         word = _w("must_not" if report.negated else "must", lang)
-        lines = [f"{pad}{status} {word}: {_tag(report.conclusion, md)}{_subject(report.subject)}"]
+        title = f"{report.title.get(lang)} " if report.title else ""
+        lines = [f"{pad}{status} {word}: {title}{_tag(report.conclusion, md)}{_about(report.subject, lang)}"]
         if report.proof is not None:
             lines += proof_lines(report.proof, lang, md, indent + 2)
         if report.why_not is not None:
@@ -138,9 +146,13 @@ def _condition_lines(report: ConditionReport, lang: str, md: bool, indent: int) 
     for test in report.tests:
         op_en, op_zh = _OPERATORS[test.operator]
         operator = op_zh if lang == "zh" else op_en
-        wanted = "" if test.operator in ("known", "unknown") else f" {show(test.expected, lang)}"
-        lines.append(f"{pad}[{_w(test.status, lang)}] {test.fact} {operator}{wanted}"
-                     f"  ({show(test.actual, lang)})")
+        if test.operator in ("known", "unknown"):
+            lines.append(f"{pad}[{_w(test.status, lang)}] {test.fact} {operator}")
+            continue
+        actual = _w("not_computed", lang) if test.actual is None and ".derived." in f".{test.fact}" \
+            else show(test.actual, lang)
+        lines.append(f"{pad}[{_w(test.status, lang)}] {test.fact} {operator} {show(test.expected, lang)}"
+                     f"  ({_w('given', lang)}: {actual})")
     return lines
 
 
@@ -207,10 +219,11 @@ def render_question(question: Question, lang: str = "en", number: int = 0) -> st
             label = choice.label.get(lang)
             shown = label if not isinstance(choice.value, str) or label == choice.value else f"{label} ({choice.value})"
             lines.append(f"   {index:>2}) {shown}")
-    if spec.unit or spec.minimum is not None:
-        bounds = f"{show(spec.minimum)} .. {show(spec.maximum) if spec.maximum is not None else '∞'}"
-        extra = f"{_w('unit', lang)}: {spec.unit}; " if spec.unit else ""
-        lines.append(f"   {extra}{_w('range', lang)}: {bounds}" if spec.minimum is not None else f"   {extra}")
+    parts = [f"{_w('unit', lang)}: {spec.unit}"] if spec.unit else []
+    if spec.minimum is not None:
+        parts.append(f"{_w('range', lang)}: {show(spec.minimum)} .. {show(spec.maximum) if spec.maximum is not None else '∞'}")
+    if parts:
+        lines.append(f"   {'; '.join(parts)}")
     if question.why:
         lines.append(f"   ({_w('why_asked', lang)}: {', '.join(c.title.get(lang) for c in question.why[:3])})")
     lines.append(f"   [{_w('dont_know', lang)}]")

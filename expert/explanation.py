@@ -105,6 +105,7 @@ class ConditionReport(_Out):
     tests: list[TestReport] = []  # a field condition: every test must hold
     alternatives: list[ConditionReport] = []  # an any_of group: one alternative must hold
     conclusion: Optional[str] = None  # a condition on another conclusion...
+    title: Optional[Text] = None
     negated: bool = False  # ...that must (not) be reached
     subject: Optional[str] = None
     why_not: Optional[WhyNotNode] = None  # ...expanded when it was not reached

@@ -119,8 +119,10 @@ class SmallestChangeSearch:
 
     def found(self, trial: _Trial) -> SmallestChange:
         after = input_facts_of(trial.data)
+        dropped_upgrade = "upgrade" in self.before and "upgrade" not in after  # its details go with it: one change
         changes = [FactChange(fact=fact, before=self.before.get(fact), after=after.get(fact))
-                   for fact in sorted(set(self.before) | set(after)) if self.before.get(fact) != after.get(fact)]
+                   for fact in sorted(set(self.before) | set(after)) if self.before.get(fact) != after.get(fact)
+                   and not (dropped_upgrade and fact.startswith("upgrade."))]
         count = len(changes)
         return SmallestChange(found=True, changes=changes, candidates_tried=self.runs, statement=Text(
             en=f"Changing {count} fact{'s' if count != 1 else ''} would make it hold (checked by running the rules).",
@@ -210,6 +212,11 @@ class SmallestChangeSearch:
         return [FactRef(path, subject if path.startswith("offer.") else None)]
 
     def candidates(self) -> list[tuple[FactRef, Any]]:
+        """Single changes, those that also state an upgrade (two facts: there is one, and this) last."""
+        no_upgrade = self.data.get("upgrade") is None
+        return sorted(self._candidates(), key=lambda c: no_upgrade and c[0].path.startswith("upgrade."))
+
+    def _candidates(self) -> list[tuple[FactRef, Any]]:
         result = []
         for ref in self.relevant_refs():
             current = get_fact(self.data, ref)
@@ -256,7 +263,7 @@ class SmallestChangeSearch:
 
     def combinations(self, instances: list, singles: list[_Trial], base: FactView):
         """Sets of single changes, one per condition that does not hold, smallest first."""
-        combos: set = set()
+        combos: dict = {}  # (fact, value) reprs -> the changes (values may be lists: not hashable)
         for rule, subject in instances:
             needs = [check for check in check_rule(rule, base, subject) if check.status != HELD]
             if not needs or len(needs) > MAX_FACTS:
@@ -268,8 +275,10 @@ class SmallestChangeSearch:
             for combo in itertools.product(*fixers):
                 refs = [ref.id for ref, _ in combo]
                 if len(set(refs)) == len(refs):
-                    combos.add(tuple(sorted(combo, key=lambda c: (c[0].id, repr(c[1])))))
-        yield from sorted(combos, key=lambda c: (len(c), [(r.id, repr(v)) for r, v in c]))
+                    ordered = tuple(sorted(combo, key=lambda c: (c[0].id, repr(c[1]))))
+                    combos[tuple((r.id, repr(v)) for r, v in ordered)] = ordered
+        for key in sorted(combos, key=lambda k: (len(k), k)):
+            yield combos[key]
 
 
 def _holds_after(check, view: FactView, subject: str) -> bool:

@@ -60,7 +60,7 @@ class WhyNotBuilder:
             alternatives = [self.condition(a, subject, depth, seen) for a in check.alternatives]
             return ConditionReport(status=check.status, tests=tests, alternatives=alternatives)
         report: dict = {"status": check.status, "conclusion": condition.id, "negated": condition.negated,
-                        "subject": check.subject}
+                        "subject": check.subject, "title": title_of(self.knowledge, condition.id)}
         if check.status == FAILED and condition.negated:  # reached, but had to be absent: show why it was reached
             subjects = [check.subject] if check.subject != "*" else [COMPANY_SUBJECT, *self.view.offers]
             report["proof"] = next((n for s in subjects for n in [self.proofs.node(condition.id, s)] if n), None)

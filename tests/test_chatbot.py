@@ -16,24 +16,10 @@ import pytest
 
 from expert.cases import load_cases
 from expert.deciding import deciding_facts
-from expert.factpaths import get_fact, parse_fact
+from expert.consultation import answer_from
 
 CASES = load_cases(Path(__file__).resolve().parent.parent / "knowledge" / "cases")
 ASKED: dict[str, int] = {}
-
-
-def bot_answer(full: dict, question_id: str):
-    """What a user who knows the full profile answers: the stated value, or "don't know"."""
-    ref = parse_fact(question_id)
-    if ref.path == "upgrade":
-        return full.get("upgrade") is not None
-    if ref.path.startswith("offer.capabilities."):
-        capability = ref.path.rsplit(".", 1)[1]
-        offer = next(o for o in full["offers"] if o["name"] == ref.offer)
-        item = next((i for i in offer.get("capabilities") or [] if i["capability"] == capability), None)
-        return {k: v for k, v in item.items() if k != "capability"} if item else "unknown"
-    value = get_fact(full, ref)
-    return "unknown" if value is None else value
 
 
 def run_bot(advisor, full: dict) -> tuple[list[str], dict]:
@@ -47,7 +33,7 @@ def run_bot(advisor, full: dict) -> tuple[list[str], dict]:
         assert question["id"] not in asked, f"asked twice: {question['id']}"
         assert question["text"]["en"] and question["text"]["zh"] and question["why"]
         asked.append(question["id"])
-        result = json.loads(advisor.apply_answer(step["profile"], question["id"], bot_answer(full, question["id"]))
+        result = json.loads(advisor.apply_answer(step["profile"], question["id"], answer_from(full, question["id"]))
                             .model_dump_json())
         assert result["ok"], result["error"]
         profile_json = json.dumps(result["profile"])

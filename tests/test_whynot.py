@@ -3,10 +3,13 @@ change of facts, whose size is known by construction in each test."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import support
 
 from expert.advisor import Advisor
+from expert.cases import load_cases
 from expert.explain_render import render_explanation
 from expert.explainer import UnknownConclusionError
 from expert.factpaths import parse_fact, set_fact
@@ -128,3 +131,20 @@ def test_reached_for_one_offer_explained_for_that_offer(advisor, full_profile):
     assert explanation.reached and [p.subject for p in explanation.proofs] == ["Chat freemium"]
     other = advisor.explain(full_profile, "warning.free_trap", subject="RTC pay-as-you-go")
     assert not other.reached and all(r.subject == "RTC pay-as-you-go" for r in other.why_not.rules)
+
+
+CASES = sorted(load_cases(Path(__file__).resolve().parent.parent / "knowledge" / "cases"), key=lambda c: c.id)
+
+
+@pytest.mark.parametrize("case", CASES[::3], ids=[c.id for c in CASES[::3]])
+def test_every_other_verdict_explained_and_changes_checked(advisor, case):
+    """For the verdicts a case did not reach: a why-not, and a smallest change that really works."""
+    run = advisor.consult(case.profile)
+    for verdict in ("verdict.pay", "verdict.dont_pay", "verdict.need_more_info"):
+        if verdict == run.advice.verdict.id:
+            continue
+        explanation = advisor.explain(run.data, verdict)
+        assert not explanation.reached and explanation.why_not.rules
+        change = explanation.smallest_change
+        if change.found:
+            assert 1 <= len(change.changes) <= 3 and _reaches(advisor, run.data, verdict, change.changes)
