@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from expert.cases import load_cases
-from expert.deciding import deciding_facts
 from expert.consultation import answer_from
+from expert.deciding import deciding_facts
 
 CASES = load_cases(Path(__file__).resolve().parent.parent / "knowledge" / "cases")
 ASKED: dict[str, int] = {}
