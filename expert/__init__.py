@@ -4,6 +4,13 @@ Library entry points for chat bots and agents::
 
     from expert import advise, Advisor, Profile, Advice
     advice = advise({"needs": {"capabilities": ["text_messaging"]}}, lang="zh")
+
+    from expert.advisor import default_advisor
+    advisor = default_advisor()
+    advisor.explain(profile, "verdict.pay")          # how, or why not (+ smallest change)
+    advisor.what_if(profile, ["needs.usage.mau=50000"])
+    step = advisor.next_step({})                     # a stateless consultation turn
+    advisor.apply_answer(step.profile, step.question.id, "yes")
 """
 
 from expert.advice import Advice

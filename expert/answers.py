@@ -96,6 +96,8 @@ def parse_answer(ref: FactRef, raw: Any, spec: AnswerSpec) -> Any:
     if spec.kind == "choice":
         return _pick(text, spec.choices)
     if spec.kind == "choices":
+        if not isinstance(text, (list, str)):
+            raise AnswerError(f"expected a list of choices, got {text!r}", f"请给出若干选项(列表),收到的是 {text!r}")
         items = text if isinstance(text, list) else [] if _lower(text) in _NONE_WORDS else _SPLIT.split(text)
         values = [_pick(item.strip() if isinstance(item, str) else item, spec.choices) for item in items
                   if not isinstance(item, str) or item.strip()]
@@ -126,7 +128,11 @@ def _boolean(value: Any) -> bool:
 
 def _names(value: Any) -> list[str]:
     if isinstance(value, list):
-        names = [str(v).strip() for v in value]
+        if not all(isinstance(v, str) for v in value):
+            raise AnswerError("expected offer names (text)", "方案名称应为文字")
+        names = [v.strip() for v in value]
+    elif not isinstance(value, str):
+        raise AnswerError(f"expected offer names, got {value!r}", f"请给出方案名称,收到的是 {value!r}")
     elif _lower(value) in _NONE_WORDS:
         return []
     else:
@@ -200,6 +206,10 @@ def _estimate(value: Any) -> dict:
 
 def _availability(value: Any, spec: AnswerSpec) -> dict:
     if isinstance(value, dict):
+        extra = set(value) - {"availability", "monthly_price_usd"}
+        if extra or "availability" not in value:
+            raise AnswerError("expected {availability, monthly_price_usd (optional)}",
+                              "格式应为 {availability, monthly_price_usd(可选)}")
         return value
     text = str(value)
     head, _, price = text.partition("@")

@@ -115,8 +115,8 @@ def proof_lines(node: ProofNode, lang: str, md: bool = False, indent: int = 0) -
                 if premise.formula:
                     lines.append(f"{inner}  {_w('formula', lang)}: {premise.formula.get(lang)}")
                 if premise.inputs:
-                    shown = "; ".join(f"{k} = {show(v, lang)}" for k, v in premise.inputs.items())
-                    lines.append(f"{inner}  {_w('from', lang)}: {shown}")
+                    lines.append(f"{inner}  {_w('from', lang)}:")
+                    lines += [f"{inner}    {k} = {show(v, lang)}" for k, v in premise.inputs.items()]
             elif premise.kind == "absent":
                 lines.append(f"{inner}- {_w('absent', lang)}: {premise.title.get(lang)}{_subject(premise.subject)}"
                              f" {_tag(premise.conclusion, md)}")

@@ -47,3 +47,20 @@ def test_upgrade_offer_choices_are_the_offers(advisor):
     ref = parse_fact("upgrade.offer")
     spec = answer_spec(ref, {"offers": [{"name": "A"}, {"name": "B"}]}, advisor.asker.labels)
     assert [c.value for c in spec.choices] == ["A", "B"]
+
+
+MALFORMED = [{"x": 1}, [1, 2], 3.5, True, ["a", {"b": 1}], {"availability": {"x": 1}}, float("nan"), 10**30,
+             {"capability": "recording", "availability": "paid"}, "", "\x00"]
+FACTS = ["upgrade", "offers", "company.stage", "needs.capabilities", "needs.usage.mau", "company.in_house_estimate",
+         "offers[A].capabilities.hd_video", "upgrade.offer", "company.can_forecast_usage_costs",
+         "offers[A].prices.monthly_fee_usd", "needs.pain_points", "no.such.fact", "offers[B].pricing_model"]
+
+
+@pytest.mark.parametrize("fact", FACTS)
+def test_apply_answer_never_raises_on_malformed_answers(advisor, fact):
+    profile = {"offers": [{"name": "A"}], "upgrade": {}}
+    for raw in MALFORMED:
+        result = advisor.apply_answer(profile, fact, raw)
+        if not result.ok:
+            assert result.error.en and result.error.zh
+            assert result.profile["offers"] == [{"name": "A"}]
