@@ -25,6 +25,7 @@ _NONE_WORDS = {"none", "nothing", "no", "[]", "无", "没有", "都没有", "不
 _YES = {"yes", "y", "true", "1", "是", "是的", "有", "对", "会", "能"}
 _NO = {"no", "n", "false", "0", "否", "不是", "没有", "无", "不", "不会", "不能"}
 _SPLIT = re.compile(r"[,，、;；\n]+")
+_ESTIMATE_SPLIT = re.compile(r",\s+|[;；，、]")
 _INT_FIELDS = {"needs.usage.mau", "needs.usage.largest_event_participants", "needs.contract_months",
                "offer.vendor.years_operating", "offer.max_concurrent_participants"}
 
@@ -89,8 +90,11 @@ def parse_answer(ref: FactRef, raw: Any, spec: AnswerSpec) -> Any:
     if is_dont_know(raw):
         return DONT_KNOW
     text = raw.strip() if isinstance(raw, str) else raw
+    if text == "":
+        raise AnswerError("empty answer: type an answer, 'none' for none, or 'unknown'",
+                          "答案为空:请输入答案,没有请输入「无」,不知道请输入「不知道」")
     if spec.kind == "boolean":
-        return _boolean(text)
+        return _boolean(text, spec)
     if spec.kind == "names":
         return _names(text)
     if spec.kind == "choice":
@@ -115,7 +119,7 @@ def _lower(value: Any) -> str:
     return value.lower() if isinstance(value, str) else ""
 
 
-def _boolean(value: Any) -> bool:
+def _boolean(value: Any, spec: AnswerSpec) -> bool:
     if isinstance(value, bool):
         return value
     word = _lower(value)
@@ -123,6 +127,8 @@ def _boolean(value: Any) -> bool:
         return True
     if word in _NO:
         return False
+    if word.isdecimal() and 1 <= int(word) <= len(spec.choices):  # the numbered choices: 1) yes 2) no
+        return spec.choices[int(word) - 1].value
     raise AnswerError(f"expected yes or no, got {value!r}", f"请回答“是”或“否”,收到的是 {value!r}")
 
 
@@ -151,7 +157,7 @@ def _pick(value: Any, choices: list[Choice]) -> Any:
     for choice in choices:
         if word and word in (_lower(choice.value), choice.label.en.lower(), choice.label.zh.lower()):
             return choice.value
-    if isinstance(value, str) and value.isdigit() and 1 <= int(value) <= len(choices):
+    if isinstance(value, str) and value.isdecimal() and 1 <= int(value) <= len(choices):
         return choices[int(value) - 1].value
     allowed = ", ".join(str(c.value) for c in choices)
     raise AnswerError(f"{value!r} is not one of: {allowed} (or its number in the list)",
@@ -195,7 +201,12 @@ def _plain(value: Optional[float]) -> str:
 def _estimate(value: Any) -> dict:
     if isinstance(value, dict):
         return value
-    parts = [p.strip() for p in _SPLIT.split(str(value)) if p.strip()] if not isinstance(value, list) else value
+    if isinstance(value, list):
+        parts = value
+    elif isinstance(value, str):  # "6, 12,000, 2,000": a comma then a space separates, "12,000" is one number
+        parts = [p.strip() for p in _ESTIMATE_SPLIT.split(value) if p.strip()]
+    else:
+        raise AnswerError(f"expected engineer-months and costs, got {value!r}", f"请给出人月数与成本,收到的是 {value!r}")
     if len(parts) not in (2, 3):
         raise AnswerError("expected: engineer-months, monthly cost per engineer in USD[, monthly running cost in USD]",
                           "格式:人月数, 每人月成本(美元)[, 每月运行成本(美元)]")

@@ -44,6 +44,9 @@ def apply_answer(advisor: Advisor, profile: Union[Profile, dict], question_id: s
     know" leaves the fact unstated).  The profile itself must be valid.
     """
     data = profile_data(advisor.validate(profile))
+    if not isinstance(question_id, str):
+        return AnswerResult(ok=False, profile=data, error=Text(en=f"question id must be text, got {question_id!r}",
+                                                               zh=f"问题编号应为文字,收到的是 {question_id!r}"))
     try:
         ref = parse_fact(question_id)
         spec = answer_spec(ref, data, advisor.asker.labels)

@@ -35,6 +35,10 @@ def explain(advisor, profile: Union[Profile, dict], conclusion_id: str, subject:
     offers = [o["name"] for o in data.get("offers") or []]
     if subject is not None and subject not in (COMPANY_SUBJECT, *offers):
         raise UnknownConclusionError(f"no offer named {subject!r} in the profile (offers: {', '.join(offers) or 'none'})")
+    about = knowledge.conclusions[conclusion_id].about
+    if subject == COMPANY_SUBJECT and about == "offer" or subject not in (None, COMPANY_SUBJECT) and about == "company":
+        raise UnknownConclusionError(f"{conclusion_id} is only ever about {'an offer' if about == 'offer' else 'the company'};"
+                                     f" drop --subject{' or name an offer' if about == 'offer' else ''}")
     proofs = ProofBuilder(knowledge, run.advice, data)
     reached = sorted(s for c, s in run.concluded if c == conclusion_id and subject in (None, s))
     common = {"conclusion": conclusion_id, "subject": subject, "title": title_of(knowledge, conclusion_id),

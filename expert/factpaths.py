@@ -106,9 +106,12 @@ def get_fact(profile: dict, ref: FactRef) -> Any:
     if ref.offer is not None:
         offer = _offer(profile, ref.offer)
         keys = ref.path.split(".")[1:]
-        if keys[0] == "capabilities" and len(keys) == 2:
+        if keys[0] == "capabilities" and len(keys) == 2:  # the availability, with the price when one is given
             items = (offer or {}).get("capabilities") or []
-            return next((i.get("availability") for i in items if i.get("capability") == keys[1]), None)
+            item = next((i for i in items if i.get("capability") == keys[1]), None)
+            if item is None or item.get("monthly_price_usd") is None:
+                return None if item is None else item.get("availability")
+            return {"availability": item.get("availability"), "monthly_price_usd": item["monthly_price_usd"]}
         return _walk(offer, keys)
     return _walk(profile, ref.path.split("."))
 
@@ -121,12 +124,16 @@ def set_fact(profile: dict, ref: FactRef, value: Any) -> dict:
     """
     result = copy.deepcopy(profile)
     if ref.path == OFFERS:
+        if value is not None and not isinstance(value, list):
+            raise FactPathError(f"offers: expected a list of names, got {value!r}")
         names = list(value or [])
         known = {o.get("name"): o for o in result.get(OFFERS) or []}
         result[OFFERS] = [known.get(name) or {"name": name} for name in names]
         return result
     if ref.path == UPGRADE:
-        if value is None or value is False:
+        if value is not None and not isinstance(value, bool):
+            raise FactPathError(f"upgrade: expected yes or no, got {value!r}")
+        if not value:
             result.pop(UPGRADE, None)
         elif result.get(UPGRADE) is None:
             result[UPGRADE] = {}
@@ -150,7 +157,7 @@ def _set_capability(offer: dict, capability: str, availability: Any) -> None:
     items = [i for i in offer.get("capabilities") or [] if i.get("capability") != capability]
     if availability is not None:
         entry = availability if isinstance(availability, dict) else {"availability": availability}
-        items.append({"capability": capability, **entry})
+        items.append({**entry, "capability": capability})
     if items or offer.get("capabilities") is not None:
         offer["capabilities"] = items
 

@@ -58,7 +58,7 @@ class SmallestChangeSearch:
         self.offers = [o["name"] for o in data.get("offers") or []]
         self.before = input_facts_of(data)
         self.runs = 0
-        self.thresholds = _thresholds(self.knowledge)
+        self.thresholds = rule_thresholds(self.knowledge)
 
     # --- running ----------------------------------------------------------------------
 
@@ -298,7 +298,7 @@ def _paths(rule: Rule) -> list[str]:
     return [p for c in rule.fact_conditions for p in walk(c)]
 
 
-def _thresholds(knowledge: KnowledgeBase) -> dict[str, set]:
+def rule_thresholds(knowledge: KnowledgeBase) -> dict[str, set]:
     """The constants rules compare each number with."""
     found: dict[str, set] = {}
     for rule in knowledge.rules.values():

@@ -9,6 +9,7 @@ is range-checked, so nothing loose ever reaches the inference engine.
 from __future__ import annotations
 
 import math
+import unicodedata
 from enum import Enum
 from typing import Annotated, Literal, Optional, Union
 
@@ -241,8 +242,10 @@ class Offer(_Strict):
     @field_validator("name")
     @classmethod
     def _not_reserved(cls, value: str) -> str:
-        if value.strip() != value or value.lower() == "company":
-            raise ValueError("must not be 'company' nor start or end with spaces")
+        if value.strip() != value or value.lower() == "company" or value == "*":
+            raise ValueError("must not be 'company' or '*' nor start or end with spaces")
+        if any(unicodedata.category(ch) == "Cc" for ch in value):
+            raise ValueError("must not contain control characters")
         return value
 
     @field_validator("capabilities")

@@ -13,6 +13,7 @@ from expert.advice import Advice, ConclusionRef
 from expert.answers import DONT_KNOW, answer_spec, parse_answer
 from expert.explanation import FactChange, FigureChange, WhatIf
 from expert.factpaths import FactRef, get_fact, parse_fact, set_fact
+from expert.fields import TEXT
 from expert.vocabulary import Profile
 
 
@@ -22,6 +23,8 @@ class ChangeError(ValueError):
 
 def parse_change(text: str) -> tuple[str, str]:
     """'needs.usage.mau=50000' -> ('needs.usage.mau', '50000')."""
+    if not isinstance(text, str):
+        raise ChangeError(f"{text!r}: expected a 'PATH=VALUE' string")
     path, sep, value = text.partition("=")
     if not sep or not path.strip():
         raise ChangeError(f"{text!r}: expected PATH=VALUE, e.g. needs.usage.mau=50000 or offers[Cloud IM].pricing_model=buyout")
@@ -33,6 +36,8 @@ def apply_changes(advisor, data: dict, changes: Union[dict, list]) -> tuple[dict
     pairs = [parse_change(c) for c in changes] if isinstance(changes, list) else list(changes.items())
     result, applied = data, []
     for path, raw in pairs:
+        if not isinstance(path, str):
+            raise ChangeError(f"{path!r}: expected a fact path such as needs.usage.mau")
         try:
             ref = parse_fact(path)
         except ValueError as error:
@@ -50,7 +55,15 @@ def apply_changes(advisor, data: dict, changes: Union[dict, list]) -> tuple[dict
 def _value(advisor, ref: FactRef, raw: Any, data: dict) -> Any:
     if raw is None or raw == "" or raw == "null":
         return None
-    spec = answer_spec(ref, data, advisor.asker.labels)
+    if ref.spec is not None and ref.spec.kind == TEXT:
+        if not isinstance(raw, str):
+            raise ChangeError(f"{ref.id}: expected text, got {raw!r}")
+        return raw
+    try:
+        spec = answer_spec(ref, data, advisor.asker.labels)
+    except ValueError:
+        raise ChangeError(f"{ref.id}: cannot be set as one value; set its fields (e.g. {ref.id}.hd_video=included)") \
+            from None
     try:
         value = parse_answer(ref, raw, spec)
     except ValueError as error:

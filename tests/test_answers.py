@@ -64,3 +64,31 @@ def test_apply_answer_never_raises_on_malformed_answers(advisor, fact):
         if not result.ok:
             assert result.error.en and result.error.zh
             assert result.profile["offers"] == [{"name": "A"}]
+
+
+@pytest.mark.parametrize(("fact", "raw", "value"), [
+    ("upgrade", "2", False), ("upgrade", "1", True),
+    ("company.in_house_estimate", "6, 12,000, 2,000",
+     {"engineer_months": 6, "monthly_cost_per_engineer_usd": 12000, "monthly_running_cost_usd": 2000}),
+    ("company.in_house_estimate", "6；12000；2000",
+     {"engineer_months": 6, "monthly_cost_per_engineer_usd": 12000, "monthly_running_cost_usd": 2000}),
+])
+def test_answers_found_in_review(advisor, fact, raw, value):
+    assert _parse(advisor, fact, raw) == value
+
+
+@pytest.mark.parametrize(("fact", "raw"), [("needs.pain_points", ""), ("offers", "   "), ("company.stage", "²"),
+                                           ("offers", {"a": 1}), ("offers", [{"name": "x"}]), ("needs.capabilities", 5)])
+def test_refused_answers_found_in_review(advisor, fact, raw):
+    with pytest.raises(AnswerError):
+        _parse(advisor, fact, raw)
+
+
+def test_capability_answer_cannot_set_another_capability(advisor):
+    result = advisor.apply_answer({"offers": [{"name": "A"}]}, "offers[A].capabilities.hd_video",
+                                  {"availability": "paid", "capability": "recording"})
+    assert not result.ok
+
+
+def test_non_text_question_id(advisor):
+    assert not advisor.apply_answer({}, None, "yes").ok

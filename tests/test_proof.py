@@ -48,8 +48,8 @@ def _walk(node, profile, seen_rules):
         for premise in step.premises:
             if premise.kind == "input":
                 given = get_fact(profile, parse_fact(premise.fact, sections=True))
-                if isinstance(given, dict):  # a section: the rule read whether it is stated
-                    given = True
+                if isinstance(given, dict):  # a section (the rule read whether it is stated) or a priced capability
+                    given = given.get("availability", True)
                 assert given == premise.value, premise.fact
             elif premise.kind == "derived":
                 for fact, value in premise.inputs.items():

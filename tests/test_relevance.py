@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from expert.advisor import default_advisor
 from expert.cases import load_cases
 from expert.factpaths import input_facts_of, parse_fact, set_fact
 from expert.question_catalogue import askable_facts
 from expert.relevance import PLACEHOLDER_OFFER
+from expert.smallest_change import rule_thresholds
 
+THRESHOLDS = rule_thresholds(default_advisor().knowledge)
 CASES = load_cases(Path(__file__).resolve().parent.parent / "knowledge" / "cases")
 
 
@@ -24,8 +28,12 @@ def _without(data: dict, facts: list[str]) -> dict:
 
 
 def _alternatives(advisor, data: dict, fact: str) -> list:
+    """Choices, or for numbers the thresholds rules compare the fact with (one step either side)."""
     spec = advisor.asker.question(fact, advisor.asker.relevance(data, advisor.consult(data).facts, set()), data).answer
-    return [c.value for c in spec.choices][:6]
+    if spec.kind != "number":
+        return [c.value for c in spec.choices][:6]
+    thresholds = THRESHOLDS.get(parse_fact(fact).path, ()) or (spec.minimum or 0, 1_000_000)
+    return sorted({v for t in thresholds for v in (t - 1, t, t + 1) if spec.minimum is None or v >= spec.minimum})
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -94,3 +102,9 @@ def test_next_step_is_stateless(advisor):
     first = advisor.next_step({})
     again = advisor.next_step({})
     assert first.model_dump() == again.model_dump() and not first.done and first.question.id == "upgrade"
+
+
+@pytest.mark.parametrize("name", ["*", "\x00offer", "tab\there"])
+def test_reserved_offer_names_are_refused(advisor, name):
+    with pytest.raises(ValidationError):
+        advisor.advise({"offers": [{"name": name}]})

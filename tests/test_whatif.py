@@ -73,3 +73,20 @@ def test_cli_whatif_text_json_and_errors(runner, tmp_path, full_profile):
     assert result.exit_code == 2 and "company.stage" in result.output and "Traceback" not in result.output
     result = runner.invoke(main, ["whatif", str(path), "--set", "company.in_house_estimate=0, 100"])
     assert result.exit_code == 2 and "company.in_house_estimate.engineer_months" in result.output
+
+
+def test_price_change_is_shown(advisor, full_profile):
+    result = advisor.what_if(full_profile, ["offers[RTC pay-as-you-go].capabilities.recording=paid@1"])
+    (change,) = result.changes
+    assert change.before == {"availability": "paid", "monthly_price_usd": 600}
+    assert change.after == {"availability": "paid", "monthly_price_usd": 1}
+
+
+@pytest.mark.parametrize("changes", [["offers[Chat freemium].capabilities=included"], {"needs.capabilities": 5}, [5]])
+def test_changes_that_cannot_apply_are_refused(advisor, full_profile, changes):
+    with pytest.raises(ChangeError):
+        advisor.what_if(full_profile, changes)
+
+
+def test_company_name_can_change(advisor, full_profile):
+    assert advisor.what_if(full_profile, ["company.name=Other"]).advice.company == "Other"

@@ -148,3 +148,9 @@ def test_every_other_verdict_explained_and_changes_checked(advisor, case):
         change = explanation.smallest_change
         if change.found:
             assert 1 <= len(change.changes) <= 3 and _reaches(advisor, run.data, verdict, change.changes)
+
+
+@pytest.mark.parametrize(("cid", "subject"), [("verdict.dont_pay", "Chat freemium"), ("warning.free_trap", "company")])
+def test_subject_that_does_not_fit_the_conclusion(advisor, full_profile, cid, subject):
+    with pytest.raises(UnknownConclusionError, match="only ever about"):
+        advisor.explain(full_profile, cid, subject=subject)
