@@ -214,6 +214,18 @@ class RuleIndex:
             for condition in rule.conclusion_conditions:
                 self.consumers.setdefault(condition.id, []).append(rule)
         self.kinds = {cid: k.kind for cid, k in knowledge.conclusions.items()}
+        self.own_weights = {cid: (VERDICT_WEIGHT if k.kind == "verdict" else 0.0,
+                                  WARNING_WEIGHTS[k.severity] if k.kind == "warning" else 0.0)
+                            for cid, k in knowledge.conclusions.items()}
+        self._rules = list(knowledge.rules.values())
+        self._concluding: dict[tuple, list[Rule]] = {}
+
+    def concluding(self, kinds: tuple[str, ...]) -> list[Rule]:
+        """The rules whose conclusion is of one of ``kinds``."""
+        found = self._concluding.get(kinds)
+        if found is None:
+            found = self._concluding[kinds] = [r for r in self._rules if self.kinds[r.conclude] in kinds]
+        return found
 
 
 class RelevanceAnalysis:
@@ -304,54 +316,54 @@ class RelevanceAnalysis:
 
     def run(self, kinds_asked: tuple[str, ...] = ("verdict", "warning")) -> Relevance:
         """Judge the rules for the verdict and warnings (and, lazily, what they depend on)."""
-        kinds = self.index.kinds
-        for rule in self.knowledge.rules.values():
-            if kinds[rule.conclude] in kinds_asked:
-                for subject in self.rule_subjects(rule):
-                    self.status(rule.conclude, subject)
-        verdict_weight = self._weights(lambda cid: VERDICT_WEIGHT if kinds[cid] == "verdict" else 0.0)
-        warning_weight = self._weights(
-            lambda cid: WARNING_WEIGHTS[self.knowledge.conclusions[cid].severity] if kinds[cid] == "warning" else 0.0)
+        for rule in self.index.concluding(kinds_asked):
+            for subject in self.rule_subjects(rule):
+                self.status(rule.conclude, subject)
+        weights = self._weights()
         verdict_scores: dict[str, float] = {}
         warning_scores: dict[str, float] = {}
         reasons: dict[str, set] = {}
-        open_facts: set[str] = set()
-        live = [(self.knowledge.rules[rule_id], subject, groups) for (rule_id, subject), (status, groups)
-                in self.instances.items()
-                if status == OPEN and self.conclusion_status.get((self.knowledge.rules[rule_id].conclude, subject)) == OPEN]
+        rules, statuses = self.knowledge.rules, self.conclusion_status
+        live = [(rules[rule_id].conclude, subject, groups) for (rule_id, subject), (status, groups)
+                in self.instances.items() if status == OPEN and statuses.get((rules[rule_id].conclude, subject)) == OPEN]
         producers: dict[tuple[str, str], int] = {}
-        for rule, subject, _ in live:
-            producers[(rule.conclude, subject)] = producers.get((rule.conclude, subject), 0) + 1
-        for rule, subject, groups in live:
+        for cid, subject, _ in live:
+            producers[(cid, subject)] = producers.get((cid, subject), 0) + 1
+        lift = self.state.upgrade_open
+        for cid, subject, groups in live:
             # Shares: settling a conclusion takes all its open rules; settling a rule takes
             # one of its open conditions; a fact that alone decides a condition weighs most.
+            verdict_weight, warning_weight = weights.get(cid, (0.0, 0.0))
             for group in groups:
-                share = 1.0 / len(group) / producers[(rule.conclude, subject)]
+                share = 1.0 / len(group) / producers[(cid, subject)]
                 for fact in group:
-                    if self.state.upgrade_open and fact.startswith(f"{UPGRADE}."):
+                    if lift and fact.startswith("upgrade."):
                         fact = UPGRADE  # whether there is an upgrade comes before what it is
-                    open_facts.add(fact)
-                    verdict_scores[fact] = verdict_scores.get(fact, 0.0) + share * verdict_weight.get(rule.conclude, 0.0)
-                    warning_scores[fact] = warning_scores.get(fact, 0.0) + share * warning_weight.get(rule.conclude, 0.0)
-                    reasons.setdefault(fact, set()).add(rule.conclude)
-        return Relevance(dict(self.conclusion_status), verdict_scores, warning_scores,
-                         {f: sorted(r) for f, r in reasons.items()}, frozenset(open_facts))
+                    verdict_scores[fact] = verdict_scores.get(fact, 0.0) + share * verdict_weight
+                    warning_scores[fact] = warning_scores.get(fact, 0.0) + share * warning_weight
+                    reasons.setdefault(fact, set()).add(cid)
+        return Relevance(dict(statuses), verdict_scores, warning_scores, {f: sorted(r) for f, r in reasons.items()},
+                         frozenset(verdict_scores))
 
-    def _weights(self, own) -> dict[str, float]:
-        """What deciding each conclusion is worth: its own weight plus what it can still change."""
-        consumers = self.index.consumers
+    def _weights(self) -> dict[str, tuple[float, float]]:
+        """What deciding each open conclusion is worth, for the verdict and for warnings: its
+        own weight plus, halved per link, what the open rules consuming it can still change."""
+        consumers, own = self.index.consumers, self.index.own_weights
         open_conclusions = {cid for (cid, _), status in self.conclusion_status.items() if status == OPEN}
-        weights: dict[str, float] = {}
+        open_rules = {rule_id for (rule_id, _), (status, _) in self.instances.items() if status == OPEN}
+        weights: dict[str, tuple[float, float]] = {}
 
-        def weight(cid: str) -> float:
-            if cid not in weights:
-                weights[cid] = 0.0  # the rules form no cycle; this only guards the recursion
-                total = own(cid)
-                for rule in consumers.get(cid, []):
-                    if rule.conclude in open_conclusions and any(
-                            self.instances.get((rule.id, s), (None,))[0] == OPEN for s in self.rule_subjects(rule)):
-                        total += CHAIN_DECAY * weight(rule.conclude)
-                weights[cid] = total
-            return weights[cid]
+        def weight(cid: str) -> tuple[float, float]:
+            found = weights.get(cid)
+            if found is None:
+                weights[cid] = (0.0, 0.0)  # the rules form no cycle; this only guards the recursion
+                verdict, warning = own.get(cid, (0.0, 0.0))
+                for rule in consumers.get(cid, ()):
+                    if rule.conclude in open_conclusions and rule.id in open_rules:
+                        more = weight(rule.conclude)
+                        verdict += CHAIN_DECAY * more[0]
+                        warning += CHAIN_DECAY * more[1]
+                found = weights[cid] = (verdict, warning)
+            return found
 
-        return {cid: weight(cid) for cid in self.knowledge.conclusions if cid in open_conclusions}
+        return {cid: weight(cid) for cid in open_conclusions}
