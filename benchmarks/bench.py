@@ -1,4 +1,4 @@
-"""Performance report for `expert`: latency, the durable_rules floor, cold start, memory.
+"""Performance report for `expert`: latency, the durable_rules floor, cold start, memory, explain and ask.
 
 Run from the repository root (the package must be installed, e.g. editable)::
 
@@ -31,6 +31,12 @@ arguments, 1 if a profile cannot even be advised on).  What each number means:
   is also projected to 20,000 calls from the slope of the second half of the phase
   (the first half carries allocator and cache warm-up), and the target is judged on
   that projection.  ``--budget 0`` always runs the full 20,000.
+
+* **explain and ask** - for every worked case: a chat-bot consultation from an empty
+  profile through ``next_step`` / ``apply_answer``, each question answered from the
+  case's profile (questions per case, against the verdict's deciding facts; time per
+  turn); ``explain`` of the verdict reached (how) and of the two verdicts not reached
+  (why-not with the smallest-change search); one ``what_if``.  Reported, not targeted.
 
 The final block compares against the targets: median <= 2 ms, p99 <= 5 ms, ratio <=
 2x the floor, cold start (median) <= 400 ms, RSS growth <= 5 MB (MiB).

@@ -78,6 +78,9 @@ def show(value: Any, lang: str = "en") -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(show(v, lang) for v in value) if value else _w("none", lang)
     if isinstance(value, dict):
+        if set(value) == {"availability", "monthly_price_usd"}:  # a priced capability
+            price = show(value["monthly_price_usd"], lang)
+            return f"{value['availability']} ({'每月 ' + price + ' 美元' if lang == 'zh' else price + ' USD/month'})"
         return ", ".join(f"{k}={show(v, lang)}" for k, v in value.items())
     return str(value)
 
