@@ -33,6 +33,7 @@ from expert.fields import SECTION, field_catalogue
 from expert.rulebook import ABOUT_COMPANY, ConclusionCondition, FactCondition, FactTest, KnowledgeBase, Rule
 
 OPEN, TRUE, FALSE = "open", "true", "false"
+RELEVANCE = "upgrade.derived.relevance"
 PLACEHOLDER_OFFER = "\x00offer"  # stands for offers not named yet (never a valid name: names are printable)
 VERDICT_WEIGHT = 100.0
 CHAIN_DECAY = 0.5  # a fact that reaches the verdict through a chain of rules weighs less: it may never matter
@@ -130,6 +131,63 @@ class _State:
         else:
             value = get_fact(self.profile, FactRef(path))
         return value is None or bool(wanted) and value not in wanted.split("|")
+
+    def relevance_open(self, open_deps: list[str]) -> list[str]:
+        """The open inputs that can still change the upgrade's relevance (see derive._upgrade_relevance).
+
+        Its generic inputs are many; given what is settled, most cannot matter:
+        it is "needed" for good once a settled added capability is required and not already
+        included, or a settled fix meets a settled pain; the fixes cannot matter when no
+        pain is reported and the additions are stated; the pains cannot matter when the
+        upgrade fixes nothing; the required capabilities cannot matter when it adds
+        nothing new; the additions cannot matter when nothing is required and the fixes are
+        stated; the target's capabilities matter only for added ones that are required.
+        ``tests/test_relevance.py`` checks each dropped fact against every answer.
+        """
+        upgrade = self.profile.get(UPGRADE) or {}
+        needs = self.profile.get("needs") or {}
+        settled = {f: not self.is_open(f) for f in ("upgrade.adds_capabilities", "upgrade.fixes_pain_points",
+                                                     "needs.capabilities", "needs.pain_points", "upgrade.offer")}
+        adds, fixes = upgrade.get("adds_capabilities"), upgrade.get("fixes_pain_points")
+        caps, pains = needs.get("capabilities"), needs.get("pain_points")
+        target = upgrade.get("offer") if settled["upgrade.offer"] and not self.offers_open else None
+
+        def availability(capability: str) -> Optional[str]:
+            ref = FactRef(f"offer.capabilities.{capability}", target)
+            if target is None or self.is_open(ref.id):
+                return "open"
+            value = get_fact(self.profile, ref)
+            return value.get("availability") if isinstance(value, dict) else value
+
+        if settled["upgrade.fixes_pain_points"] and settled["needs.pain_points"] and set(fixes or ()) & set(pains or ()):
+            return []
+        if settled["upgrade.adds_capabilities"] and settled["needs.capabilities"] and any(
+                availability(c) not in ("open", "included") for c in set(adds or ()) & set(caps or ())):
+            return []
+        drop: set[str] = set()
+        if settled["needs.pain_points"] and pains == [] and settled["upgrade.adds_capabilities"] and adds is not None:
+            drop.add("upgrade.fixes_pain_points")
+        if settled["upgrade.fixes_pain_points"] and not fixes:
+            drop.add("needs.pain_points")
+        new_adds = settled["upgrade.adds_capabilities"] and all(availability(c) == "included" for c in adds or ())
+        if new_adds:  # it adds nothing the target does not already include
+            drop.add("needs.capabilities")
+        if settled["needs.capabilities"] and caps == [] and settled["upgrade.fixes_pain_points"] and fixes is not None:
+            drop.add("upgrade.adds_capabilities")
+        target_caps = None if not settled["needs.capabilities"] or caps is None else set(caps) & set(adds or ())
+        kept = []
+        for fact in open_deps:
+            if fact in drop:
+                continue
+            if ".capabilities." in fact and fact.startswith(OFFERS + "[") and target_caps is not None \
+                    and fact.rsplit(".", 1)[1] not in target_caps:
+                continue
+            kept.append(fact)
+        target_matters = not settled["upgrade.adds_capabilities"] or bool(adds) and (
+            not settled["needs.capabilities"] or caps is None or bool(set(caps) & set(adds)))
+        if not target_matters:  # which offer it belongs to cannot change what it adds that is new and required
+            kept = [f for f in kept if f not in (OFFERS, "upgrade.offer")]
+        return kept
 
     def deps(self, path: str, subject: str) -> list[str]:
         """The fact ids a test on ``path`` for ``subject`` depends on."""
@@ -248,6 +306,8 @@ class RelevanceAnalysis:
             value = None  # settled: the value is never computed on this profile
         else:
             open_deps = [f for f in self.state.deps(test.path, subject) if self.state.is_open(f)]
+            if open_deps and test.path == RELEVANCE:
+                open_deps = self.state.relevance_open(open_deps)
             if open_deps:
                 return OPEN, open_deps
             value = None if subject == PLACEHOLDER_OFFER and test.path.startswith("offer.") else \

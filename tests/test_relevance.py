@@ -12,9 +12,10 @@ from pydantic import ValidationError
 
 from expert.advisor import default_advisor
 from expert.cases import load_cases
+from expert.conditions import FactView
 from expert.factpaths import input_facts_of, parse_fact, set_fact
 from expert.question_catalogue import askable_facts
-from expert.relevance import PLACEHOLDER_OFFER
+from expert.relevance import PLACEHOLDER_OFFER, RelevanceAnalysis
 from expert.smallest_change import rule_thresholds
 
 THRESHOLDS = rule_thresholds(default_advisor().knowledge)
@@ -30,6 +31,9 @@ def _without(data: dict, facts: list[str]) -> dict:
 def _alternatives(advisor, data: dict, fact: str) -> list:
     """Choices, or for numbers the thresholds rules compare the fact with (one step either side)."""
     spec = advisor.asker.question(fact, advisor.asker.relevance(data, advisor.consult(data).facts, set()), data).answer
+    if spec.kind == "choices":  # lists: none, each single item, several
+        values = [c.value for c in spec.choices]
+        return [[], *[[v] for v in values], values[:3]]
     if spec.kind != "number":
         return [c.value for c in spec.choices][:6]
     thresholds = THRESHOLDS.get(parse_fact(fact).path, ()) or (spec.minimum or 0, 1_000_000)
@@ -108,3 +112,46 @@ def test_next_step_is_stateless(advisor):
 def test_reserved_offer_names_are_refused(advisor, name):
     with pytest.raises(ValidationError):
         advisor.advise({"offers": [{"name": name}]})
+
+
+_CAPS = ["hd_video", "recording", "translation"]
+_PAINS = ["latency", "video_quality"]
+_lists = lambda items: st.one_of(st.none(), st.lists(st.sampled_from(items), unique=True, max_size=2))  # noqa: E731
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(adds=_lists(_CAPS), fixes=_lists(_PAINS), caps=_lists(_CAPS), pains=_lists(_PAINS),
+       availability=st.dictionaries(st.sampled_from(_CAPS), st.sampled_from(["included", "paid", "unavailable"])),
+       asked=st.sets(st.sampled_from(["upgrade.adds_capabilities", "upgrade.fixes_pain_points", "needs.capabilities",
+                                      "needs.pain_points", "upgrade.offer"])), with_target=st.booleans())
+def test_relevance_ignores_only_facts_that_cannot_change_it(advisor, adds, fixes, caps, pains, availability, asked,
+                                                           with_target):
+    """Each open input the refinement drops leaves the upgrade's relevance as it is, whatever its answer."""
+    from expert.derive import derive
+    from expert.vocabulary import Profile
+
+    upgrade = {"kind": "feature", "adds_capabilities": adds, "fixes_pain_points": fixes}
+    if with_target:
+        upgrade["offer"] = "T"
+    data = {"needs": {"capabilities": caps, "pain_points": pains},
+            "offers": [{"name": "T", "capabilities": [{"capability": c, "availability": a} for c, a in availability.items()]}],
+            "upgrade": {k: v for k, v in upgrade.items() if v is not None}, "asked": sorted(asked | {"upgrade", "offers"})}
+    run = advisor.consult(data)
+    analysis = RelevanceAnalysis(advisor.knowledge, FactView.build(run.facts, run.concluded), run.data,
+                                 frozenset(run.data["asked"]))
+    state = analysis.state
+    everything = [f for f in state.deps("upgrade.derived.relevance", "company") if state.is_open(f)]
+    dropped = set(everything) - set(state.relevance_open(everything))
+    before = derive(Profile.model_validate(run.data)).profile.get("upgrade.derived.relevance")
+    for fact in dropped:
+        ref = parse_fact(fact)
+        if ref.path.startswith("offer.capabilities."):
+            values = ["included", "paid", "unavailable"]
+        elif fact == "upgrade.offer":
+            values = ["T"]
+        else:
+            items = _CAPS if "capabilities" in fact else _PAINS
+            values = [[], *[[i] for i in items], items]
+        for value in values:
+            changed = Profile.model_validate(set_fact(run.data, ref, value))
+            assert derive(changed).profile.get("upgrade.derived.relevance") == before, (fact, value)
