@@ -40,7 +40,7 @@ _WORDS = {
     "lost": ("Conclusions lost", "失去的结论"),
     "figures": ("Figures changed", "变化的测算"),
     "none": ("(none)", "(无)"),
-    "why_asked": ("asked because it decides", "询问原因:它决定"),
+    "why_asked": ("asked because it decides", "询问原因:它影响"),
     "answers": ("answers", "可选答案"),
     "dont_know": ("or: don't know", "或:不知道"),
     "unit": ("unit", "单位"),
@@ -228,6 +228,7 @@ def render_question(question: Question, lang: str = "en", number: int = 0) -> st
     if parts:
         lines.append(f"   {'; '.join(parts)}")
     if question.why:
-        lines.append(f"   ({_w('why_asked', lang)}: {', '.join(c.title.get(lang) for c in question.why[:3])})")
+        sep, comma = ("——", "、") if lang == "zh" else (": ", ", ")
+        lines.append(f"   ({_w('why_asked', lang)}{sep}{comma.join(c.title.get(lang) for c in question.why[:3])})")
     lines.append(f"   [{_w('dont_know', lang)}]")
     return "\n".join(lines) + "\n"

@@ -28,6 +28,7 @@ _WORDS = {
     "company": ("company", "公司"),
     "none": ("(none)", "(无)"),
     "title": ("Advice for", "建议对象:"),
+    "your_company": ("your company", "贵公司"),
 }
 
 
@@ -81,7 +82,8 @@ def render_text(advice: Advice, lang: Optional[str] = None, markdown: bool = Fal
                 findings: bool = True) -> str:
     """Human-readable advice; Markdown when ``markdown`` is true."""
     lang = lang or advice.lang
-    title = f"{_word('title', lang)} {advice.company}"
+    company = _word("your_company", lang) if advice.company == "company" else advice.company  # the default name
+    title = f"{_word('title', lang)} {company}"
     lines = [f"# {title}" if markdown else title, ""]
     lines += _section("verdict", [advice.verdict], lang, markdown)
     if advice.verdict.missing:
