@@ -72,7 +72,7 @@ class AnswerSpec(_Out):
 
     kind: Literal["choice", "choices", "boolean", "number", "names", "estimate", "availability"]
     choices: list[Choice] = []
-    unit: Optional[str] = None
+    unit: Optional[Text] = None
     minimum: Optional[float] = None
     maximum: Optional[float] = None
     dont_know: bool = True  # "unknown" / "不知道" is always accepted

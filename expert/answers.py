@@ -46,12 +46,13 @@ def answer_spec(ref: FactRef, profile: dict, labels: dict[str, Text]) -> AnswerS
     if ref.path == OFFERS:
         return AnswerSpec(kind="names")
     if ref.path == "company.in_house_estimate":
-        return AnswerSpec(kind="estimate", unit="engineer-months, USD per engineer-month, USD per month")
+        return AnswerSpec(kind="estimate", unit=Text(en="engineer-months, USD per engineer-month, USD per month",
+                                                     zh="人月, 美元/人月, 美元/月"))
     if ref.path == "upgrade.offer":
         names = [o["name"] for o in profile.get(OFFERS) or []]
         return AnswerSpec(kind="choice", choices=[Choice(value=n, label=Text(en=n, zh=n)) for n in names])
     if ref.path.startswith("offer.capabilities."):
-        return AnswerSpec(kind="availability", unit="USD/month",
+        return AnswerSpec(kind="availability", unit=_UNITS["usd_month"],
                           choices=[_choice(a.value, labels) for a in Availability])
     spec = field_catalogue()[ref.path]
     if spec.kind == BOOL:
@@ -69,16 +70,31 @@ def _choice(value: str, labels: dict[str, Text]) -> Choice:
     return Choice(value=value, label=labels.get(value) or Text(en=value, zh=value))
 
 
-def _unit(path: str) -> str:
-    if path.endswith("_usd"):
-        return "USD"
-    if path.endswith("_pct_per_year"):
-        return "% per year"
-    for word, unit in (("minutes", "minutes"), ("months", "months"), ("hours", "hours"), ("ratio", "ratio"),
-                       ("mau", "monthly active users"), ("participants", "participants"), ("years", "years")):
-        if word in path:
-            return unit
-    return ""
+_UNITS = {
+    "usd_month": Text(en="USD/month", zh="美元/月"), "usd": Text(en="USD", zh="美元"),
+    "usd_year": Text(en="USD/year", zh="美元/年"), "usd_1000": Text(en="USD per 1,000 minutes", zh="美元/千分钟"),
+    "usd_mau": Text(en="USD per monthly active user", zh="美元/月活跃用户"),
+    "pct": Text(en="% per year", zh="%/年"), "minutes": Text(en="minutes", zh="分钟"),
+    "months": Text(en="months", zh="个月"), "hours": Text(en="hours", zh="小时"), "ratio": Text(en="ratio", zh="倍"),
+    "mau": Text(en="monthly active users", zh="月活跃用户"), "participants": Text(en="participants", zh="人"),
+    "years": Text(en="years", zh="年"),
+}
+
+
+def _unit(path: str) -> Optional[Text]:
+    name = path.rsplit(".", 1)[-1]
+    if name.endswith("_usd"):
+        for prefix, unit in (("monthly_", "usd_month"), ("yearly_", "usd_year"), ("per_1000_minutes", "usd_1000"),
+                             ("per_mau", "usd_mau")):
+            if name.startswith(prefix):
+                return _UNITS[unit]
+        return _UNITS["usd"]
+    if name.endswith("_pct_per_year"):
+        return _UNITS["pct"]
+    for word in ("minutes", "months", "hours", "ratio", "mau", "participants", "years"):
+        if word in name:
+            return _UNITS[word]
+    return None
 
 
 def is_dont_know(raw: Any) -> bool:

@@ -147,12 +147,12 @@ class _OfferArithmetic:
         """Only for pure per-minute pricing: with a fee or bundled minutes the unit price is an overage rate."""
         prices = self.prices
         unit_price = prices.per_1000_minutes_usd if prices else None
-        if None in (unit_price, self.minutes, self.ratio):
+        if None in (unit_price, self.minutes):
             return
         if prices.monthly_fee_usd or prices.included_minutes:
             return
         payg = self.minutes * unit_price / 1000
-        inputs = {"monthly_minutes": self.minutes, "peak_to_average_ratio": self.ratio, "per_1000_minutes_usd": unit_price}
+        inputs = {"monthly_minutes": self.minutes, "per_1000_minutes_usd": unit_price}
         self.record(
             "offer.derived.payg_monthly_usd",
             payg,
@@ -161,6 +161,9 @@ class _OfferArithmetic:
             "按量付费:月均分钟数 x 每千分钟单价 / 1000",
             inputs,
         )
+        if self.ratio is None:
+            return  # the peak is not stated: no fixed plan can be sized for it
+        inputs = {**inputs, "peak_to_average_ratio": self.ratio}
         self.record(
             "offer.derived.fixed_for_peak_monthly_usd",
             payg * self.ratio,

@@ -48,6 +48,7 @@ _WORDS = {
     "subject": ("for", "对象"),
     "not_computed": ("not computable from the facts given", "无法由已给事实算出"),
     "given": ("given", "实际"),
+    "missing": ("missing", "缺少"),
     "any_offer": ("any offer", "任一方案"),
 }
 _OPERATORS = {
@@ -79,6 +80,8 @@ def show(value: Any, lang: str = "en") -> str:
         return ", ".join(show(v, lang) for v in value) if value else _w("none", lang)
     if isinstance(value, dict):
         if set(value) == {"availability", "monthly_price_usd"}:  # a priced capability
+            if value["monthly_price_usd"] == "unknown":
+                return f"{value['availability']} ({'价格未公布' if lang == 'zh' else 'price not published'})"
             price = show(value["monthly_price_usd"], lang)
             return f"{value['availability']} ({'每月 ' + price + ' 美元' if lang == 'zh' else price + ' USD/month'})"
         return ", ".join(f"{k}={show(v, lang)}" for k, v in value.items())
@@ -149,13 +152,15 @@ def _condition_lines(report: ConditionReport, lang: str, md: bool, indent: int) 
     for test in report.tests:
         op_en, op_zh = _OPERATORS[test.operator]
         operator = op_zh if lang == "zh" else op_en
+        missing = f"; {_w('missing', lang)}: {', '.join(test.missing)}" if test.missing else ""
         if test.operator in ("known", "unknown"):
-            lines.append(f"{pad}[{_w(test.status, lang)}] {test.fact} {operator}")
+            lines.append(f"{pad}[{_w(test.status, lang)}] {test.fact} {operator}"
+                         + (f"  ({_w('missing', lang)}: {', '.join(test.missing)})" if test.missing else ""))
             continue
         actual = _w("not_computed", lang) if test.actual is None and ".derived." in f".{test.fact}" \
             else show(test.actual, lang)
         lines.append(f"{pad}[{_w(test.status, lang)}] {test.fact} {operator} {show(test.expected, lang)}"
-                     f"  ({_w('given', lang)}: {actual})")
+                     f"  ({_w('given', lang)}: {actual}{missing})")
     return lines
 
 
@@ -222,7 +227,7 @@ def render_question(question: Question, lang: str = "en", number: int = 0) -> st
             label = choice.label.get(lang)
             shown = label if not isinstance(choice.value, str) or label == choice.value else f"{label} ({choice.value})"
             lines.append(f"   {index:>2}) {shown}")
-    parts = [f"{_w('unit', lang)}: {spec.unit}"] if spec.unit else []
+    parts = [f"{_w('unit', lang)}: {spec.unit.get(lang)}"] if spec.unit else []
     if spec.minimum is not None:
         parts.append(f"{_w('range', lang)}: {show(spec.minimum)} .. {show(spec.maximum) if spec.maximum is not None else '∞'}")
     if parts:

@@ -94,8 +94,9 @@ class TestReport(_Out):
     fact: str  # fact id read by the test
     operator: str
     expected: Any
-    actual: Any  # null: not stated
+    actual: Any  # null: not stated (or, for a computed value, not computable)
     status: Status
+    missing: list[str] = []  # for a computed value not computable: the unstated facts it needs
 
 
 class ConditionReport(_Out):

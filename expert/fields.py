@@ -148,7 +148,7 @@ DERIVED_FIELDS: tuple[FieldSpec, ...] = (
     _derived("offer.derived.unlisted_must_have_count", NUMBER, _MUST_HAVES, requires=_MUST_HAVES[:1], minimum=0),
     _derived("offer.derived.estimated_monthly_usd", NUMBER, _BILL, minimum=0, unit="USD/month"),
     _derived("offer.derived.exceeds_budget", BOOL, (*_BILL, "company.monthly_budget_usd")),
-    _derived("offer.derived.payg_monthly_usd", NUMBER, (*_PRICES[:3], *_PEAK[1:]), requires=_PEAK, minimum=0,
+    _derived("offer.derived.payg_monthly_usd", NUMBER, (*_PRICES[:3], _PEAK[1]), requires=_PEAK[:2], minimum=0,
              unit="USD/month"),
     _derived("offer.derived.fixed_for_peak_monthly_usd", NUMBER, (*_PRICES[:3], *_PEAK[1:]), requires=_PEAK, minimum=0,
              unit="USD/month"),

@@ -25,13 +25,22 @@ from expert.explanation import (
 )
 from expert.factpaths import FactRef, expand_input, get_fact
 from expert.fields import field_catalogue
-from expert.rulebook import KnowledgeBase
+from expert.rulebook import PLACEHOLDER, KnowledgeBase
+
+
+def _unfilled(template: str, rule) -> str:
+    """A because-text for a rule that did not fire: each value it would show names its source."""
+    def name(match) -> str:
+        source = rule.params.get(match.group(1))
+        path = getattr(source, "path", None)
+        return f"<{path}>" if path else str(source if source is not None else match.group(0))
+    return PLACEHOLDER.sub(name, template)
 
 
 def rule_ref(knowledge: KnowledgeBase, rule_id: str, because: Optional[Text] = None) -> RuleRef:
     rule = knowledge.rules[rule_id]
     return RuleRef(rule=rule.id, title=Text(en=rule.title.en, zh=rule.title.zh),
-                   because=because or Text(en=rule.because.en, zh=rule.because.zh),
+                   because=because or Text(en=_unfilled(rule.because.en, rule), zh=_unfilled(rule.because.zh, rule)),
                    claims=list(rule.claims), paragraphs=list(rule.paragraphs),
                    file=Path(rule.file).name, line=rule.line)
 

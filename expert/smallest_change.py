@@ -31,7 +31,7 @@ from expert.compiler import COMPANY_SUBJECT
 from expert.conditions import HELD, FactView, check_fact_condition, check_rule, conclusion_subject, status_of_test
 from expert.derive import derive
 from expert.explanation import FactChange, SmallestChange
-from expert.factpaths import FactPathError, FactRef, get_fact, input_facts_of, set_fact
+from expert.factpaths import FactPathError, FactRef, expand_input, get_fact, input_facts_of, set_fact
 from expert.fields import BOOL, ENUM, LIST_ENUM, NUMBER, SECTION, field_catalogue
 from expert.flatten import input_facts
 from expert.proof import derived_inputs
@@ -88,8 +88,10 @@ class SmallestChangeSearch:
         instances = self.instances()
         if not instances:
             return self.impossible(Text(
-                en=f"No input change can: every rule that concludes {self.cid} is about an offer, and there is no such offer.",
-                zh=f"任何输入的改变都无法做到:能得出 {self.cid} 的规则都针对某个方案,而资料中没有这样的方案。"))
+                en=f"No change to the facts of the offers given can: every rule that concludes {self.cid} is about an"
+                   " offer, and there is no such offer; name one first (e.g. whatif --set offers=NAME).",
+                zh=f"改变已有方案的事实都无法做到:能得出 {self.cid} 的规则都针对某个方案,而资料中没有这样的方案;"
+                   "请先加入一个方案(例如 whatif --set offers=名称)。"))
         if all(self.unsatisfiable(rule, subject) for rule, subject in instances):
             return self.impossible(Text(
                 en=f"No input change can: every rule that concludes {self.cid} has a condition"
@@ -262,7 +264,11 @@ class SmallestChangeSearch:
         return [int(v) if step == 1 or v == int(v) else round(v, 2) for v in values]
 
     def combinations(self, instances: list, singles: list[_Trial], base: FactView):
-        """Sets of single changes, one per condition that does not hold, smallest first."""
+        """Sets of changes, one fix per condition that does not hold, smallest first.
+
+        A fix is a single change that makes the condition hold on its own or, for a value
+        computed from several facts, stating every missing fact it needs at once.
+        """
         combos: dict = {}  # (fact, value) reprs -> the changes (values may be lists: not hashable)
         for rule, subject in instances:
             needs = [check for check in check_rule(rule, base, subject) if check.status != HELD]
@@ -270,15 +276,45 @@ class SmallestChangeSearch:
                 continue
             fixers = []
             for check in needs:
-                options = [t.changes[0] for t in singles if _holds_after(check, t.view, subject)]
-                fixers.append(options[:12])
-            for combo in itertools.product(*fixers):
+                options = [t.changes for t in singles if _holds_after(check, t.view, subject)][:12]
+                filled = self.fill_requirements(check, subject)
+                fixers.append(options + ([filled] if filled else []))
+            for parts in itertools.product(*fixers):
+                combo = [change for part in parts for change in part]
                 refs = [ref.id for ref, _ in combo]
-                if len(set(refs)) == len(refs):
+                if len(set(refs)) == len(refs) and len(combo) <= MAX_FACTS:
                     ordered = tuple(sorted(combo, key=lambda c: (c[0].id, repr(c[1]))))
                     combos[tuple((r.id, repr(v)) for r, v in ordered)] = ordered
         for key in sorted(combos, key=lambda k: (len(k), k)):
             yield combos[key]
+
+    def fill_requirements(self, check, subject: str) -> tuple:
+        """For a condition on a computed value that is missing: a value for each unstated fact it requires."""
+        if not isinstance(check.condition, FactCondition):
+            return ()
+        changes: dict[str, tuple] = {}
+        for item in check.tests:
+            spec = field_catalogue()[item.test.path]
+            if not spec.derived or item.value is not None:  # only values that cannot be computed yet
+                continue
+            for requirement in spec.requires:
+                path = requirement.partition("=")[0]
+                for ref in expand_input(path, subject if subject != COMPANY_SUBJECT else None, self.data):
+                    if get_fact(self.data, ref) is None and ref.path != "upgrade":
+                        value = _typical(ref.path)
+                        if value is None:
+                            return ()
+                        changes[ref.id] = (ref, value)
+        return tuple(changes.values())
+
+
+def _typical(path: str):
+    """A valid value that makes a fact stated (for computing a value that needs it)."""
+    spec = field_catalogue().get(path)
+    if spec is None or spec.kind != NUMBER:
+        return True if spec is not None and spec.kind == BOOL else None
+    low = spec.minimum if spec.minimum is not None else 0
+    return int(max(low, 1)) if path in _INTEGER_PATHS else max(low, 1)
 
 
 def _holds_after(check, view: FactView, subject: str) -> bool:

@@ -13,7 +13,9 @@ from typing import Any, Optional
 from expert.compiler import COMPANY_SUBJECT
 from expert.conditions import FAILED, UNKNOWN, ConditionCheck, FactView, check_rule
 from expert.explanation import ConditionReport, RuleReport, TestReport, WhyNotNode
-from expert.proof import ProofBuilder, fact_id, rule_ref, title_of
+from expert.factpaths import expand_input, get_fact
+from expert.fields import field_catalogue
+from expert.proof import ProofBuilder, derived_inputs, fact_id, rule_ref, title_of
 from expert.rulebook import ABOUT_COMPANY, ConclusionCondition, KnowledgeBase
 
 MAX_DEPTH = 3  # nested why-nots: deep enough for the longest chain, short enough to read
@@ -26,6 +28,7 @@ def _plain(value: Any) -> Any:
 class WhyNotBuilder:
     def __init__(self, knowledge: KnowledgeBase, view: FactView, proofs: ProofBuilder) -> None:
         self.knowledge, self.view, self.proofs = knowledge, view, proofs
+        self.data = proofs.profile
 
     def subjects(self, cid: str, subject: Optional[str]) -> list[str]:
         about = self.knowledge.conclusions[cid].about
@@ -56,7 +59,9 @@ class WhyNotBuilder:
         condition = check.condition
         if not isinstance(condition, ConclusionCondition):
             tests = [TestReport(fact=fact_id(t.test.path, subject), operator=t.test.operator,
-                                expected=_plain(t.test.value), actual=t.value, status=t.status) for t in check.tests]
+                                expected=_plain(t.test.value), actual=t.value, status=t.status,
+                                missing=self.missing(t.test.path, subject) if t.value is None else [])
+                     for t in check.tests]
             alternatives = [self.condition(a, subject, depth, seen) for a in check.alternatives]
             return ConditionReport(status=check.status, tests=tests, alternatives=alternatives)
         report: dict = {"status": check.status, "conclusion": condition.id, "negated": condition.negated,
@@ -70,6 +75,19 @@ class WhyNotBuilder:
             if any(r.status == UNKNOWN for r in nested.rules):
                 report["status"] = UNKNOWN  # stating some facts could still make it hold
         return ConditionReport(**report)
+
+
+    def missing(self, path: str, subject: str) -> list[str]:
+        """The unstated facts a computed value needs (those it requires, else any of its inputs)."""
+        spec = field_catalogue()[path]
+        if not spec.derived:
+            return []
+        owner = subject if subject != COMPANY_SUBJECT else None
+        required = [ref for r in spec.requires for ref in expand_input(r.partition("=")[0], owner, self.data)]
+        unstated = [ref.id for ref in required if get_fact(self.data, ref) is None]
+        if not unstated:
+            unstated = [ref.id for ref in derived_inputs(path, subject, self.data) if get_fact(self.data, ref) is None]
+        return list(dict.fromkeys(unstated))
 
 
 def _combine(statuses: list[str]) -> str:

@@ -92,3 +92,9 @@ def test_capability_answer_cannot_set_another_capability(advisor):
 
 def test_non_text_question_id(advisor):
     assert not advisor.apply_answer({}, None, "yes").ok
+
+
+def test_units_in_both_languages(advisor):
+    spec = answer_spec(parse_fact("offers[A].prices.per_1000_minutes_usd"), {}, advisor.asker.labels)
+    assert (spec.unit.en, spec.unit.zh) == ("USD per 1,000 minutes", "美元/千分钟")
+    assert answer_spec(parse_fact("needs.usage.mau"), {}, advisor.asker.labels).unit.zh == "月活跃用户"

@@ -278,3 +278,11 @@ def test_figures_match_values(base):
     for (subject, path), figure in base.figures.items():
         assert base.offers[subject][path] == figure.value
         assert figure.formula_en and figure.formula_zh and figure.unit
+
+
+def test_payg_needs_no_peak_ratio(advisor):
+    """Pay-as-you-go is minutes x unit price; only the fixed plan sized for the peak needs the ratio."""
+    profile = {"needs": {"usage": {"monthly_minutes": 10000}},
+               "offers": [{"name": "A", "prices": {"per_1000_minutes_usd": 4}}]}
+    figures = {f.id: f.value for f in advisor.advise(profile).figures}
+    assert figures == {"figure.payg_monthly": 40.0, "figure.monthly_estimate": 40.0}

@@ -83,7 +83,7 @@ def test_no_input_change_can_satisfy_a_contradiction(mini):
 
 def test_offer_conclusion_without_offers_cannot_be_reached(advisor):
     change = advisor.explain({"needs": {"pain_points": []}}, "warning.free_trap").smallest_change
-    assert not change.found and "No input change can" in change.statement.en
+    assert not change.found and "there is no such offer; name one first" in change.statement.en
 
 
 def test_real_knowledge_one_change_to_dont_pay(advisor, full_profile):
@@ -154,3 +154,24 @@ def test_every_other_verdict_explained_and_changes_checked(advisor, case):
 def test_subject_that_does_not_fit_the_conclusion(advisor, full_profile, cid, subject):
     with pytest.raises(UnknownConclusionError, match="only ever about"):
         advisor.explain(full_profile, cid, subject=subject)
+
+
+def test_missing_computed_value_names_its_facts_and_the_search_states_them(advisor):
+    profile = support.EXAMPLES / "small-team-chat.yaml"
+    import yaml
+
+    data = yaml.safe_load(profile.read_text(encoding="utf-8"))
+    explanation = advisor.explain(data, "figure.payg_monthly", subject="Chat freemium")
+    (rule,) = explanation.why_not.rules
+    (test,) = rule.conditions[0].tests
+    assert test.actual is None and test.missing == ["offers[Chat freemium].prices.per_1000_minutes_usd",
+                                                    "needs.usage.monthly_minutes"]
+    change = explanation.smallest_change
+    assert change.found and {c.fact for c in change.changes} == set(test.missing)
+    assert _reaches(advisor, data, "figure.payg_monthly", change.changes)
+
+
+def test_rules_that_did_not_fire_name_the_values_they_would_show(advisor):
+    explanation = advisor.explain(support.full_profile(), "finding.tight_for_growth", search=False)
+    because = explanation.why_not.rules[0].rule.because
+    assert "<offer.derived.event_headroom_ratio>" in because.en and "{" not in because.en + because.zh
