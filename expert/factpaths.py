@@ -20,7 +20,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from expert.fields import LIST_ENUM, SECTION, FieldSpec, field_catalogue
+from expert.fields import SECTION, FieldSpec, field_catalogue
 
 OFFERS, UPGRADE = "offers", "upgrade"
 
@@ -45,9 +45,6 @@ class FactRef:
     @property
     def spec(self) -> Optional[FieldSpec]:
         return field_catalogue().get(self.path)
-
-    def for_offer(self, offer: str) -> FactRef:
-        return FactRef(self.path, offer)
 
 
 def parse_fact(text: str, sections: bool = False) -> FactRef:
@@ -208,10 +205,6 @@ def input_facts_of(profile: dict) -> dict[str, Any]:
                 facts[ref.id] = value
     return facts
 
-
-def is_list_fact(ref: FactRef) -> bool:
-    spec = ref.spec
-    return ref.path == OFFERS or (spec is not None and spec.kind == LIST_ENUM)
 
 
 def expand_input(item: str, subject: Optional[str], profile: dict) -> list[FactRef]:

@@ -14,10 +14,15 @@ value) is unstated and could still be asked:
 The verdict is settled when every verdict conclusion is true or false: no answer to any
 open question can change it.  Each open fact is scored by the open rule instances that
 wait on it, weighted by what they decide: a verdict rule weighs 100, a warning rule by its
-severity, and a rule that feeds others weighs what those it can still change weigh.
+severity, and a rule that feeds others weighs half what those it can still change weigh.
+A rule's weight is shared among the open rules of its conclusion (all must be settled)
+and among the facts of each open condition (a fact that alone decides one weighs most).
 
-Offers not named yet are stood for by one placeholder offer whose every fact depends on
-the question ``offers``.
+A computed value is open while an input it reads is open, unless a requirement of it is
+settled unmet (``FieldSpec.requires``); the upgrade's relevance is refined further
+(``relevance_open``).  Offers not named yet are stood for by one placeholder offer whose
+every fact depends on the question ``offers``; the details of an upgrade wait on the
+question ``upgrade``.
 """
 
 from __future__ import annotations
