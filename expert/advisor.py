@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from expert.advice import SCHEMA_VERSION, Advice, MatchedFact, RuleSupport, Text
+from expert.compiler import COMPANY_SUBJECT
 from expert.derive import Derivation, derive
 from expert.engine import Engine, EngineError, Outcome
 from expert.flatten import input_facts
@@ -87,8 +88,9 @@ class Consultation:
     concluded: set  # {(conclusion id, subject)}
     advice: Advice
 
-    @property
+    @cached_property
     def data(self) -> dict:
+        """The profile as plain data (dumped once, on first use)."""
         return profile_data(self.profile)
 
 
@@ -137,7 +139,7 @@ class Advisor:
         facts = input_facts(profile, derivation)
         outcome = self.engine.run(facts, trace=trace)
         questions = None
-        if any(f.concluded == NEED_MORE_INFO for f in outcome.firings):
+        if (NEED_MORE_INFO, COMPANY_SUBJECT) in outcome.conclusions:
             questions = self._questions(profile, facts, outcome)
         advice = self._assemble(profile, derivation, outcome, lang, questions)
         return Consultation(profile, facts, set(outcome.conclusions), advice)

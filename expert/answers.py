@@ -26,8 +26,6 @@ _YES = {"yes", "y", "true", "1", "是", "是的", "有", "对", "会", "能"}
 _NO = {"no", "n", "false", "0", "否", "不是", "没有", "无", "不", "不会", "不能"}
 _SPLIT = re.compile(r"[,，、;；\n]+")
 _ESTIMATE_SPLIT = re.compile(r",\s+|[;；，、]")
-_INT_FIELDS = {"needs.usage.mau", "needs.usage.largest_event_participants", "needs.contract_months",
-               "offer.vendor.years_operating", "offer.max_concurrent_participants"}
 
 
 class AnswerError(ValueError):
@@ -123,7 +121,7 @@ def parse_answer(ref: FactRef, raw: Any, spec: AnswerSpec) -> Any:
                   if not isinstance(item, str) or item.strip()]
         return list(dict.fromkeys(values))
     if spec.kind == "number":
-        return _number(text, spec, integer=ref.path in _INT_FIELDS)
+        return _number(text, spec, integer=field_catalogue()[ref.path].integer)
     if spec.kind == "estimate":
         return _estimate(text)
     if spec.kind == "availability":

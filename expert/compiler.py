@@ -45,15 +45,9 @@ def any_of_field(path: str, values: tuple) -> str:
 
 def _tests(compiled: dict) -> Iterator[FactTest]:
     """Every field test of a ruleset, including those inside any_of groups."""
-
-    def walk(condition: FactCondition) -> Iterator[FactTest]:
-        yield from condition.tests
-        for alternative in condition.alternatives:
-            yield from walk(alternative)
-
     for item in compiled.values():
         for condition in item.rule.fact_conditions:
-            yield from walk(condition)
+            yield from condition.all_tests
 
 
 def any_of_sets(compiled: dict) -> dict[str, tuple[str, frozenset]]:
@@ -65,7 +59,7 @@ def any_of_sets(compiled: dict) -> dict[str, tuple[str, frozenset]]:
     }
 
 
-def _value_name(path: str) -> str:
+def value_field(path: str) -> str:
     """The engine field holding a path's value as the user gave it (a list's array form)."""
     spec = field_catalogue()[path]
     return f"{_engine(path)}{ENGINE_SEPARATOR}{ITEMS}" if spec.kind == LIST_ENUM else _engine(path)
@@ -150,7 +144,7 @@ class CompiledRule:
         for alias, what in self.aliases:
             if what in (PROFILE_FACT, OFFER_FACT):
                 paths = self.profile_paths if what == PROFILE_FACT else self.offer_paths
-                plan.append((alias, what, tuple((p, _value_name(p)) for p in paths)))
+                plan.append((alias, what, tuple((p, value_field(p)) for p in paths)))
             else:
                 plan.append((alias, ABSENT_FACT if what.negated else CONCLUSION_FACT, None))
         return tuple(plan)
@@ -240,7 +234,7 @@ def referenced_fields(compiled: dict[str, CompiledRule]) -> frozenset[str]:
         names |= _test_names(test)
     for item in compiled.values():
         names.update(_engine(p) for p in item.profile_paths + item.offer_paths)
-        names.update(_value_name(p) for p in item.profile_paths + item.offer_paths)
+        names.update(value_field(p) for p in item.profile_paths + item.offer_paths)
     return frozenset(names)
 
 

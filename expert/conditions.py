@@ -17,12 +17,21 @@ subject exactly when this module finds all its conditions held.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Optional
 
-from expert.compiler import COMPANY_SUBJECT, OFFER_NAME
-from expert.fields import ENGINE_SEPARATOR, LIST_ENUM, SECTION, field_catalogue
+from expert.compiler import ANY_SUBJECT, COMPANY_SUBJECT, OFFER_NAME, value_field
+from expert.fields import SECTION, field_catalogue
 from expert.flatten import OFFER_FACT
-from expert.rulebook import ABOUT_ANY, ABOUT_COMPANY, ConclusionCondition, FactCondition, FactTest, Rule
+from expert.rulebook import (
+    ABOUT_ANY,
+    ABOUT_COMPANY,
+    ABOUT_OFFER,
+    ConclusionCondition,
+    FactCondition,
+    FactTest,
+    KnowledgeBase,
+    Rule,
+)
 
 HELD, FAILED, UNKNOWN = "held", "failed", "unknown"
 
@@ -44,15 +53,12 @@ class FactView:
         """The value a rule about ``subject`` reads at ``path`` (None when not stated)."""
         fact = self.offers.get(subject, {}) if path.startswith("offer.") else self.profile
         spec = field_catalogue()[path]
-        name = spec.engine_name
-        if spec.kind == LIST_ENUM:
-            return fact.get(f"{name}{ENGINE_SEPARATOR}items")
         if spec.kind == SECTION:
-            return True if fact.get(name) else None
-        return fact.get(name)
+            return True if fact.get(spec.engine_name) else None
+        return fact.get(value_field(path))  # the engine's name for it (a list's array form)
 
     def is_concluded(self, cid: str, subject: str) -> bool:
-        if subject == "*":
+        if subject == ANY_SUBJECT:
             return any(c == cid for c, _ in self.concluded)
         return (cid, subject) in self.concluded
 
@@ -139,7 +145,7 @@ def check_fact_condition(condition: FactCondition, view: FactView, subject: str)
 def conclusion_subject(condition: ConclusionCondition, subject: str) -> str:
     if condition.about == ABOUT_COMPANY:
         return COMPANY_SUBJECT
-    return "*" if condition.about == ABOUT_ANY else subject
+    return ANY_SUBJECT if condition.about == ABOUT_ANY else subject
 
 
 def check_conclusion_condition(condition: ConclusionCondition, view: FactView, subject: str) -> ConditionCheck:
@@ -159,6 +165,21 @@ def check_rule(rule: Rule, view: FactView, subject: str) -> tuple[ConditionCheck
 
 def rule_subjects(rule: Rule, view: FactView) -> list[str]:
     return [COMPANY_SUBJECT] if rule.about == ABOUT_COMPANY else list(view.offers)
+
+
+def conclusion_instances(knowledge: KnowledgeBase, cid: str, subject: Optional[str],
+                         offers: list[str]) -> list[tuple[Rule, str]]:
+    """(rule, subject) for every rule that could conclude ``cid`` for ``subject``: an offer's
+    name, or None / "*" / "company" for every subject the conclusion can be about."""
+    about = knowledge.conclusions[cid].about
+    if about == ABOUT_COMPANY:
+        subjects = [COMPANY_SUBJECT]
+    elif subject not in (None, ANY_SUBJECT, COMPANY_SUBJECT):
+        subjects = [subject] if subject in offers else []
+    else:
+        subjects = ([COMPANY_SUBJECT] if about != ABOUT_OFFER else []) + list(offers)
+    return [(rule, one) for rule in knowledge.rules.values() if rule.conclude == cid
+            for one in subjects if (rule.about == ABOUT_COMPANY) == (one == COMPANY_SUBJECT)]
 
 
 def overall(checks: tuple[ConditionCheck, ...]) -> str:

@@ -15,7 +15,7 @@ import click
 import yaml
 
 from expert.explain_render import render_question
-from expert.render import render
+from expert.render import in_lang, render
 
 _QUIT = {"quit", "exit", "q", "退出"}
 _WORDS = {
@@ -30,41 +30,43 @@ _WORDS = {
 
 
 def _w(key: str, lang: str) -> str:
-    en, zh = _WORDS[key]
-    return zh if lang == "zh" else en
+    return in_lang(_WORDS[key], lang)
+
+
+def _ask(advisor, data: dict, question, lang: str, number: int, stdin: TextIO) -> Optional[dict]:
+    """Ask until an answer is accepted: the updated profile, or None at end of input or "quit"."""
+    while True:
+        click.echo("")
+        click.echo(render_question(question, lang, number), nl=False)
+        click.echo("> ", nl=False)
+        sys.stdout.flush()
+        line = stdin.readline()
+        if not stdin.isatty():  # answers piped in: show them, so the transcript reads as a dialogue
+            click.echo(line.rstrip("\n"))
+        if not line or line.strip().lower() in _QUIT:
+            return None
+        result = advisor.apply_answer(data, question.id, line.strip())
+        if result.ok:
+            return result.profile
+        click.echo(f"{_w('invalid', lang)}: {result.error.get(lang)}")
 
 
 def run_consultation(advisor, data: dict, lang: str, save: Optional[str], stdin: Optional[TextIO] = None) -> int:
     """Run the consultation; return the exit status (0 done or stopped, 2 when saving fails)."""
     stdin = stdin or sys.stdin
     click.echo(_w("intro", lang))
-    number, finished = 0, False
+    number = 0
     while True:
         step = advisor.next_step(data, lang)
         if step.done:
-            finished = True
             break
         number += 1
-        question = step.question
-        while True:
-            click.echo("")
-            click.echo(render_question(question, lang, number), nl=False)
-            click.echo("> ", nl=False)
-            sys.stdout.flush()
-            line = stdin.readline()
-            if not stdin.isatty():  # answers piped in: show them, so the transcript reads as a dialogue
-                click.echo(line.rstrip("\n"))
-            if not line or line.strip().lower() in _QUIT:
-                break
-            result = advisor.apply_answer(data, question.id, line.strip())
-            if result.ok:
-                data = result.profile
-                break
-            click.echo(f"{_w('invalid', lang)}: {result.error.get(lang)}")
-        if not line or line.strip().lower() in _QUIT:
+        answered = _ask(advisor, data, step.question, lang, number, stdin)
+        if answered is None:
             break
+        data = answered
     click.echo("")
-    click.echo(_w("done" if finished else "stopped", lang))
+    click.echo(_w("done" if step.done else "stopped", lang))
     click.echo("")
     click.echo(render(step.advice, "text", lang), nl=False)
     if save:

@@ -19,7 +19,7 @@ from expert.advisor import Advisor, profile_data
 from expert.answers import DONT_KNOW, AnswerError, answer_spec, parse_answer
 from expert.explanation import AnswerResult, ConsultStep
 from expert.factpaths import FactPathError, get_fact, parse_fact, set_fact
-from expert.profile_io import describe_validation_error
+from expert.profile_io import validation_problems
 from expert.vocabulary import Profile
 
 
@@ -60,7 +60,7 @@ def apply_answer(advisor: Advisor, profile: Union[Profile, dict], question_id: s
     try:
         validated = Profile.model_validate(updated)
     except ValidationError as error:
-        detail = describe_validation_error(error).replace("invalid profile:\n", "").strip()
+        detail = "\n  ".join(validation_problems(error))
         return AnswerResult(ok=False, profile=data,
                             error=Text(en=f"that answer does not fit: {detail}", zh=f"该答案不符合要求:{detail}"))
     return AnswerResult(ok=True, profile=profile_data(validated))
@@ -72,10 +72,5 @@ def answer_from(profile: dict, question_id: str) -> Any:
     ref = parse_fact(question_id)
     if ref.path == "upgrade":
         return profile.get("upgrade") is not None
-    if ref.path.startswith("offer.capabilities."):
-        capability = ref.path.rsplit(".", 1)[1]
-        offer = next((o for o in profile.get("offers") or [] if o.get("name") == ref.offer), {})
-        item = next((i for i in offer.get("capabilities") or [] if i.get("capability") == capability), None)
-        return {k: v for k, v in item.items() if k != "capability"} if item else "unknown"
     value = get_fact(profile, ref)
     return "unknown" if value is None else value

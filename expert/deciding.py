@@ -16,7 +16,7 @@ questions than there are deciding facts.
 from __future__ import annotations
 
 from expert.advisor import Advisor, Consultation
-from expert.compiler import COMPANY_SUBJECT
+from expert.compiler import ANY_SUBJECT, COMPANY_SUBJECT
 from expert.conditions import HELD, ConditionCheck, FactView, check_rule
 from expert.explanation import ProofNode
 from expert.factpaths import OFFERS, UPGRADE
@@ -68,7 +68,7 @@ class _Decider:
             if rule.about == ABOUT_COMPANY:
                 subjects = [COMPANY_SUBJECT]
             else:
-                subjects = list(self.view.offers) if subject in ("*", COMPANY_SUBJECT) else [subject]
+                subjects = list(self.view.offers) if subject in (ANY_SUBJECT, COMPANY_SUBJECT) else [subject]
             for one in subjects:
                 for check in check_rule(rule, self.view, one):
                     if check.status != HELD:
@@ -80,9 +80,7 @@ class _Decider:
         condition = check.condition
         if isinstance(condition, ConclusionCondition):
             if condition.negated:  # it was reached: what it rests on keeps this rule away
-                node = self.proofs.node(condition.id, check.subject) if check.subject != "*" else next(
-                    (n for s in [COMPANY_SUBJECT, *self.view.offers] for n in [self.proofs.node(condition.id, s)] if n),
-                    None)
+                node = self.proofs.node_for(condition.id, check.subject)
                 return self.of_proof(node) if node else set()
             return self.ruling_out(condition.id, check.subject)
         facts: set[str] = set()

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from expert.advice import Question
+from expert.compiler import ANY_SUBJECT
 from expert.explanation import ConditionReport, Explanation, ProofNode, RuleRef, WhatIf, WhyNotNode
+from expert.render import in_lang
 
 _WORDS = {
     "how": ("How it was reached", "如何得出"),
@@ -62,8 +64,7 @@ _OPERATORS = {
 
 
 def _w(key: str, lang: str) -> str:
-    en, zh = _WORDS[key]
-    return zh if lang == "zh" else en
+    return in_lang(_WORDS[key], lang)
 
 
 def show(value: Any, lang: str = "en") -> str:
@@ -103,7 +104,7 @@ def _subject(subject: str | None) -> str:
 
 
 def _about(subject: str | None, lang: str) -> str:
-    return f" ({_w('any_offer', lang)})" if subject == "*" else _subject(subject)
+    return f" ({_w('any_offer', lang)})" if subject == ANY_SUBJECT else _subject(subject)
 
 
 def proof_lines(node: ProofNode, lang: str, md: bool = False, indent: int = 0) -> list[str]:
@@ -150,8 +151,7 @@ def _condition_lines(report: ConditionReport, lang: str, md: bool, indent: int) 
         return lines
     lines = []
     for test in report.tests:
-        op_en, op_zh = _OPERATORS[test.operator]
-        operator = op_zh if lang == "zh" else op_en
+        operator = in_lang(_OPERATORS[test.operator], lang)
         missing = f"; {_w('missing', lang)}: {', '.join(test.missing)}" if test.missing else ""
         if test.operator in ("known", "unknown"):
             lines.append(f"{pad}[{_w(test.status, lang)}] {test.fact} {operator}"

@@ -42,6 +42,14 @@ class FactRef:
             return self.path
         return f"offers[{self.offer}]{self.path[len('offer'):]}"
 
+    @classmethod
+    def from_id(cls, fact: str) -> FactRef:
+        """The inverse of ``id``, unchecked: for ids this package made (``parse_fact`` checks user text)."""
+        if fact.startswith("offers["):
+            close = fact.rfind("]")
+            return cls(f"offer{fact[close + 1:]}", fact[len("offers["):close])
+        return cls(fact)
+
     @property
     def spec(self) -> Optional[FieldSpec]:
         return field_catalogue().get(self.path)

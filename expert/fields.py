@@ -37,6 +37,7 @@ class FieldSpec:
     maximum: Optional[float] = None
     unit: str = ""
     derived: bool = False
+    integer: bool = False  # a whole number in the vocabulary (int, not float)
     # For derived fields: the input facts the value is computed from (see derive.py), as
     # paths; "offer.x" is the same offer's field, "offers.x" that field of every offer,
     # "target.x" the field of the offer the upgrade belongs to.
@@ -97,7 +98,7 @@ def _walk(model: type[BaseModel], prefix: str) -> list[FieldSpec]:
             specs.append(FieldSpec(path, ENUM, tuple(m.value for m in bare)))
         elif bare in (int, float):
             low, high = _bounds(metadata)
-            specs.append(FieldSpec(path, NUMBER, minimum=low, maximum=high))
+            specs.append(FieldSpec(path, NUMBER, minimum=low, maximum=high, integer=bare is int))
         elif typing.get_origin(bare) is list:
             (item,) = typing.get_args(bare)
             item, _ = _unwrap(item)

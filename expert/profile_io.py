@@ -77,6 +77,11 @@ def read_profile(path: str) -> dict:
 
 def describe_validation_error(error: ValidationError) -> str:
     """One line per problem: field path, what was expected, what was given."""
+    return "invalid profile:\n" + "\n".join(f"  {line}" for line in validation_problems(error))
+
+
+def validation_problems(error: ValidationError) -> list[str]:
+    """Each problem of a validation error as "field.path: what was expected (got ...)"."""
     lines = []
     for item in error.errors():
         path = ".".join(str(p) for p in item["loc"]) or "(profile)"
@@ -85,5 +90,5 @@ def describe_validation_error(error: ValidationError) -> str:
             message = "unknown field (not part of the profile vocabulary; see `expert schema`)"
         given = item.get("input")
         shown = "" if item["type"] in ("extra_forbidden", "missing") or isinstance(given, (dict, list)) else f" (got {given!r})"
-        lines.append(f"  {path}: {message}{shown}")
-    return "invalid profile:\n" + "\n".join(lines)
+        lines.append(f"{path}: {message}{shown}")
+    return lines

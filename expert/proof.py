@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from expert.advice import Advice, Firing, Text
-from expert.compiler import COMPANY_SUBJECT
+from expert.compiler import ANY_SUBJECT, COMPANY_SUBJECT
 from expert.explanation import (
     AbsencePremise,
     ConclusionPremise,
@@ -61,6 +61,14 @@ def derived_inputs(path: str, subject: str, profile: dict) -> list[FactRef]:
     return list(dict.fromkeys(refs))
 
 
+def unstated_requirements(path: str, subject: str, profile: dict) -> list[FactRef]:
+    """The unstated facts without which a computed value of ``subject`` is never computed."""
+    owner = subject if subject != COMPANY_SUBJECT else None
+    refs = [ref for requirement in field_catalogue()[path].requires
+            for ref in expand_input(requirement.partition("=")[0], owner, profile)]
+    return [ref for ref in dict.fromkeys(refs) if get_fact(profile, ref) is None]
+
+
 class ProofBuilder:
     """Builds proof nodes for one Advice (and the profile it was given)."""
 
@@ -87,6 +95,13 @@ class ProofBuilder:
             steps.append(ProofStep(rule=rule_ref(self.knowledge, firing.rule, because),
                                    premises=[p for m in firing.matched for p in self.premises(m, firing)]))
         return ProofNode(conclusion=cid, subject=subject, title=title_of(self.knowledge, cid), steps=steps)
+
+    def node_for(self, cid: str, subject: str) -> Optional[ProofNode]:
+        """The proof of ``cid`` for ``subject``; for any subject, for the first it was reached for."""
+        if subject != ANY_SUBJECT:
+            return self.node(cid, subject)
+        subjects = [COMPANY_SUBJECT, *(o["name"] for o in self.profile.get("offers") or [])]
+        return next((node for s in subjects for node in [self.node(cid, s)] if node), None)
 
     def premises(self, matched, firing: Firing) -> list:
         if matched.kind in ("conclusion", "absent"):

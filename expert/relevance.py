@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Optional
 
-from expert.compiler import COMPANY_SUBJECT
+from expert.compiler import ANY_SUBJECT, COMPANY_SUBJECT
 from expert.conditions import FAILED, HELD, UNKNOWN, FactView, conclusion_subject, status_of_test
 from expert.factpaths import OFFERS, UPGRADE, FactRef, expand_input, get_fact
 from expert.fields import SECTION, field_catalogue
@@ -110,7 +110,7 @@ class _State:
             return self.offers_open
         if fact == UPGRADE:
             return self.upgrade_open
-        ref = _parse(fact)
+        ref = FactRef.from_id(fact)
         if ref.path.startswith("upgrade."):
             if self.profile.get(UPGRADE) is None:
                 return self.upgrade_open and (ref.path != "upgrade.offer" or bool(self.offers))
@@ -251,19 +251,8 @@ def _generality(fact: str) -> int:
 
 
 def tested_paths(knowledge: KnowledgeBase) -> frozenset:
-    def walk(condition: FactCondition):
-        yield from (t.path for t in condition.tests)
-        for alternative in condition.alternatives:
-            yield from walk(alternative)
-
-    return frozenset(p for rule in knowledge.rules.values() for c in rule.fact_conditions for p in walk(c))
-
-
-def _parse(fact: str) -> FactRef:
-    if fact.startswith("offers["):
-        close = fact.rfind("]")
-        return FactRef(f"offer{fact[close + 1:]}", fact[len("offers["):close])
-    return FactRef(fact)
+    """Every path some rule tests."""
+    return frozenset(p for rule in knowledge.rules.values() for c in rule.fact_conditions for p in c.paths)
 
 
 class RuleIndex:
@@ -335,7 +324,7 @@ class RelevanceAnalysis:
 
     def conclusion_condition(self, condition: ConclusionCondition, subject: str) -> str:
         about = conclusion_subject(condition, subject)
-        subjects = self.state.subjects if about == "*" else [about]
+        subjects = self.state.subjects if about == ANY_SUBJECT else [about]
         statuses = [self.status(condition.id, s) for s in subjects]
         status = TRUE if TRUE in statuses else OPEN if OPEN in statuses else FALSE
         if status == OPEN:

@@ -32,9 +32,13 @@ _WORDS = {
 }
 
 
+def in_lang(pair: tuple[str, str], lang: str) -> str:
+    """The (English, Chinese) pair's text in ``lang``: the renderers' own few words."""
+    return pair[1] if lang == "zh" else pair[0]
+
+
 def _word(key: str, lang: str) -> str:
-    en, zh = _WORDS[key] if key in _WORDS else _HEADINGS[key]
-    return zh if lang == "zh" else en
+    return in_lang(_WORDS[key] if key in _WORDS else _HEADINGS[key], lang)
 
 
 def _subject(conclusion: Conclusion, lang: str) -> str:

@@ -75,9 +75,13 @@ class FactCondition:
     line: int = 0
 
     @property
+    def all_tests(self) -> tuple[FactTest, ...]:
+        """Its tests and those of its alternatives, nested ones included."""
+        return self.tests + tuple(t for alt in self.alternatives for t in alt.all_tests)
+
+    @property
     def paths(self) -> tuple[str, ...]:
-        own = tuple(t.path for t in self.tests)
-        return own + tuple(p for alt in self.alternatives for p in alt.paths)
+        return tuple(t.path for t in self.all_tests)
 
     @property
     def fact(self) -> str:

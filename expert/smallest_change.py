@@ -27,21 +27,27 @@ from typing import Any, Optional
 from pydantic import ValidationError
 
 from expert.advice import Text
-from expert.compiler import COMPANY_SUBJECT
-from expert.conditions import HELD, FactView, check_fact_condition, check_rule, conclusion_subject, status_of_test
+from expert.compiler import ANY_SUBJECT, COMPANY_SUBJECT
+from expert.conditions import (
+    HELD,
+    FactView,
+    check_fact_condition,
+    check_rule,
+    conclusion_instances,
+    conclusion_subject,
+    status_of_test,
+)
 from expert.derive import derive
 from expert.explanation import FactChange, SmallestChange
-from expert.factpaths import FactPathError, FactRef, expand_input, get_fact, input_facts_of, set_fact
+from expert.factpaths import FactPathError, FactRef, get_fact, input_facts_of, set_fact
 from expert.fields import BOOL, ENUM, LIST_ENUM, NUMBER, SECTION, field_catalogue
 from expert.flatten import input_facts
-from expert.proof import derived_inputs
+from expert.proof import derived_inputs, unstated_requirements
 from expert.rulebook import ABOUT_COMPANY, FactCondition, FactTest, KnowledgeBase, Rule
 from expert.vocabulary import Availability, Capability, Profile
 
 MAX_FACTS = 3
 MAX_RUNS = 1500  # engine runs per search (about 2 ms each)
-_INTEGER_PATHS = ("needs.usage.mau", "needs.usage.largest_event_participants", "needs.contract_months",
-                  "offer.vendor.years_operating", "offer.max_concurrent_participants")
 
 
 @dataclass
@@ -78,7 +84,7 @@ class SmallestChangeSearch:
         return _Trial(changes, data, FactView.build(facts, set(outcome.conclusions)))
 
     def reached(self, view: FactView) -> bool:
-        if self.subject in (None, "*"):
+        if self.subject in (None, ANY_SUBJECT):
             return any(c == self.cid for c, _ in view.concluded)
         return (self.cid, self.subject) in view.concluded
 
@@ -134,13 +140,7 @@ class SmallestChangeSearch:
         return SmallestChange(found=False, statement=statement, candidates_tried=self.runs)
 
     def instances(self) -> list[tuple[Rule, str]]:
-        about = self.knowledge.conclusions[self.cid].about
-        subjects = [COMPANY_SUBJECT] if about == ABOUT_COMPANY else \
-            [s for s in self.offers if self.subject in (None, "*", COMPANY_SUBJECT, s)]
-        if about == "either":
-            subjects = [COMPANY_SUBJECT, *subjects]
-        return [(rule, s) for rule in self.knowledge.rules.values() if rule.conclude == self.cid
-                for s in subjects if (rule.about == ABOUT_COMPANY) == (s == COMPANY_SUBJECT)]
+        return conclusion_instances(self.knowledge, self.cid, self.subject, self.offers)
 
     def unsatisfiable(self, rule: Rule, subject: str, seen: frozenset = frozenset()) -> bool:
         """Conditions of ``rule`` no domain value can satisfy together (input fields only: a sure answer)."""
@@ -158,10 +158,8 @@ class SmallestChangeSearch:
                 return True
         for condition in rule.conclusion_conditions:
             if not condition.negated and condition.id not in seen:
-                about = conclusion_subject(condition, subject)
-                producers = [(r, s) for r in self.knowledge.rules.values() if r.conclude == condition.id
-                             for s in ([COMPANY_SUBJECT] if r.about == ABOUT_COMPANY else
-                                       ([about] if about not in ("*", COMPANY_SUBJECT) else self.offers))]
+                producers = conclusion_instances(self.knowledge, condition.id, conclusion_subject(condition, subject),
+                                                 self.offers)
                 if all(self.unsatisfiable(r, s, seen | {condition.id}) for r, s in producers):
                     return True
         return False
@@ -193,7 +191,7 @@ class SmallestChangeSearch:
                     continue
                 subjects = [COMPANY_SUBJECT] if rule.about == ABOUT_COMPANY else self.offers
                 for subject in subjects:
-                    for path in _paths(rule):
+                    for path in (p for c in rule.fact_conditions for p in c.paths):
                         for ref in self.refs_for(path, subject):
                             refs.setdefault(ref.id, ref)
                 pending += [c.id for c in rule.conclusion_conditions]
@@ -250,7 +248,7 @@ class SmallestChangeSearch:
 
     def numbers(self, path: str, current: Optional[float]) -> list:
         spec = field_catalogue()[path]
-        step = 1 if path in _INTEGER_PATHS else 0.01
+        step = 1 if spec.integer else 0.01
         found = set()
         for threshold in self.thresholds.get(path, ()):
             found |= {threshold, threshold - step, threshold + step}
@@ -297,14 +295,12 @@ class SmallestChangeSearch:
             spec = field_catalogue()[item.test.path]
             if not spec.derived or item.value is not None:  # only values that cannot be computed yet
                 continue
-            for requirement in spec.requires:
-                path = requirement.partition("=")[0]
-                for ref in expand_input(path, subject if subject != COMPANY_SUBJECT else None, self.data):
-                    if get_fact(self.data, ref) is None and ref.path != "upgrade":
-                        value = _typical(ref.path)
-                        if value is None:
-                            return ()
-                        changes[ref.id] = (ref, value)
+            for ref in unstated_requirements(item.test.path, subject, self.data):
+                if ref.path != "upgrade":
+                    value = _typical(ref.path)
+                    if value is None:
+                        return ()
+                    changes[ref.id] = (ref, value)
         return tuple(changes.values())
 
 
@@ -314,7 +310,7 @@ def _typical(path: str):
     if spec is None or spec.kind != NUMBER:
         return True if spec is not None and spec.kind == BOOL else None
     low = spec.minimum if spec.minimum is not None else 0
-    return int(max(low, 1)) if path in _INTEGER_PATHS else max(low, 1)
+    return int(max(low, 1)) if spec.integer else max(low, 1)
 
 
 def _holds_after(check, view: FactView, subject: str) -> bool:
@@ -325,27 +321,14 @@ def _holds_after(check, view: FactView, subject: str) -> bool:
     return view.is_concluded(condition.id, about) != condition.negated
 
 
-def _paths(rule: Rule) -> list[str]:
-    def walk(condition: FactCondition):
-        yield from (t.path for t in condition.tests)
-        for alternative in condition.alternatives:
-            yield from walk(alternative)
-
-    return [p for c in rule.fact_conditions for p in walk(c)]
-
-
 def rule_thresholds(knowledge: KnowledgeBase) -> dict[str, set]:
     """The constants rules compare each number with."""
     found: dict[str, set] = {}
     for rule in knowledge.rules.values():
         for condition in rule.fact_conditions:
-            stack = [condition]
-            while stack:
-                item = stack.pop()
-                stack += list(item.alternatives)
-                for test in item.tests:
-                    if isinstance(test.value, (int, float)) and not isinstance(test.value, bool):
-                        found.setdefault(test.path, set()).add(test.value)
+            for test in condition.all_tests:
+                if isinstance(test.value, (int, float)) and not isinstance(test.value, bool):
+                    found.setdefault(test.path, set()).add(test.value)
     return found
 
 
