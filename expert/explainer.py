@@ -47,5 +47,5 @@ def explain(advisor, profile: Union[Profile, dict], conclusion_id: str, subject:
         return Explanation(**common, reached=True, proofs=[proofs.node(conclusion_id, s) for s in reached])
     view = FactView.build(run.facts, run.concluded)
     why_not = WhyNotBuilder(knowledge, view, proofs).node(conclusion_id, subject)
-    change = smallest_change(advisor, data, conclusion_id, subject) if search else None
+    change = smallest_change(advisor, data, conclusion_id, subject, view) if search else None
     return Explanation(**common, reached=False, why_not=why_not, smallest_change=change)

@@ -14,7 +14,7 @@ import types
 import typing
 from dataclasses import dataclass
 from enum import Enum
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Optional
 
 from pydantic import BaseModel
@@ -176,3 +176,10 @@ def field_catalogue() -> dict[str, FieldSpec]:
     specs += _walk(Upgrade, "upgrade")
     specs += DERIVED_FIELDS
     return {spec.path: spec for spec in specs}
+
+
+@cache
+def section_fields(section: str) -> tuple[str, ...]:
+    """The input fields inside a section (``needs.usage`` -> ``needs.usage.mau``, ...)."""
+    return tuple(p for p, s in field_catalogue().items()
+                 if p.startswith(f"{section}.") and s.kind != SECTION and not s.derived)

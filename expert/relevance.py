@@ -34,7 +34,7 @@ from typing import Optional
 from expert.compiler import ANY_SUBJECT, COMPANY_SUBJECT
 from expert.conditions import FAILED, HELD, UNKNOWN, FactView, conclusion_subject, status_of_test
 from expert.factpaths import OFFERS, UPGRADE, FactRef, expand_input, get_fact
-from expert.fields import SECTION, field_catalogue
+from expert.fields import SECTION, field_catalogue, section_fields
 from expert.rulebook import ABOUT_COMPANY, ConclusionCondition, FactCondition, FactTest, KnowledgeBase, Rule
 
 OPEN, TRUE, FALSE = "open", "true", "false"
@@ -124,17 +124,10 @@ class _State:
         facts = self._input_deps(path, subject)
         if any(self.is_open(f) for f in facts):
             return False
-        if path.startswith("target."):
-            target = (self.profile.get(UPGRADE) or {}).get("offer")
-            if target is None:
-                return True
-            value = get_fact(self.profile, FactRef(f"offer.{path[len('target.'):]}", target))
-        elif path.startswith("offer."):
-            if subject == PLACEHOLDER_OFFER:
-                return False
-            value = get_fact(self.profile, FactRef(path, subject))
-        else:
-            value = get_fact(self.profile, FactRef(path))
+        if subject == PLACEHOLDER_OFFER and path.startswith("offer."):
+            return False  # an offer not named yet may state anything
+        refs = expand_input(path, subject, self.profile)
+        value = get_fact(self.profile, refs[0]) if refs else None  # no refs: no target offer
         return value is None or bool(wanted) and value not in wanted.split("|")
 
     def relevance_open(self, open_deps: list[str]) -> list[str]:
@@ -227,7 +220,7 @@ class _State:
             return self._offer_deps(item, subject)
         spec = field_catalogue()[item]
         if spec.kind == SECTION and item not in (UPGRADE, "company.in_house_estimate"):
-            return [p for p, s in field_catalogue().items() if p.startswith(f"{item}.") and s.kind != SECTION]
+            return list(section_fields(item))
         return [item]
 
     def _offer_deps(self, path: str, subject: str) -> list[str]:
@@ -235,8 +228,7 @@ class _State:
             return [OFFERS]
         spec = field_catalogue()[path]
         if spec.kind == SECTION and path != "offer.capabilities":
-            return [FactRef(p, subject).id for p, s in field_catalogue().items()
-                    if p.startswith(f"{path}.") and s.kind != SECTION]
+            return [FactRef(p, subject).id for p in section_fields(path)]
         return [ref.id for ref in expand_input(path, subject, self.profile)]
 
 

@@ -40,7 +40,7 @@ from expert.conditions import (
 from expert.derive import derive
 from expert.explanation import FactChange, SmallestChange
 from expert.factpaths import FactPathError, FactRef, get_fact, input_facts_of, set_fact
-from expert.fields import BOOL, ENUM, LIST_ENUM, NUMBER, SECTION, field_catalogue
+from expert.fields import BOOL, ENUM, LIST_ENUM, NUMBER, SECTION, field_catalogue, section_fields
 from expert.flatten import input_facts
 from expert.proof import derived_inputs, unstated_requirements
 from expert.rulebook import ABOUT_COMPANY, FactCondition, FactTest, KnowledgeBase, Rule
@@ -58,9 +58,9 @@ class _Trial:
 
 
 class SmallestChangeSearch:
-    def __init__(self, advisor, data: dict, cid: str, subject: Optional[str]) -> None:
+    def __init__(self, advisor, data: dict, cid: str, subject: Optional[str], base: FactView) -> None:
         self.advisor, self.knowledge = advisor, advisor.knowledge
-        self.data, self.cid, self.subject = data, cid, subject
+        self.data, self.cid, self.subject, self.base = data, cid, subject, base
         self.offers = [o["name"] for o in data.get("offers") or []]
         self.before = input_facts_of(data)
         self.runs = 0
@@ -84,9 +84,7 @@ class SmallestChangeSearch:
         return _Trial(changes, data, FactView.build(facts, set(outcome.conclusions)))
 
     def reached(self, view: FactView) -> bool:
-        if self.subject in (None, ANY_SUBJECT):
-            return any(c == self.cid for c, _ in view.concluded)
-        return (self.cid, self.subject) in view.concluded
+        return view.is_concluded(self.cid, self.subject or ANY_SUBJECT)
 
     # --- the search -------------------------------------------------------------------
 
@@ -113,8 +111,7 @@ class SmallestChangeSearch:
             if self.reached(trial.view):
                 return self.found(trial)
             singles.append(trial)
-        base = self.trial(())
-        for combo in self.combinations(instances, singles, base.view):
+        for combo in self.combinations(instances, singles, self.base):
             if self.runs >= MAX_RUNS:
                 break
             trial = self.trial(combo)
@@ -207,8 +204,7 @@ class SmallestChangeSearch:
                     refs += [FactRef(f"offer.capabilities.{c.value}", target) for c in Capability]
             return [r for r in refs if r.path != "offers"]
         if spec.kind == SECTION and path != "upgrade":
-            return [FactRef(p, subject if p.startswith("offer.") else None) for p, s in field_catalogue().items()
-                    if p.startswith(f"{path}.") and s.kind != SECTION and not s.derived]
+            return [FactRef(p, subject if p.startswith("offer.") else None) for p in section_fields(path)]
         return [FactRef(path, subject if path.startswith("offer.") else None)]
 
     def candidates(self) -> list[tuple[FactRef, Any]]:
@@ -332,5 +328,6 @@ def rule_thresholds(knowledge: KnowledgeBase) -> dict[str, set]:
     return found
 
 
-def smallest_change(advisor, data: dict, cid: str, subject: Optional[str]) -> SmallestChange:
-    return SmallestChangeSearch(advisor, data, cid, subject).run()
+def smallest_change(advisor, data: dict, cid: str, subject: Optional[str], base: FactView) -> SmallestChange:
+    """The search for ``cid``; ``base`` is the unchanged profile's facts and conclusions."""
+    return SmallestChangeSearch(advisor, data, cid, subject, base).run()
