@@ -63,18 +63,17 @@ def askable_facts() -> set[str]:
 
 def needed_facts(knowledge: KnowledgeBase) -> set[str]:
     """The input facts some rule reads, directly or through a derived value."""
-    catalogue = field_catalogue()
+    askable = askable_facts()
     needed: set[str] = set()
     for tested in tested_paths(knowledge):
-        spec = catalogue[tested]
+        spec = field_catalogue()[tested]
         paths = [i.replace("offers.", "offer.").replace("target.", "offer.") for i in spec.inputs] if spec.derived \
             else [tested]
         for path in paths:
             if path.startswith("offer.capabilities."):
                 path = "offer.capabilities"
-            if path.startswith(("offer.prices", "needs.usage")) and catalogue.get(path, spec).kind == SECTION:
-                continue  # a section test: its fields are asked one by one
-            needed.add(path)
+            if path in askable:  # a section (offer.prices, needs.usage) is asked field by field
+                needed.add(path)
     return needed
 
 
