@@ -191,9 +191,9 @@ def rss_growth(advisor, profiles, target: int, deadline: float) -> dict:
 
 def explain_and_ask(advisor) -> dict:
     """Run the stateless consultation on every case, and time explain (how, why-not) and what-if."""
-    from expert.cases import load_cases
-    from expert.consultation import answer_from
-    from expert.deciding import deciding_facts
+    from expert.audit.cases import load_cases
+    from expert.consult.deciding import deciding_facts
+    from expert.consult.turns import answer_from
 
     clock = time.perf_counter_ns
     turns, how, why_not, what_if = [], [], [], []
@@ -244,9 +244,9 @@ def main(argv=None) -> int:
     t0 = time.monotonic()
     os.chdir(ROOT)
 
-    from expert.advisor import default_advisor
-    from expert.derive import derive
-    from expert.flatten import input_facts
+    from expert.facts.derive import derive
+    from expert.facts.flatten import input_facts
+    from expert.interfaces.advisor import default_advisor
 
     import_s = time.monotonic() - t0
     start = time.perf_counter_ns()

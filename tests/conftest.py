@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from expert.advisor import Advisor, default_advisor
+from expert.interfaces.advisor import Advisor, default_advisor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

@@ -1,0 +1,154 @@
+"""Assemble one run's firings into the typed Advice.
+
+Python decides nothing here: the rules concluded what they concluded.  This groups the
+firings by (conclusion, subject), fills the rules' because-templates with the values they
+matched, attaches figures and the trace, and validates the whole Advice once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+from expert.advice.model import SCHEMA_VERSION, Advice, MatchedFact, RuleSupport, Text
+from expert.facts.derive import Derivation
+from expert.facts.vocabulary import Profile
+from expert.inference.engine import EngineError, Outcome
+from expert.rulebase.rulebook import PLACEHOLDER, SEVERITIES, KnowledgeBase
+
+NEED_MORE_INFO = "verdict.need_more_info"
+_GROUPS = {"fit": "fits", "unfit": "unfits", "warning": "warnings", "action": "actions",
+           "figure": "figures", "finding": "findings", "trait": "traits"}
+_SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, list):
+        return ", ".join(_show(v) for v in value)
+    return "unknown" if value is None else str(value)
+
+
+def _split(template: str) -> tuple[str, ...]:
+    """'a {x} b' -> ('a ', 'x', ' b'): literal text at even positions, names at odd ones."""
+    return tuple(PLACEHOLDER.split(template))
+
+
+def _fill(parts: tuple[str, ...], params: dict, labels: dict) -> str:
+    """Put parameter values into a template; enum values read as their label (e.g. in Chinese)."""
+    return "".join(part if i % 2 == 0 else labels.get(params.get(part)) or _show(params.get(part))
+                   for i, part in enumerate(parts))
+
+
+def _first_per_rule(firings: list) -> list:
+    """One support per rule: a rule that fired on several facts gives one reason (the trace keeps all)."""
+    first: dict = {}
+    for firing in firings:
+        first.setdefault(firing.rule, firing)
+    return list(first.values())
+
+
+def _merge_params(firings: list) -> dict:
+    """Several rules concluded the same thing: the first value of each parameter wins, lists are joined."""
+    params = dict(firings[0].params)
+    for firing in firings[1:]:
+        for name, value in firing.params.items():
+            if isinstance(value, list) and isinstance(params.get(name), list):
+                params[name] = params[name] + [v for v in value if v not in params[name]]
+            else:
+                params.setdefault(name, value)
+    return params
+
+
+class AdviceAssembler:
+    """Builds Advice objects for one knowledge base; what never changes is prepared once."""
+
+    def __init__(self, knowledge: KnowledgeBase) -> None:
+        self.knowledge = knowledge
+        # Output pieces that never change between consultations, built (and validated)
+        # once; pydantic accepts these instances as they are when it validates an Advice.
+        self._titles = {cid: Text(en=k.title.en, zh=k.title.zh) for cid, k in knowledge.conclusions.items()}
+        self._rule_refs = {
+            rid: {"rule": rid, "claims": list(rule.claims), "paragraphs": list(rule.paragraphs),
+                  "file": Path(rule.file).name, "line": rule.line}
+            for rid, rule in knowledge.rules.items()
+        }
+        self._reference_cache: dict = {}
+        self._severity_rank = {
+            rid: _SEVERITY_ORDER[rule.severity or knowledge.conclusions[rule.conclude].severity]
+            for rid, rule in knowledge.rules.items()
+        }
+        self._labels_en = {value: label.en for value, label in knowledge.labels.items()}
+        self._labels_zh = {value: label.zh for value, label in knowledge.labels.items()}
+        self._templates = {rid: (_split(r.because.en), _split(r.because.zh)) for rid, r in knowledge.rules.items()}
+        self._fixed_supports = {
+            rid: RuleSupport(**self._rule_refs[rid], because=Text(en=rule.because.en, zh=rule.because.zh))
+            for rid, rule in knowledge.rules.items()
+            if "{" not in rule.because.en + rule.because.zh
+        }
+
+    def _support(self, firing) -> object:
+        fixed = self._fixed_supports.get(firing.rule)
+        if fixed is not None:
+            return fixed
+        en, zh = self._templates[firing.rule]
+        because = {"en": _fill(en, firing.params, self._labels_en), "zh": _fill(zh, firing.params, self._labels_zh)}
+        return {**self._rule_refs[firing.rule], "because": because}
+
+    def assemble(self, profile: Profile, derivation: Derivation, outcome: Outcome, lang: str,
+                 questions: Optional[list] = None) -> Advice:
+        """Group firings by (conclusion, subject) and build the Advice.
+
+        The Advice is built as plain data and validated once by pydantic-core: one pass
+        in Rust is far cheaper than constructing hundreds of small models in Python.
+        """
+        supports: dict[tuple, list] = {}
+        for firing in outcome.firings:
+            supports.setdefault((firing.concluded, firing.subject), []).append(firing)
+        groups: dict[str, list] = {name: [] for name in _GROUPS.values()}
+        verdicts = []
+        rank = self._severity_rank
+        for (cid, subject), firings in supports.items():
+            kind = self.knowledge.conclusions[cid]
+            if len(firings) == 1:  # the common case: one rule, one reason
+                firing = firings[0]
+                params, severity, supports_of = dict(firing.params), rank[firing.rule], [self._support(firing)]
+            else:
+                params = _merge_params(firings)
+                severity = max(rank[f.rule] for f in firings)
+                supports_of = [self._support(f) for f in _first_per_rule(firings)]
+            item = {"id": cid, "kind": kind.kind, "subject": subject, "severity": SEVERITIES[severity],
+                    "text": self._titles[cid], "params": params, "rules": supports_of}
+            if kind.kind == "verdict":
+                verdicts.append({**item, "missing": list(params.get("missing", [])),
+                                 "questions": questions if cid == NEED_MORE_INFO and questions else []})
+            elif kind.kind == "figure":
+                figure = derivation.figures[(subject, kind.shows)]
+                groups["figures"].append({**item, "value": figure.value, "unit": figure.unit, "inputs": figure.inputs,
+                                          "formula": {"en": figure.formula_en, "zh": figure.formula_zh}})
+            else:
+                groups[_GROUPS[kind.kind]].append(item)
+        if len(verdicts) != 1:
+            found = sorted(v["id"] for v in verdicts) or "none"
+            raise EngineError(f"the knowledge base must reach exactly one verdict; it reached {found}")
+        for items in groups.values():
+            items.sort(key=lambda c: (-_SEVERITY_ORDER[c["severity"]], c["id"], c["subject"]))
+        reference = self._reference
+        trace = [{"order": f.order, "rule": f.rule, "subject": f.subject, "concluded": f.concluded, "new": f.new,
+                  "matched": [m if m["values"] else reference(m["kind"], m["ref"]) for m in f.matched_records()]}
+                 for f in outcome.firings]
+        return Advice.model_validate({"lang": lang, "schema_version": SCHEMA_VERSION,
+                                      "knowledge": self.knowledge.fingerprint, "company": profile.company.name,
+                                      "verdict": verdicts[0], "trace": trace, **groups})
+
+    def _reference(self, kind: str, ref: str) -> MatchedFact:
+        """A trace entry naming a conclusion; these repeat across consultations, so reuse them."""
+        fact = self._reference_cache.get((kind, ref))
+        if fact is None:
+            fact = MatchedFact(kind=kind, ref=ref, values={})
+            if len(self._reference_cache) < 10_000:  # bounded: offer names are user text
+                self._reference_cache[(kind, ref)] = fact
+        return fact

@@ -1,0 +1,146 @@
+"""The output of a consultation, as typed data with stable field names.
+
+Chat bots and agents key on these names and on conclusion ids; renderers (``render.py``)
+only read them.  Every conclusion carries both languages, the rules that concluded it and
+their citations, so any sentence can be traced back to the article.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict
+
+Severity = Literal["info", "low", "medium", "high"]
+SCHEMA_VERSION = "1"
+
+
+class OutputModel(BaseModel):
+    """Every output model is frozen: results are values, shared and cached safely."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class Text(OutputModel):
+    en: str
+    zh: str
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class RuleSupport(OutputModel):
+    """One rule that concluded a conclusion, with its reason and citation."""
+
+    rule: str
+    because: Text
+    claims: list[str]
+    paragraphs: list[str]
+    file: str
+    line: int
+
+
+class Conclusion(OutputModel):
+    id: str
+    kind: str
+    subject: str  # "company" or the name of an offer
+    severity: Severity
+    text: Text
+    params: dict[str, Any]
+    rules: list[RuleSupport]
+
+    @property
+    def claims(self) -> list[str]:
+        return sorted({c for r in self.rules for c in r.claims})
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return sorted({p for r in self.rules for p in r.paragraphs})
+
+
+class ConclusionRef(OutputModel):
+    id: str
+    subject: str
+    title: Text
+
+
+class Choice(OutputModel):
+    value: Any
+    label: Text
+
+
+class AnswerSpec(OutputModel):
+    """What counts as an answer; anything else is refused with the reason."""
+
+    kind: Literal["choice", "choices", "boolean", "number", "names", "estimate", "availability"]
+    choices: list[Choice] = []
+    unit: Optional[Text] = None
+    minimum: Optional[float] = None
+    maximum: Optional[float] = None
+    dont_know: bool = True  # "unknown" / "不知道" is always accepted
+
+
+class Question(OutputModel):
+    id: str  # the fact id the answer fills
+    text: Text
+    hint: Optional[Text] = None
+    answer: AnswerSpec
+    why: list[ConclusionRef]  # the conclusions whose rules wait on this fact
+    score: float  # how much it can change: verdict rules weigh most
+
+
+class Verdict(Conclusion):
+    missing: list[str] = []  # for verdict.need_more_info: the facts that would decide it
+    questions: list[Question] = []  # for verdict.need_more_info: what to ask, most valuable first
+
+
+class Figure(Conclusion):
+    value: float
+    unit: str
+    formula: Text
+    inputs: dict[str, Any]
+
+
+class MatchedFact(OutputModel):
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+    kind: str  # profile | offer | conclusion | absent
+    ref: str
+    values: dict[str, Any]
+
+
+class Firing(OutputModel):
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+    order: int
+    rule: str
+    subject: str
+    concluded: str
+    new: bool
+    matched: list[MatchedFact]
+
+
+class Advice(OutputModel):
+    schema_version: str = SCHEMA_VERSION
+    lang: Literal["en", "zh"] = "en"  # the language asked for; every text holds both
+    knowledge: str  # fingerprint of the knowledge base that produced this advice
+    company: str
+    verdict: Verdict
+    fits: list[Conclusion]
+    unfits: list[Conclusion]
+    warnings: list[Conclusion]
+    actions: list[Conclusion]
+    figures: list[Figure]
+    findings: list[Conclusion]
+    traits: list[Conclusion]
+    trace: list[Firing]
+
+    def all_conclusions(self) -> list[Conclusion]:
+        return [self.verdict, *self.fits, *self.unfits, *self.warnings, *self.actions,
+                *self.figures, *self.findings, *self.traits]
+
+    def conclusion_ids(self) -> set[str]:
+        return {c.id for c in self.all_conclusions()}
+
+    def find(self, conclusion_id: str, subject: Optional[str] = None) -> list[Conclusion]:
+        return [c for c in self.all_conclusions() if c.id == conclusion_id and (subject is None or c.subject == subject)]

@@ -1,0 +1,415 @@
+"""Which unstated facts can still change the advice, and how much.
+
+A consultation asks only what matters.  Given a partial profile and the facts already
+asked, every rule is judged for every subject in three values, as in ``explain/conditions.py``,
+except that a test is *open* when a fact it depends on (directly, or through a derived
+value) is unstated and could still be asked:
+
+* a rule instance *fires* when all its conditions hold on settled facts, is *blocked*
+  when one fails on settled facts, and is *open* otherwise;
+* a conclusion is *true* when one of its rule instances fires, *false* when all are
+  blocked, *open* otherwise (conditions on other conclusions read these statuses; the
+  rules form no cycle, the loader makes sure of it).
+
+The verdict is settled when every verdict conclusion is true or false: no answer to any
+open question can change it.  Each open fact is scored by the open rule instances that
+wait on it, weighted by what they decide: a verdict rule weighs 100, a warning rule by its
+severity, and a rule that feeds others weighs half what those it can still change weigh.
+A rule's weight is shared among the open rules of its conclusion (all must be settled)
+and among the facts of each open condition (a fact that alone decides one weighs most).
+
+A computed value is open while an input it reads is open, unless a requirement of it is
+settled unmet (``FieldSpec.requires``); the upgrade's relevance is refined further
+(``relevance_open``).  Offers not named yet are stood for by one placeholder offer whose
+every fact depends on the question ``offers``; the details of an upgrade wait on the
+question ``upgrade``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Optional
+
+from expert.explain.conditions import FAILED, HELD, UNKNOWN, FactView, conclusion_subject, status_of_test
+from expert.facts.factpaths import OFFERS, UPGRADE, FactRef, expand_input, get_fact
+from expert.facts.fields import SECTION, field_catalogue, section_fields
+from expert.rulebase.compiler import ANY_SUBJECT, COMPANY_SUBJECT
+from expert.rulebase.rulebook import ABOUT_COMPANY, ConclusionCondition, FactCondition, FactTest, KnowledgeBase, Rule
+
+OPEN, TRUE, FALSE = "open", "true", "false"
+RELEVANCE = "upgrade.derived.relevance"
+PLACEHOLDER_OFFER = "\x00offer"  # stands for offers not named yet (never a valid name: names are printable)
+VERDICT_WEIGHT = 100.0
+CHAIN_DECAY = 0.5  # a fact that reaches the verdict through a chain of rules weighs less: it may never matter
+WARNING_WEIGHTS = {"info": 1.0, "low": 2.0, "medium": 4.0, "high": 8.0}
+
+
+@dataclass
+class Relevance:
+    """The outcome of the analysis for one partial profile."""
+
+    statuses: dict  # (conclusion id, subject) -> OPEN | TRUE | FALSE
+    verdict_scores: dict  # fact id -> weight through verdict rules
+    warning_scores: dict  # fact id -> weight through warning rules
+    reasons: dict  # fact id -> {conclusion ids whose open rules wait on it}
+    open_facts: frozenset
+
+    @property
+    def verdict_settled(self) -> bool:
+        return not any(status == OPEN for (cid, _), status in self.statuses.items() if cid.startswith("verdict."))
+
+    def ranked(self, verdict_only: bool = False) -> list[str]:
+        """Open facts that can change something, most valuable first (ties: catalogue order)."""
+        facts = [f for f in self.open_facts if self.verdict_scores.get(f) or (not verdict_only and self.warning_scores.get(f))]
+        return sorted(facts, key=lambda f: (-self.verdict_scores.get(f, 0.0), -self.warning_scores.get(f, 0.0),
+                                            _generality(f), f))
+
+    def score(self, fact: str) -> float:
+        return self.verdict_scores.get(fact, 0.0) + self.warning_scores.get(fact, 0.0)
+
+
+@dataclass
+class _State:
+    """The partial profile: its values (via the view) and which facts are still open."""
+
+    knowledge: KnowledgeBase
+    view: FactView
+    profile: dict
+    asked: frozenset
+    _open_memo: dict = field(default_factory=dict)
+    _deps_memo: dict = field(default_factory=dict)
+
+    @cached_property
+    def offers(self) -> list[str]:
+        return [o["name"] for o in self.profile.get(OFFERS) or []]
+
+    @cached_property
+    def offers_open(self) -> bool:
+        return not self.offers and OFFERS not in self.asked
+
+    @cached_property
+    def subjects(self) -> list[str]:
+        return self.offers + ([PLACEHOLDER_OFFER] if self.offers_open else [])
+
+    @cached_property
+    def upgrade_open(self) -> bool:
+        return self.profile.get(UPGRADE) is None and UPGRADE not in self.asked
+
+    def is_open(self, fact: str) -> bool:
+        """Unstated, not yet asked, and askable."""
+        found = self._open_memo.get(fact)
+        if found is None:
+            found = self._open_memo[fact] = self._is_open(fact)
+        return found
+
+    def _is_open(self, fact: str) -> bool:
+        if fact in self.asked:
+            return False
+        if fact == OFFERS:
+            return self.offers_open
+        if fact == UPGRADE:
+            return self.upgrade_open
+        ref = FactRef.from_id(fact)
+        if ref.path.startswith("upgrade."):
+            if self.profile.get(UPGRADE) is None:
+                return self.upgrade_open and (ref.path != "upgrade.offer" or bool(self.offers))
+            if ref.path == "upgrade.offer" and not self.offers:
+                return False  # asked once offers are named: the answer is one of them
+        return get_fact(self.profile, ref) is None
+
+    def requirement_fails(self, requirement: str, subject: str) -> bool:
+        """A derived value's requirement ("path" or "path=a|b") settled as not met."""
+        path, _, wanted = requirement.partition("=")
+        facts = self._input_deps(path, subject)
+        if any(self.is_open(f) for f in facts):
+            return False
+        if subject == PLACEHOLDER_OFFER and path.startswith("offer."):
+            return False  # an offer not named yet may state anything
+        refs = expand_input(path, subject, self.profile)
+        value = get_fact(self.profile, refs[0]) if refs else None  # no refs: no target offer
+        return value is None or bool(wanted) and value not in wanted.split("|")
+
+    def relevance_open(self, open_deps: list[str]) -> list[str]:
+        """The open inputs that can still change the upgrade's relevance (see derive._upgrade_relevance).
+
+        Its generic inputs are many; given what is settled, most cannot matter:
+        it is "needed" for good once a settled added capability is required and not already
+        included, or a settled fix meets a settled pain; the fixes cannot matter when no
+        pain is reported and the additions are stated; the pains cannot matter when the
+        upgrade fixes nothing; the required capabilities cannot matter when it adds
+        nothing new; the additions cannot matter when nothing is required and the fixes are
+        stated; the target's capabilities matter only for added ones that are required.
+        ``tests/test_relevance.py`` checks each dropped fact against every answer.
+        """
+        upgrade = self.profile.get(UPGRADE) or {}
+        needs = self.profile.get("needs") or {}
+        settled = {f: not self.is_open(f) for f in ("upgrade.adds_capabilities", "upgrade.fixes_pain_points",
+                                                     "needs.capabilities", "needs.pain_points", "upgrade.offer")}
+        adds, fixes = upgrade.get("adds_capabilities"), upgrade.get("fixes_pain_points")
+        caps, pains = needs.get("capabilities"), needs.get("pain_points")
+        target = upgrade.get("offer") if settled["upgrade.offer"] and not self.offers_open else None
+
+        def availability(capability: str) -> Optional[str]:
+            ref = FactRef(f"offer.capabilities.{capability}", target)
+            if target is None or self.is_open(ref.id):
+                return "open"
+            value = get_fact(self.profile, ref)
+            return value.get("availability") if isinstance(value, dict) else value
+
+        if settled["upgrade.fixes_pain_points"] and settled["needs.pain_points"] and set(fixes or ()) & set(pains or ()):
+            return []
+        if settled["upgrade.adds_capabilities"] and settled["needs.capabilities"] and any(
+                availability(c) not in ("open", "included") for c in set(adds or ()) & set(caps or ())):
+            return []
+        drop: set[str] = set()
+        if settled["needs.pain_points"] and pains == [] and settled["upgrade.adds_capabilities"] and adds is not None:
+            drop.add("upgrade.fixes_pain_points")
+        if settled["upgrade.fixes_pain_points"] and not fixes:
+            drop.add("needs.pain_points")
+        new_adds = settled["upgrade.adds_capabilities"] and all(availability(c) == "included" for c in adds or ())
+        if new_adds:  # it adds nothing the target does not already include
+            drop.add("needs.capabilities")
+        if settled["needs.capabilities"] and caps == [] and settled["upgrade.fixes_pain_points"] and fixes is not None:
+            drop.add("upgrade.adds_capabilities")
+        target_caps = None if not settled["needs.capabilities"] or caps is None else set(caps) & set(adds or ())
+        kept = []
+        for fact in open_deps:
+            if fact in drop:
+                continue
+            if ".capabilities." in fact and fact.startswith(OFFERS + "[") and target_caps is not None \
+                    and fact.rsplit(".", 1)[1] not in target_caps:
+                continue
+            kept.append(fact)
+        target_matters = not settled["upgrade.adds_capabilities"] or bool(adds) and (
+            not settled["needs.capabilities"] or caps is None or bool(set(caps) & set(adds)))
+        if not target_matters:  # which offer it belongs to cannot change what it adds that is new and required
+            kept = [f for f in kept if f not in (OFFERS, "upgrade.offer")]
+        return kept
+
+    def deps(self, path: str, subject: str) -> list[str]:
+        """The fact ids a test on ``path`` for ``subject`` depends on."""
+        key = (path, subject)
+        if key not in self._deps_memo:
+            self._deps_memo[key] = self._deps(path, subject)
+        return self._deps_memo[key]
+
+    def _deps(self, path: str, subject: str) -> list[str]:
+        spec = field_catalogue()[path]
+        if spec.derived:
+            facts: list[str] = []
+            for item in spec.inputs:
+                facts += self._input_deps(item, subject)
+            return facts
+        return self._input_deps(path, subject)
+
+    def _input_deps(self, item: str, subject: str) -> list[str]:
+        """Fact ids behind one input entry, with the questions that can still add to them."""
+        if item in (OFFERS, UPGRADE):
+            return [item]
+        if item == "upgrade.offer":  # named from the offers: open while they are
+            return [OFFERS, item]
+        if item.startswith("offers."):
+            return [OFFERS] + [ref.id for ref in expand_input(item, None, self.profile)]
+        if item.startswith("target."):
+            extra = ["upgrade.adds_capabilities"] if item == "target.capabilities" else []
+            return [OFFERS, "upgrade.offer", *extra] + [ref.id for ref in expand_input(item, None, self.profile)]
+        if item == "offer.capabilities":  # the required capabilities, in this offer
+            return ["needs.capabilities"] + self._offer_deps(item, subject)
+        if item.startswith("offer."):
+            return self._offer_deps(item, subject)
+        spec = field_catalogue()[item]
+        if spec.kind == SECTION and item not in (UPGRADE, "company.in_house_estimate"):
+            return list(section_fields(item))
+        return [item]
+
+    def _offer_deps(self, path: str, subject: str) -> list[str]:
+        if subject == PLACEHOLDER_OFFER:
+            return [OFFERS]
+        spec = field_catalogue()[path]
+        if spec.kind == SECTION and path != "offer.capabilities":
+            return [FactRef(p, subject).id for p in section_fields(path)]
+        return [ref.id for ref in expand_input(path, subject, self.profile)]
+
+
+def _generality(fact: str) -> int:
+    """Ties go to the broader question: whether there is an upgrade, then needs, then details."""
+    if fact == UPGRADE:
+        return 0
+    for rank, prefix in enumerate(("needs.", "upgrade.", "company.", OFFERS + "[")):
+        if fact.startswith(prefix):
+            return rank + 1 + (".capabilities." in fact)
+    return 4  # "offers"
+
+
+def tested_paths(knowledge: KnowledgeBase) -> frozenset:
+    """Every path some rule tests."""
+    return frozenset(p for rule in knowledge.rules.values() for c in rule.fact_conditions for p in c.paths)
+
+
+class RuleIndex:
+    """What the analysis looks up on every run, built once per knowledge base."""
+
+    def __init__(self, knowledge: KnowledgeBase) -> None:
+        self.by_conclusion: dict[str, list[Rule]] = {}
+        self.consumers: dict[str, list[Rule]] = {}
+        for rule in knowledge.rules.values():
+            self.by_conclusion.setdefault(rule.conclude, []).append(rule)
+            for condition in rule.conclusion_conditions:
+                self.consumers.setdefault(condition.id, []).append(rule)
+        self.kinds = {cid: k.kind for cid, k in knowledge.conclusions.items()}
+        self.own_weights = {cid: (VERDICT_WEIGHT if k.kind == "verdict" else 0.0,
+                                  WARNING_WEIGHTS[k.severity] if k.kind == "warning" else 0.0)
+                            for cid, k in knowledge.conclusions.items()}
+        self._rules = list(knowledge.rules.values())
+        self._concluding: dict[tuple, list[Rule]] = {}
+
+    def concluding(self, kinds: tuple[str, ...]) -> list[Rule]:
+        """The rules whose conclusion is of one of ``kinds``."""
+        found = self._concluding.get(kinds)
+        if found is None:
+            found = self._concluding[kinds] = [r for r in self._rules if self.kinds[r.conclude] in kinds]
+        return found
+
+
+class RelevanceAnalysis:
+    """One analysis of one partial profile (see the module docstring)."""
+
+    def __init__(self, knowledge: KnowledgeBase, view: FactView, profile: dict, asked: frozenset,
+                 index: Optional[RuleIndex] = None) -> None:
+        self.knowledge = knowledge
+        self.state = _State(knowledge, view, profile, asked)
+        self.index = index or RuleIndex(knowledge)
+        self.by_conclusion = self.index.by_conclusion
+        self.instances: dict[tuple[str, str], tuple[str, list]] = {}  # (rule, subject) -> (status, open tests)
+        self.conclusion_status: dict[tuple[str, str], str] = {}
+
+    # --- statuses ---------------------------------------------------------------------
+
+    def test(self, test: FactTest, subject: str) -> tuple[str, list[str]]:
+        spec = field_catalogue()[test.path]
+        if spec.derived and any(self.state.requirement_fails(r, subject) for r in spec.requires):
+            value = None  # settled: the value is never computed on this profile
+        else:
+            open_deps = [f for f in self.state.deps(test.path, subject) if self.state.is_open(f)]
+            if open_deps and test.path == RELEVANCE:
+                open_deps = self.state.relevance_open(open_deps)
+            if open_deps:
+                return OPEN, open_deps
+            value = None if subject == PLACEHOLDER_OFFER and test.path.startswith("offer.") else \
+                self.state.view.value(test.path, subject)
+        status = status_of_test(test, value)
+        return (FAILED if status == UNKNOWN else status), []
+
+    def fact_condition(self, condition: FactCondition, subject: str) -> tuple[str, list[str]]:
+        if condition.alternatives:
+            results = [self.fact_condition(a, subject) for a in condition.alternatives]
+            statuses = [s for s, _ in results]
+            if HELD in statuses:
+                return HELD, []
+            return (OPEN if OPEN in statuses else FAILED), [f for s, fs in results if s == OPEN for f in fs]
+        results = [self.test(t, subject) for t in condition.tests]
+        statuses = [s for s, _ in results]
+        if FAILED in statuses:
+            return FAILED, []
+        return (OPEN if OPEN in statuses else HELD), [f for _, fs in results for f in fs]
+
+    def conclusion_condition(self, condition: ConclusionCondition, subject: str) -> str:
+        about = conclusion_subject(condition, subject)
+        subjects = self.state.subjects if about == ANY_SUBJECT else [about]
+        statuses = [self.status(condition.id, s) for s in subjects]
+        status = TRUE if TRUE in statuses else OPEN if OPEN in statuses else FALSE
+        if status == OPEN:
+            return OPEN
+        return HELD if (status == TRUE) != condition.negated else FAILED
+
+    def instance(self, rule: Rule, subject: str) -> tuple[str, list[tuple[str, ...]]]:
+        """The rule's status for ``subject`` and, when open, the open facts of each open condition."""
+        key = (rule.id, subject)
+        if key not in self.instances:
+            statuses, open_facts = [], []
+            for condition in rule.conditions:
+                if isinstance(condition, FactCondition):
+                    status, facts = self.fact_condition(condition, subject)
+                    if facts:
+                        open_facts.append(tuple(dict.fromkeys(facts)))
+                else:
+                    status = self.conclusion_condition(condition, subject)
+                statuses.append(status)
+                if status == FAILED:
+                    break
+            status = FAILED if FAILED in statuses else OPEN if OPEN in statuses else HELD
+            self.instances[key] = (status, open_facts if status == OPEN else [])
+        return self.instances[key]
+
+    def rule_subjects(self, rule: Rule, subject: Optional[str] = None) -> list[str]:
+        if rule.about == ABOUT_COMPANY:
+            return [COMPANY_SUBJECT]
+        return [subject] if subject is not None else self.state.subjects
+
+    def status(self, cid: str, subject: str) -> str:
+        key = (cid, subject)
+        if key not in self.conclusion_status:
+            statuses = []
+            for rule in self.by_conclusion.get(cid, []):
+                if (rule.about == ABOUT_COMPANY) != (subject == COMPANY_SUBJECT):
+                    continue
+                statuses.append(self.instance(rule, subject)[0])
+            self.conclusion_status[key] = TRUE if HELD in statuses else OPEN if OPEN in statuses else FALSE
+        return self.conclusion_status[key]
+
+    # --- scores -----------------------------------------------------------------------
+
+    def run(self, kinds_asked: tuple[str, ...] = ("verdict", "warning")) -> Relevance:
+        """Judge the rules for the verdict and warnings (and, lazily, what they depend on)."""
+        for rule in self.index.concluding(kinds_asked):
+            for subject in self.rule_subjects(rule):
+                self.status(rule.conclude, subject)
+        weights = self._weights()
+        verdict_scores: dict[str, float] = {}
+        warning_scores: dict[str, float] = {}
+        reasons: dict[str, set] = {}
+        rules, statuses = self.knowledge.rules, self.conclusion_status
+        live = [(rules[rule_id].conclude, subject, groups) for (rule_id, subject), (status, groups)
+                in self.instances.items() if status == OPEN and statuses.get((rules[rule_id].conclude, subject)) == OPEN]
+        producers: dict[tuple[str, str], int] = {}
+        for cid, subject, _ in live:
+            producers[(cid, subject)] = producers.get((cid, subject), 0) + 1
+        lift = self.state.upgrade_open
+        for cid, subject, groups in live:
+            # Shares: settling a conclusion takes all its open rules; settling a rule takes
+            # one of its open conditions; a fact that alone decides a condition weighs most.
+            verdict_weight, warning_weight = weights.get(cid, (0.0, 0.0))
+            for group in groups:
+                share = 1.0 / len(group) / producers[(cid, subject)]
+                for fact in group:
+                    if lift and fact.startswith("upgrade."):
+                        fact = UPGRADE  # whether there is an upgrade comes before what it is
+                    verdict_scores[fact] = verdict_scores.get(fact, 0.0) + share * verdict_weight
+                    warning_scores[fact] = warning_scores.get(fact, 0.0) + share * warning_weight
+                    reasons.setdefault(fact, set()).add(cid)
+        return Relevance(dict(statuses), verdict_scores, warning_scores, {f: sorted(r) for f, r in reasons.items()},
+                         frozenset(verdict_scores))
+
+    def _weights(self) -> dict[str, tuple[float, float]]:
+        """What deciding each open conclusion is worth, for the verdict and for warnings: its
+        own weight plus, halved per link, what the open rules consuming it can still change."""
+        consumers, own = self.index.consumers, self.index.own_weights
+        open_conclusions = {cid for (cid, _), status in self.conclusion_status.items() if status == OPEN}
+        open_rules = {rule_id for (rule_id, _), (status, _) in self.instances.items() if status == OPEN}
+        weights: dict[str, tuple[float, float]] = {}
+
+        def weight(cid: str) -> tuple[float, float]:
+            found = weights.get(cid)
+            if found is None:
+                weights[cid] = (0.0, 0.0)  # the rules form no cycle; this only guards the recursion
+                verdict, warning = own.get(cid, (0.0, 0.0))
+                for rule in consumers.get(cid, ()):
+                    if rule.conclude in open_conclusions and rule.id in open_rules:
+                        more = weight(rule.conclude)
+                        verdict += CHAIN_DECAY * more[0]
+                        warning += CHAIN_DECAY * more[1]
+                found = weights[cid] = (verdict, warning)
+            return found
+
+        return {cid: weight(cid) for cid in open_conclusions}

@@ -1,0 +1,72 @@
+"""Render consultation results as text or Markdown: what-if differences and questions.
+
+Only reads the typed models; decides nothing.  Values, subjects and conclusion tags are
+shown the way explanations show them (``explain/render.py``).
+"""
+
+from __future__ import annotations
+
+from expert.advice.model import Question
+from expert.advice.render import in_lang
+from expert.consult.model import WhatIf
+from expert.explain.render import conclusion_tag, show, subject_suffix
+
+_WORDS = {
+    "what_if": ("What if", "假如"),
+    "changes": ("Changes", "改变"),
+    "verdict_word": ("Verdict", "结论"),
+    "unchanged": ("unchanged", "不变"),
+    "gained": ("Conclusions gained", "新增的结论"),
+    "lost": ("Conclusions lost", "失去的结论"),
+    "figures": ("Figures changed", "变化的测算"),
+    "none": ("(none)", "(无)"),
+    "why_asked": ("asked because it decides", "询问原因:它影响"),
+    "dont_know": ("or: don't know", "或:不知道"),
+    "unit": ("unit", "单位"),
+    "range": ("range", "范围"),
+}
+
+
+def _w(key: str, lang: str) -> str:
+    return in_lang(_WORDS[key], lang)
+
+
+def render_what_if(result: WhatIf, lang: str = "en", markdown: bool = False) -> str:
+    bullet = "- "
+    head = f"# {_w('what_if', lang)}" if markdown else _w("what_if", lang).upper()
+    lines = [head, f"{_w('changes', lang)}:"]
+    lines += [f"  {bullet}{c.fact}: {show(c.before, lang)} -> {show(c.after, lang)}" for c in result.changes]
+    verdict = f"{result.verdict_before} -> {result.verdict_after}" if result.verdict_changed \
+        else f"{result.verdict_after} ({_w('unchanged', lang)})"
+    lines.append(f"{_w('verdict_word', lang)}: {verdict}")
+    for key, items in (("gained", result.gained), ("lost", result.lost)):
+        lines.append(f"{_w(key, lang)}:")
+        lines += [f"  {bullet}{c.title.get(lang)}{subject_suffix(c.subject)} {conclusion_tag(c.id, markdown)}" for c in items] \
+            or [f"  {_w('none', lang)}"]
+    lines.append(f"{_w('figures', lang)}:")
+    lines += [f"  {bullet}{f.figure}{subject_suffix(f.subject)}: {show(f.before, lang)} -> {show(f.after, lang)} {f.unit}"
+              for f in result.figures_changed] or [f"  {_w('none', lang)}"]
+    return "\n".join(lines) + "\n"
+
+
+def render_question(question: Question, lang: str = "en", number: int = 0) -> str:
+    """A question as the terminal consultation shows it, choices numbered."""
+    lines = [f"{f'{number}. ' if number else ''}{question.text.get(lang)}"]
+    if question.hint is not None:
+        lines.append(f"   {question.hint.get(lang)}")
+    spec = question.answer
+    if spec.choices:
+        for index, choice in enumerate(spec.choices, 1):
+            label = choice.label.get(lang)
+            shown = label if not isinstance(choice.value, str) or label == choice.value else f"{label} ({choice.value})"
+            lines.append(f"   {index:>2}) {shown}")
+    parts = [f"{_w('unit', lang)}: {spec.unit.get(lang)}"] if spec.unit else []
+    if spec.minimum is not None:
+        parts.append(f"{_w('range', lang)}: {show(spec.minimum)} .. {show(spec.maximum) if spec.maximum is not None else '∞'}")
+    if parts:
+        lines.append(f"   {'; '.join(parts)}")
+    if question.why:
+        sep, comma = ("——", "、") if lang == "zh" else (": ", ", ")
+        lines.append(f"   ({_w('why_asked', lang)}{sep}{comma.join(c.title.get(lang) for c in question.why[:3])})")
+    lines.append(f"   [{_w('dont_know', lang)}]")
+    return "\n".join(lines) + "\n"

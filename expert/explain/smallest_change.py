@@ -1,0 +1,334 @@
+"""The smallest change of input facts that would make a conclusion hold.
+
+Every candidate is checked by running the real engine on the changed profile (validated
+like any input), so a change reported is a change that works.  The search:
+
+1. the input facts the conclusion can depend on: those its rules test (through derived
+   values too), and, recursively, those of the conclusions its rules need or need absent;
+2. for each, candidate values inside the vocabulary's domain: every choice of an enum or
+   boolean, unset, the thresholds rules compare a number with (and one step either side),
+   a list with one item more or less;
+3. every single change is run; if one works, it is the answer (fewest facts: one);
+4. otherwise, for each rule that could conclude it, each condition that does not hold is
+   paired with the single changes that make it hold on their own, and the combinations
+   (one change per condition, up to ``MAX_FACTS`` facts) are run, smallest first.
+
+When no rule can conclude it for the subject (an offer conclusion with no such offer), or
+every rule has a condition no value of the domain satisfies, no input change can help and
+the answer says so.  Otherwise "not found" states how far the search went.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from pydantic import ValidationError
+
+from expert.advice.consultation import Consultant
+from expert.advice.model import Text
+from expert.explain.conditions import (
+    HELD,
+    FactView,
+    check_fact_condition,
+    check_rule,
+    conclusion_instances,
+    conclusion_subject,
+    status_of_test,
+)
+from expert.explain.model import FactChange, SmallestChange
+from expert.explain.proof import derived_inputs, unstated_requirements
+from expert.facts.derive import derive
+from expert.facts.factpaths import FactPathError, FactRef, get_fact, input_facts_of, set_fact
+from expert.facts.fields import BOOL, ENUM, LIST_ENUM, NUMBER, SECTION, field_catalogue, section_fields
+from expert.facts.flatten import input_facts
+from expert.facts.vocabulary import Availability, Capability, Profile
+from expert.rulebase.compiler import ANY_SUBJECT, COMPANY_SUBJECT
+from expert.rulebase.rulebook import ABOUT_COMPANY, FactCondition, FactTest, KnowledgeBase, Rule
+
+MAX_FACTS = 3
+MAX_RUNS = 1500  # engine runs per search (about 2 ms each)
+
+
+@dataclass
+class _Trial:
+    changes: tuple  # ((fact ref, value), ...)
+    data: dict
+    view: FactView
+
+
+class SmallestChangeSearch:
+    def __init__(self, consultant: Consultant, data: dict, cid: str, subject: Optional[str], base: FactView) -> None:
+        self.consultant, self.knowledge = consultant, consultant.knowledge
+        self.data, self.cid, self.subject, self.base = data, cid, subject, base
+        self.offers = [o["name"] for o in data.get("offers") or []]
+        self.before = input_facts_of(data)
+        self.runs = 0
+        self.thresholds = rule_thresholds(self.knowledge)
+
+    # --- running ----------------------------------------------------------------------
+
+    def trial(self, changes: tuple) -> Optional[_Trial]:
+        """Apply changes, validate, run the engine; None when the result is not a valid profile."""
+        data = self.data
+        try:
+            for ref, value in changes:
+                data = set_fact(data, ref, value)
+            profile = Profile.model_validate(data)
+        except (ValidationError, FactPathError):
+            return None
+        self.runs += 1
+        derivation = derive(profile)
+        facts = input_facts(profile, derivation)
+        outcome = self.consultant.engine.run(facts, trace=False)
+        return _Trial(changes, data, FactView.build(facts, set(outcome.conclusions)))
+
+    def reached(self, view: FactView) -> bool:
+        return view.is_concluded(self.cid, self.subject or ANY_SUBJECT)
+
+    # --- the search -------------------------------------------------------------------
+
+    def run(self) -> SmallestChange:
+        instances = self.instances()
+        if not instances:
+            return self.impossible(Text(
+                en=f"No change to the facts of the offers given can: every rule that concludes {self.cid} is about an"
+                   " offer, and there is no such offer; name one first (e.g. whatif --set offers=NAME).",
+                zh=f"改变已有方案的事实都无法做到:能得出 {self.cid} 的规则都针对某个方案,而资料中没有这样的方案;"
+                   "请先加入一个方案(例如 whatif --set offers=名称)。"))
+        if all(self.unsatisfiable(rule, subject) for rule, subject in instances):
+            return self.impossible(Text(
+                en=f"No input change can: every rule that concludes {self.cid} has a condition"
+                   " no value of the vocabulary satisfies.",
+                zh=f"任何输入的改变都无法做到:能得出 {self.cid} 的每条规则都有一个任何取值都无法满足的条件。"))
+        singles: list[_Trial] = []
+        for ref, value in self.candidates():
+            if self.runs >= MAX_RUNS:
+                break
+            trial = self.trial(((ref, value),))
+            if trial is None:
+                continue
+            if self.reached(trial.view):
+                return self.found(trial)
+            singles.append(trial)
+        for combo in self.combinations(instances, singles, self.base):
+            if self.runs >= MAX_RUNS:
+                break
+            trial = self.trial(combo)
+            if trial is not None and self.reached(trial.view):
+                return self.found(trial)
+        return SmallestChange(found=False, candidates_tried=self.runs, statement=Text(
+            en=f"No change of up to {MAX_FACTS} facts found among the {self.runs} tried (values from the rules' thresholds"
+               " and the vocabulary's choices).",
+            zh=f"在尝试的 {self.runs} 种改变(取值来自规则阈值与词表选项)中,没有找到最多改变 {MAX_FACTS} 项事实就能成立的方案。"))
+
+    def found(self, trial: _Trial) -> SmallestChange:
+        after = input_facts_of(trial.data)
+        dropped_upgrade = "upgrade" in self.before and "upgrade" not in after  # its details go with it: one change
+        changes = [FactChange(fact=fact, before=self.before.get(fact), after=after.get(fact))
+                   for fact in sorted(set(self.before) | set(after)) if self.before.get(fact) != after.get(fact)
+                   and not (dropped_upgrade and fact.startswith("upgrade."))]
+        count = len(changes)
+        return SmallestChange(found=True, changes=changes, candidates_tried=self.runs, statement=Text(
+            en=f"Changing {count} fact{'s' if count != 1 else ''} would make it hold (checked by running the rules).",
+            zh=f"改变 {count} 项事实即可使其成立(已运行规则验证)。"))
+
+    def impossible(self, statement: Text) -> SmallestChange:
+        return SmallestChange(found=False, statement=statement, candidates_tried=self.runs)
+
+    def instances(self) -> list[tuple[Rule, str]]:
+        return conclusion_instances(self.knowledge, self.cid, self.subject, self.offers)
+
+    def unsatisfiable(self, rule: Rule, subject: str, seen: frozenset = frozenset()) -> bool:
+        """Conditions of ``rule`` no domain value can satisfy together (input fields only: a sure answer)."""
+        by_path: dict[str, list[FactTest]] = {}
+        for condition in rule.fact_conditions:
+            if not condition.alternatives:  # conditions and their tests all hold together
+                for test in condition.tests:
+                    by_path.setdefault(test.path, []).append(test)
+        for path, tests in by_path.items():
+            spec = field_catalogue()[path]
+            if spec.derived or spec.kind == SECTION:
+                continue
+            domain = self.domain(path)
+            if domain is not None and not any(all(status_of_test(t, v) == HELD for t in tests) for v in domain):
+                return True
+        for condition in rule.conclusion_conditions:
+            if not condition.negated and condition.id not in seen:
+                producers = conclusion_instances(self.knowledge, condition.id, conclusion_subject(condition, subject),
+                                                 self.offers)
+                if all(self.unsatisfiable(r, s, seen | {condition.id}) for r, s in producers):
+                    return True
+        return False
+
+    def domain(self, path: str) -> Optional[list]:
+        """Every value worth trying for a field, or None when the domain is too wide to list."""
+        spec = field_catalogue()[path]
+        if spec.kind == BOOL:
+            return [True, False, None]
+        if spec.kind == ENUM:
+            return [*spec.choices, None]
+        if spec.kind == NUMBER:
+            return self.numbers(path, None) + [None]
+        return None
+
+    # --- candidates -------------------------------------------------------------------
+
+    def relevant_refs(self) -> list[FactRef]:
+        """Input facts the conclusion can depend on (through rules, derived values, and other conclusions)."""
+        refs: dict[str, FactRef] = {}
+        pending, seen = [self.cid], set()
+        while pending:
+            cid = pending.pop()
+            if cid in seen:
+                continue
+            seen.add(cid)
+            for rule in self.knowledge.rules.values():
+                if rule.conclude != cid:
+                    continue
+                subjects = [COMPANY_SUBJECT] if rule.about == ABOUT_COMPANY else self.offers
+                for subject in subjects:
+                    for path in (p for c in rule.fact_conditions for p in c.paths):
+                        for ref in self.refs_for(path, subject):
+                            refs.setdefault(ref.id, ref)
+                pending += [c.id for c in rule.conclusion_conditions]
+        return list(refs.values())
+
+    def refs_for(self, path: str, subject: str) -> list[FactRef]:
+        spec = field_catalogue()[path]
+        if spec.derived:
+            refs = derived_inputs(path, subject, self.data)
+            if any(i.endswith("capabilities") for i in spec.inputs):  # which capabilities: all, not just the listed
+                target = subject if subject != COMPANY_SUBJECT else (self.data.get("upgrade") or {}).get("offer")
+                if target:
+                    refs += [FactRef(f"offer.capabilities.{c.value}", target) for c in Capability]
+            return [r for r in refs if r.path != "offers"]
+        if spec.kind == SECTION and path != "upgrade":
+            return [FactRef(p, subject if p.startswith("offer.") else None) for p in section_fields(path)]
+        return [FactRef(path, subject if path.startswith("offer.") else None)]
+
+    def candidates(self) -> list[tuple[FactRef, Any]]:
+        """Single changes, those that also state an upgrade (two facts: there is one, and this) last."""
+        no_upgrade = self.data.get("upgrade") is None
+        return sorted(self._candidates(), key=lambda c: no_upgrade and c[0].path.startswith("upgrade."))
+
+    def _candidates(self) -> list[tuple[FactRef, Any]]:
+        result = []
+        for ref in self.relevant_refs():
+            current = get_fact(self.data, ref)
+            for value in self.values(ref, current):
+                if value != current:
+                    result.append((ref, value))
+        return result
+
+    def values(self, ref: FactRef, current: Any) -> list:
+        path = ref.path
+        if path == "upgrade":
+            return [None if current else True]
+        if path == "company.in_house_estimate":
+            return [{"engineer_months": 6, "monthly_cost_per_engineer_usd": 10_000},
+                    {"engineer_months": 60, "monthly_cost_per_engineer_usd": 20_000}, None]
+        if path.startswith("offer.capabilities."):
+            return [a.value for a in Availability] + [None]
+        if path == "upgrade.offer":
+            return [*self.offers, None]
+        spec = field_catalogue().get(path)
+        if spec is None:
+            return []
+        if spec.kind == LIST_ENUM:
+            items = list(current or [])
+            options = [[*items, c] for c in spec.choices if c not in items]
+            options += [[i for i in items if i != c] for c in items]
+            return options + ([[]] if current else []) + [None]
+        return self.domain(path) or []
+
+    def numbers(self, path: str, current: Optional[float]) -> list:
+        spec = field_catalogue()[path]
+        step = 1 if spec.integer else 0.01
+        found = set()
+        for threshold in self.thresholds.get(path, ()):
+            found |= {threshold, threshold - step, threshold + step}
+        if not found:  # a number only a derived value reads: try orders of magnitude
+            found = {0, 1, 10, 100, 1_000, 10_000, 100_000, 1_000_000}
+            if current:
+                found |= {current / 2, current * 2, current * 10}
+        low = spec.minimum if spec.minimum is not None else float("-inf")
+        high = spec.maximum if spec.maximum is not None else float("inf")
+        values = sorted(v for v in found if low <= v <= high and not (spec.minimum == 0 and v < 0))
+        return [int(v) if step == 1 or v == int(v) else round(v, 2) for v in values]
+
+    def combinations(self, instances: list, singles: list[_Trial], base: FactView):
+        """Sets of changes, one fix per condition that does not hold, smallest first.
+
+        A fix is a single change that makes the condition hold on its own or, for a value
+        computed from several facts, stating every missing fact it needs at once.
+        """
+        combos: dict = {}  # (fact, value) reprs -> the changes (values may be lists: not hashable)
+        for rule, subject in instances:
+            needs = [check for check in check_rule(rule, base, subject) if check.status != HELD]
+            if not needs or len(needs) > MAX_FACTS:
+                continue
+            fixers = []
+            for check in needs:
+                options = [t.changes for t in singles if _holds_after(check, t.view, subject)][:12]
+                filled = self.fill_requirements(check, subject)
+                fixers.append(options + ([filled] if filled else []))
+            for parts in itertools.product(*fixers):
+                combo = [change for part in parts for change in part]
+                refs = [ref.id for ref, _ in combo]
+                if len(set(refs)) == len(refs) and len(combo) <= MAX_FACTS:
+                    ordered = tuple(sorted(combo, key=lambda c: (c[0].id, repr(c[1]))))
+                    combos[tuple((r.id, repr(v)) for r, v in ordered)] = ordered
+        for key in sorted(combos, key=lambda k: (len(k), k)):
+            yield combos[key]
+
+    def fill_requirements(self, check, subject: str) -> tuple:
+        """For a condition on a computed value that is missing: a value for each unstated fact it requires."""
+        if not isinstance(check.condition, FactCondition):
+            return ()
+        changes: dict[str, tuple] = {}
+        for item in check.tests:
+            spec = field_catalogue()[item.test.path]
+            if not spec.derived or item.value is not None:  # only values that cannot be computed yet
+                continue
+            for ref in unstated_requirements(item.test.path, subject, self.data):
+                if ref.path != "upgrade":
+                    value = _typical(ref.path)
+                    if value is None:
+                        return ()
+                    changes[ref.id] = (ref, value)
+        return tuple(changes.values())
+
+
+def _typical(path: str):
+    """A valid value that makes a fact stated (for computing a value that needs it)."""
+    spec = field_catalogue().get(path)
+    if spec is None or spec.kind != NUMBER:
+        return True if spec is not None and spec.kind == BOOL else None
+    low = spec.minimum if spec.minimum is not None else 0
+    return int(max(low, 1)) if spec.integer else max(low, 1)
+
+
+def _holds_after(check, view: FactView, subject: str) -> bool:
+    condition = check.condition
+    if isinstance(condition, FactCondition):
+        return check_fact_condition(condition, view, subject).status == HELD
+    about = conclusion_subject(condition, subject)
+    return view.is_concluded(condition.id, about) != condition.negated
+
+
+def rule_thresholds(knowledge: KnowledgeBase) -> dict[str, set]:
+    """The constants rules compare each number with."""
+    found: dict[str, set] = {}
+    for rule in knowledge.rules.values():
+        for condition in rule.fact_conditions:
+            for test in condition.all_tests:
+                if isinstance(test.value, (int, float)) and not isinstance(test.value, bool):
+                    found.setdefault(test.path, set()).add(test.value)
+    return found
+
+
+def smallest_change(consultant: Consultant, data: dict, cid: str, subject: Optional[str], base: FactView) -> SmallestChange:
+    """The search for ``cid``; ``base`` is the unchanged profile's facts and conclusions."""
+    return SmallestChangeSearch(consultant, data, cid, subject, base).run()

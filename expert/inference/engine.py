@@ -1,0 +1,293 @@
+"""The one module that talks to durable_rules.
+
+It hides every sharp edge recorded in shared/notes/durable-rules.md:
+
+* background threads: ``Host._run`` is disabled before any host exists (they segfault
+  with overlapping sessions, and an advisor needs no timers);
+* isolation: each consultation gets a fresh session id, runs under this engine's lock
+  (durable_rules' C calls hold the GIL anyway, so threads lose no speed) and its state
+  is deleted in ``finally``; so at most one session is ever alive per ruleset, far
+  below the 1,024-session cap, and no fact can leak between consultations;
+* swallowed errors: durable_rules' Python wrapper stores an action's exception in the
+  session state and carries on.  We compile the rules with durable_rules (its C core
+  does all matching) but drive its action loop ourselves, the same native calls its
+  wrapper makes (start, complete, next) minus closures and timers; any error in a rule's
+  action is recorded and raised to the caller as ``EngineError`` once the loop has run;
+* unhandled facts: never-firing sink rules make every fact type "handled";
+* identity: a fact's ``id`` field is durable_rules' message identity, so our facts never
+  use that name (conclusions use ``cid``); every fact carries a per-session serial
+  ``n``, and a rare content-hash collision is retried with a new serial, never lost;
+* a session in which no action ran segfaults on ``delete_state`` (verified): a
+  ``session`` fact and rule make sure one always runs;
+* negation: stratified in rounds (see ``rulebase/strata.py``), asserting "absent" markers only
+  when every rule that could conclude the fact has had its chance;
+* "$or" is expanded into one rule per branch (more matching and duplicate firings):
+  duplicate firings on the same facts are dropped, and "includes any of" tests read a
+  boolean computed here per value set ("$iany" around "$or" is built from an
+  uninitialised node in its C code: ruleset creation then fails at random).
+
+It also records the firing trace: order, rule, matched facts, asserted conclusion.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from dataclasses import dataclass, field
+
+import durable.engine as durable_engine
+import durable_rules_engine as native
+import orjson
+
+from expert.facts.flatten import ABSENT_FACT, CONCLUSION_FACT, OFFER_FACT, PROFILE_FACT
+from expert.rulebase.compiler import (
+    ANY_SUBJECT,
+    COMPANY_SUBJECT,
+    OFFER_NAME,
+    SESSION_FACT,
+    SESSION_RULE,
+    CompiledRule,
+    any_of_sets,
+    compile_knowledge,
+    referenced_fields,
+    session_rule,
+    sink_rules,
+)
+from expert.rulebase.engine_numbers import engine_number
+from expert.rulebase.rulebook import ABOUT_ANY, ABOUT_COMPANY, ConclusionCondition, KnowledgeBase
+
+durable_engine.Host._run = lambda self: None  # no timer/dispatch threads: see module docstring
+
+_NOT_HANDLED, _OBSERVED, _QUEUED = 1, 2, 3  # result codes of durable_rules' assert calls
+
+_RULESET_NAMES = itertools.count(1)
+
+
+class EngineError(RuntimeError):
+    """Inference failed; the message says which rule and why."""
+
+
+@dataclass
+class Matched:
+    """A fact a rule matched: an input fact (with the values the rule read) or a conclusion."""
+
+    kind: str  # "profile" | "offer" | "conclusion" | "absent"
+    ref: str  # "profile", the offer's name, or "<conclusion id>@<subject>"
+    values: dict = field(default_factory=dict)
+
+
+@dataclass
+class Firing:
+    order: int
+    rule: str
+    subject: str
+    concluded: str  # conclusion id
+    params: dict
+    new: bool  # False when the conclusion already stood (this firing adds support)
+    source: tuple = ()  # (compiled rule, matched facts by alias) when the trace is kept
+
+    @property
+    def matched(self) -> tuple[Matched, ...]:
+        """The facts this firing matched (built on demand: most callers never ask)."""
+        return tuple(Matched(**record) for record in self.matched_records())
+
+    def matched_records(self) -> list[dict]:
+        if not self.source:
+            return []
+        compiled, facts = self.source
+        records = []
+        for alias, kind, keys in compiled.record_plan:
+            fact = facts[alias]
+            if keys is None:  # a conclusion or an "absent" marker: named, no values
+                records.append({"kind": kind, "ref": f"{fact['cid']}@{fact['subject']}", "values": {}})
+            else:
+                ref = PROFILE_FACT if kind == PROFILE_FACT else fact[OFFER_NAME]
+                records.append({"kind": kind, "ref": ref, "values": {p: fact.get(k) for p, k in keys}})
+        return records
+
+
+@dataclass
+class Outcome:
+    """What one consultation concluded, in order, with the trace that produced it."""
+
+    conclusions: dict = field(default_factory=dict)  # (id, subject) -> first Firing
+    firings: list = field(default_factory=list)
+
+
+class _Session:
+    def __init__(self, handle: int, sid: str, offers: list[str], trace: bool) -> None:
+        self.handle, self.sid, self.offers, self.trace = handle, sid, offers, trace
+        self.serial = itertools.count(1)
+        self.outcome = Outcome()
+        self.errors: list[str] = []
+        self.activations: set = set()  # (rule, matched fact serials) already fired
+        self.pending: list[dict] = []  # conclusions concluded by this wave of firings
+
+    def assert_new(self, fact: dict) -> int:
+        """Assert a fact we know is new (retrying with a fresh serial on a hash collision).
+
+        Returns durable_rules' state handle for the session (0 when it queued the fact).
+        """
+        for _ in range(5):
+            fact["n"] = next(self.serial)
+            code, state_handle = native.assert_fact(self.handle, _encode(fact))[:2]
+            if code == _NOT_HANDLED:
+                raise EngineError(f"durable_rules did not accept fact {fact}")
+            if code != _OBSERVED:
+                return 0 if code == _QUEUED else state_handle
+        raise EngineError(f"durable_rules refused fact {fact.get('cid', fact.get('t'))} as already observed")
+
+
+def _engine_fact(fact: dict, fields: frozenset, any_sets: dict) -> dict:
+    """The fact as the engine sees it: the fields rules read, numbers made safe, and the
+    "includes any of" booleans computed (only where the list is stated: unknown stays unknown)."""
+    result = {k: engine_number(v) if type(v) is float else v for k, v in fact.items() if k in fields}
+    for name, (items, values) in any_sets.items():
+        stated = fact.get(items)
+        if stated is not None:
+            result[name] = not values.isdisjoint(stated)
+    return result
+
+
+def _encode(value: object) -> str:
+    """JSON for durable_rules; orjson because encoding facts is most of the engine's cost."""
+    return orjson.dumps(value).decode()
+
+
+class Engine:
+    """A knowledge base compiled into one durable_rules ruleset, ready for consultations."""
+
+    def __init__(self, knowledge: KnowledgeBase) -> None:
+        self.knowledge = knowledge
+        self.compiled = compile_knowledge(knowledge)
+        self.fields = referenced_fields(self.compiled)
+        self.any_sets = any_of_sets(self.compiled)
+        self._lock = threading.Lock()
+        self._session_ids = itertools.count(1)  # unique within this engine's ruleset
+        self._host = durable_engine.Host()
+        self.name = f"expert_{knowledge.fingerprint or 'kb'}_{next(_RULESET_NAMES)}"
+        definition = {rule_id: {**c.pattern, "run": _never} for rule_id, c in self.compiled.items()}
+        definition.update({name: {**rule, "run": _never} for name, rule in {**sink_rules(), **session_rule()}.items()})
+        self._host.register_rulesets({self.name: definition})
+        self._handle = self._host.get_ruleset(self.name)._handle
+        self._negations = self._negation_plan()
+
+    def _negation_plan(self) -> list[list[ConclusionCondition]]:
+        """For each round k: the negated conclusions whose producers all sit at level k."""
+        rounds: dict[int, dict] = {}
+        for compiled in self.compiled.values():
+            for condition in compiled.rule.conclusion_conditions:
+                if condition.negated:
+                    level = self.knowledge.conclusion_levels[condition.id]
+                    rounds.setdefault(level, {})[(condition.id, condition.about)] = condition
+        return [list(rounds.get(k, {}).values()) for k in range(max(rounds, default=-1) + 1)]
+
+    def _run_actions(self, session: _Session, state_handle: int) -> None:
+        """Fire every pending activation of the session until none is left.
+
+        This is the loop durable_rules' own Python wrapper runs (start an action, run it,
+        complete it, take the next), minus what an advisor does not use: closures,
+        timers, per-action state re-encoding.  Our actions never raise into the engine:
+        an error is recorded and raised once the loop is left in a clean state.
+        """
+        result = native.start_action_for_state(self._handle, state_handle)
+        if not result:
+            return
+        state_json, message_json = result[0], result[1]
+        while message_json:
+            ((action_name, matched),) = orjson.loads(message_json).items()
+            compiled = self.compiled.get(action_name)
+            if compiled is None:  # the session rule (the only internal rule that can fire)
+                if action_name != SESSION_RULE:
+                    session.errors.append(f"unexpected firing of internal rule {action_name}")
+            else:
+                try:
+                    self._fire(session, compiled, matched)
+                except Exception as error:  # noqa: BLE001 - recorded, raised after the loop
+                    session.errors.append(f"rule {compiled.rule.id}: {type(error).__name__}: {error}")
+            native.update_state(self._handle, state_json)
+            message_json = native.complete_and_start_action(self._handle, state_handle)
+
+    def _fire(self, session: _Session, compiled: CompiledRule, matched_facts: dict) -> None:
+        rule = compiled.rule
+        # durable_rules expands an "$or" into one rule per branch, so one match can fire
+        # once per true branch; only the first firing on the same facts counts.
+        activation = (rule.id, *[matched_facts[alias]["n"] for alias in compiled.alias_names])
+        if activation in session.activations:
+            return
+        session.activations.add(activation)
+        offer = matched_facts.get("o")
+        subject = offer[OFFER_NAME] if offer is not None else COMPANY_SUBJECT
+        key = (rule.conclude, subject)
+        new = key not in session.outcome.conclusions
+        params = {name: matched_facts[alias].get(key) if alias else constant
+                  for name, alias, key, constant in compiled.param_plan}
+        firing = Firing(len(session.outcome.firings) + 1, rule.id, subject, rule.conclude, params, new,
+                        (compiled, matched_facts) if session.trace else ())
+        session.outcome.firings.append(firing)
+        if new:
+            session.outcome.conclusions[key] = firing
+            session.pending.append({"t": CONCLUSION_FACT, "cid": rule.conclude, "subject": subject,
+                                    "sid": session.sid, "n": next(session.serial)})
+
+    def _absent_markers(self, session: _Session, conditions: list[ConclusionCondition]) -> list[dict]:
+        concluded = session.outcome.conclusions
+        markers = []
+        for condition in conditions:
+            if condition.about == ABOUT_ANY:
+                subjects = [ANY_SUBJECT] if not any(cid == condition.id for cid, _ in concluded) else []
+            elif condition.about == ABOUT_COMPANY:
+                subjects = [COMPANY_SUBJECT] if (condition.id, COMPANY_SUBJECT) not in concluded else []
+            else:
+                subjects = [name for name in session.offers if (condition.id, name) not in concluded]
+            markers += [{"t": ABSENT_FACT, "cid": condition.id, "subject": s, "sid": session.sid} for s in subjects]
+        return markers
+
+    def _assert_batch(self, session: _Session, facts: list[dict]) -> int:
+        """Assert new facts in one call; return the session's state handle."""
+        code, state_handle = native.assert_facts(self._handle, _encode(facts))[:2]
+        if code == _OBSERVED:  # a rare identity-hash collision: fall back to one by one
+            return [session.assert_new(fact) for fact in facts][-1]
+        if code == _NOT_HANDLED:
+            raise EngineError("durable_rules did not accept the facts")
+        return 0 if code == _QUEUED else state_handle
+
+    def _settle(self, session: _Session, facts: list[dict]) -> None:
+        """Assert facts, then fire in waves until no rule can fire.
+
+        The conclusions of one wave are asserted together at its end (one native call
+        instead of one per conclusion); chaining is monotonic, so the result is the same.
+        """
+        for fact in facts:
+            fact["sid"] = session.sid
+            fact["n"] = next(session.serial)
+        while facts:
+            state_handle = self._assert_batch(session, facts)
+            session.pending = []
+            self._run_actions(session, state_handle)
+            facts = session.pending
+        if session.errors:
+            raise EngineError("; ".join(session.errors))
+
+    def run(self, facts: list[dict], trace: bool = True) -> Outcome:
+        """Run one consultation on the given input facts; the session is always deleted."""
+        offers = [f[OFFER_NAME] for f in facts if f.get("t") == OFFER_FACT]
+        trimmed = [_engine_fact(f, self.fields, self.any_sets) for f in facts]  # needs no lock
+        with self._lock:
+            sid = f"s{next(self._session_ids)}"
+            session = _Session(self._handle, sid, offers, trace)
+            try:
+                self._settle(session, [{"t": SESSION_FACT}, *trimmed])
+                for conditions in self._negations:
+                    self._settle(session, self._absent_markers(session, conditions))
+                return session.outcome
+            finally:
+                try:
+                    native.delete_state(self._handle, sid)
+                except Exception as error:  # noqa: BLE001 - report, do not mask the first error
+                    raise EngineError(f"could not delete session state: {error}") from error
+
+
+def _never(closure) -> None:
+    """Placeholder action: durable_rules wants one per rule; Engine._run_actions dispatches."""
+    raise EngineError("durable_rules' own action loop must not run")

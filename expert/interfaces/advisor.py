@@ -1,0 +1,100 @@
+"""The library façade: one object that composes every part of the expert.
+
+``Advisor`` is a ``Consultant`` (validate, derive, infer, assemble) that also explains
+(``expert.explain``), asks (``expert.consult``) and lists its questions on a
+need-more-info verdict.  Nothing below the interfaces imports it: the parts take the
+consultant they need.  ``advise()`` uses one default advisor, loaded on first use.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Optional, Union
+
+from expert.advice.consultation import Consultant, profile_data
+from expert.advice.model import Advice
+from expert.facts.vocabulary import Profile
+from expert.inference.engine import Outcome
+
+if TYPE_CHECKING:
+    from expert.consult.asking import Asker
+    from expert.consult.model import AnswerResult, ConsultStep, WhatIf
+    from expert.explain.model import Explanation
+
+
+class Advisor(Consultant):
+    """One knowledge base, compiled once, consulted, explained and asked about many times.
+
+    The explain and ask modules are imported on first use: ``expert advise`` starts
+    without them.
+    """
+
+    def explain(self, profile: Union[Profile, dict], conclusion_id: str, subject: Optional[str] = None,
+                lang: str = "en", search: bool = True) -> Explanation:
+        """How ``conclusion_id`` was reached (proof trees), or why not (every rule that could
+        conclude it, condition by condition, and the smallest change of facts that would)."""
+        from expert.explain.explainer import explain
+
+        return explain(self, profile, conclusion_id, subject, lang, search)
+
+    def what_if(self, profile: Union[Profile, dict], changes: Union[dict, list], lang: str = "en") -> WhatIf:
+        """Re-run with ``changes`` ({fact path: value} or ["PATH=VALUE", ...]) and report the difference."""
+        from expert.consult.whatif import what_if
+
+        return what_if(self, self.asker, profile, changes, lang)
+
+    def next_step(self, profile: Union[Profile, dict], lang: str = "en") -> ConsultStep:
+        """Stateless consultation turn: the next question, or the final advice."""
+        from expert.consult.turns import next_step
+
+        return next_step(self, self.asker, profile, lang)
+
+    def apply_answer(self, profile: Union[Profile, dict], question_id: str, raw_answer: Any) -> AnswerResult:
+        """Validate one answer; the updated profile, or a bilingual error and the profile unchanged."""
+        from expert.consult.turns import apply_answer
+
+        return apply_answer(self, self.asker, profile, question_id, raw_answer)
+
+    @cached_property
+    def asker(self) -> Asker:
+        """Questions for this knowledge base (``questions.yaml`` is read on first use)."""
+        from expert.consult.asking import Asker
+        from expert.consult.question_catalogue import load_questions
+
+        return Asker(self.knowledge, load_questions(self.knowledge))
+
+    def questions_for(self, profile: Profile, facts: list[dict], outcome: Outcome) -> Optional[list]:
+        """The ranked questions that could still change a need-more-info verdict."""
+        data = profile_data(profile)
+        relevance = self.asker.relevance(data, facts, set(outcome.conclusions))
+        return self.asker.questions(relevance, data)
+
+
+_default: Optional[Advisor] = None
+_default_lock = threading.Lock()
+
+
+def default_advisor() -> Advisor:
+    """The shared advisor on the bundled knowledge base, loaded once.
+
+    Once it is loaded, the objects alive (modules, the knowledge base) are moved out of
+    the garbage collector's generations (``gc.freeze``): they live as long as the process,
+    and re-scanning them on every full collection was measured to cost up to tens of ms.
+    """
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = Advisor()
+                gc.freeze()
+    return _default
+
+
+def advise(profile: Union[Profile, dict], lang: str = "en") -> Advice:
+    """Advise on one profile with the bundled knowledge base (shared, thread-safe).
+
+    The Advice carries both languages; ``lang`` is recorded as the one renderers use.
+    """
+    return default_advisor().advise(profile, lang=lang)

@@ -1,0 +1,230 @@
+"""The `expert` command: advise, check, rules, schema.
+
+Exit status: 0 success; 2 bad input or usage (the message names the field and what was
+expected); 1 an invalid knowledge base or an internal error.  Never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import click
+from pydantic import ValidationError
+
+from expert.advice.render import render
+from expert.facts.profile_io import ProfileInputError, describe_validation_error, read_profile
+from expert.facts.vocabulary import Profile
+from expert.inference.engine import EngineError
+from expert.interfaces.advisor import Advisor, default_advisor
+from expert.rulebase.loader import KnowledgeError
+
+BAD_INPUT, INTERNAL = 2, 1
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def _advisor(knowledge: Optional[str]) -> Advisor:
+    try:
+        return Advisor(knowledge) if knowledge else default_advisor()
+    except KnowledgeError as error:
+        _fail(str(error), INTERNAL)
+    raise AssertionError("unreachable")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="expert")
+def main() -> None:
+    """Should we pay for this IM / RTC / conversational-AI upgrade? Explained, rule by rule."""
+
+
+@main.command()
+@click.argument("profile")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--knowledge", type=click.Path(file_okay=False), default=None, help="Another knowledge directory.")
+def advise(profile: str, fmt: str, lang: str, knowledge: Optional[str]) -> None:
+    """Advise on PROFILE (a YAML or JSON file, or - for standard input)."""
+    try:
+        data = read_profile(profile)
+        advisor = _advisor(knowledge)
+        advice = advisor.advise(data, lang=lang)
+    except ProfileInputError as error:
+        _fail(str(error), BAD_INPUT)
+    except ValidationError as error:
+        _fail(f"{'<stdin>' if profile == '-' else profile}: {describe_validation_error(error)}", BAD_INPUT)
+    except EngineError as error:
+        _fail(f"internal error during inference: {error}", INTERNAL)
+    click.echo(render(advice, fmt, lang), nl=False)
+
+
+def _load(profile: str, advisor: Advisor) -> dict:
+    """Read and validate a profile file; exit 2 with the reason when it is not valid."""
+    try:
+        data = read_profile(profile)
+        advisor.validate(data)
+    except ProfileInputError as error:
+        _fail(str(error), BAD_INPUT)
+    except ValidationError as error:
+        _fail(f"{'<stdin>' if profile == '-' else profile}: {describe_validation_error(error)}", BAD_INPUT)
+    return data
+
+
+@main.command()
+@click.argument("profile")
+@click.argument("conclusion_id")
+@click.option("--subject", default=None, help="The offer (by name) the conclusion is about; default: every subject.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--no-search", is_flag=True, help="Why-not without searching for the smallest change of facts.")
+@click.option("--knowledge", type=click.Path(file_okay=False), default=None, help="Another knowledge directory.")
+def explain(profile: str, conclusion_id: str, subject: Optional[str], fmt: str, lang: str, no_search: bool,
+            knowledge: Optional[str]) -> None:
+    """How CONCLUSION_ID was reached for PROFILE, or why it was not and the smallest change that would."""
+    from expert.explain.explainer import UnknownConclusionError
+    from expert.explain.render import render_explanation
+
+    advisor = _advisor(knowledge)
+    data = _load(profile, advisor)
+    try:
+        result = advisor.explain(data, conclusion_id, subject, lang=lang, search=not no_search)
+    except UnknownConclusionError as error:
+        _fail(str(error), BAD_INPUT)
+    except EngineError as error:
+        _fail(f"internal error during inference: {error}", INTERNAL)
+    output = result.model_dump_json(indent=2) + "\n" if fmt == "json" else render_explanation(result, lang, fmt == "markdown")
+    click.echo(output, nl=False)
+
+
+@main.command()
+@click.argument("profile")
+@click.option("--set", "changes", multiple=True, required=True, metavar="PATH=VALUE",
+              help="A fact to change, e.g. needs.usage.mau=50000 or 'offers[Cloud IM].pricing_model=buyout'; "
+                   "an empty VALUE removes the fact. Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--knowledge", type=click.Path(file_okay=False), default=None, help="Another knowledge directory.")
+def whatif(profile: str, changes: tuple, fmt: str, lang: str, knowledge: Optional[str]) -> None:
+    """Re-run PROFILE with facts changed and show what changes: verdict, conclusions, figures."""
+    from expert.consult.render import render_what_if
+    from expert.consult.whatif import ChangeError
+
+    advisor = _advisor(knowledge)
+    data = _load(profile, advisor)
+    try:
+        result = advisor.what_if(data, list(changes), lang=lang)
+    except ChangeError as error:
+        _fail(f"--set {error}", BAD_INPUT)
+    except ValidationError as error:
+        _fail(f"after the changes, {describe_validation_error(error)}", BAD_INPUT)
+    except EngineError as error:
+        _fail(f"internal error during inference: {error}", INTERNAL)
+    output = result.model_dump_json(indent=2) + "\n" if fmt == "json" else render_what_if(result, lang, fmt == "markdown")
+    click.echo(output, nl=False)
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--from", "start", default=None, metavar="PROFILE", help="Start from the facts in this profile.")
+@click.option("--save", default=None, metavar="PROFILE", help="Write the profile built to this file (YAML).")
+@click.option("--knowledge", type=click.Path(file_okay=False), default=None, help="Another knowledge directory.")
+def consult(lang: str, start: Optional[str], save: Optional[str], knowledge: Optional[str]) -> None:
+    """Ask, one question at a time, only what can still change the verdict; then advise.
+
+    Answers come from the terminal or a pipe, one per line: a choice's number or value,
+    yes/no, a number, several choices separated by commas, or "unknown" (不知道).
+    """
+    from expert.interfaces.consult_cli import run_consultation
+
+    advisor = _advisor(knowledge)
+    data = _load(start, advisor) if start else {}
+    sys.exit(run_consultation(advisor, data, lang, save))
+
+
+@main.command(name="check")
+@click.option("--knowledge", type=click.Path(file_okay=False), default=None, help="Knowledge directory to check.")
+def check_command(knowledge: Optional[str]) -> None:
+    """Validate the knowledge base and run every worked case; exit 1 unless all pass and all is covered."""
+    from expert.audit.cases import CaseFileError, check  # only these commands need it: keep `advise` quick to start
+
+    advisor = _advisor(knowledge)
+    try:
+        report = check(advisor)
+    except (CaseFileError, EngineError) as error:
+        _fail(str(error), INTERNAL)
+    for result in report.failed:
+        click.echo(f"FAIL {result.case.id} ({result.case.file})")
+        for failure in result.failures:
+            click.echo(f"    {failure}")
+    rules_missing = sorted(report.rules_total - report.rules_fired)
+    claims_missing = sorted(report.claims_total - report.claims_covered)
+    kb = advisor.knowledge
+    click.echo(f"knowledge: {len(kb.rules)} rules, {len(kb.conclusions)} conclusions, fingerprint {kb.fingerprint}")
+    click.echo(f"cases: {len(report.results) - len(report.failed)} passed, {len(report.failed)} failed")
+    click.echo(f"rules fired by cases: {len(report.rules_fired)}/{len(report.rules_total)}")
+    if rules_missing:
+        click.echo(f"    never fired: {', '.join(rules_missing)}")
+    click.echo(f"claims covered: {len(report.claims_covered)}/{len(report.claims_total)}")
+    if claims_missing:
+        click.echo(f"    not covered: {', '.join(claims_missing)}")
+    sys.exit(0 if report.ok else INTERNAL)
+
+
+@main.group()
+def rules() -> None:
+    """Browse the rules as an auditor would."""
+
+
+@rules.command(name="list")
+@click.option("--knowledge", type=click.Path(file_okay=False), default=None)
+def rules_list(knowledge: Optional[str]) -> None:
+    """One line per rule: id, what it concludes, where it is written, what it cites."""
+    advisor = _advisor(knowledge)
+    for rule in advisor.knowledge.rules.values():
+        where = f"{Path(rule.file).name}:{rule.line}"
+        click.echo(f"{rule.id:40} -> {rule.conclude:38} {where:24} {' '.join(rule.claims + rule.paragraphs)}")
+
+
+@rules.command(name="show")
+@click.argument("rule_id")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--knowledge", type=click.Path(file_okay=False), default=None)
+def rules_show(rule_id: str, lang: str, knowledge: Optional[str]) -> None:
+    """Show RULE_ID as written, its citations with the claims' text, and the cases that fire it."""
+    advisor = _advisor(knowledge)
+    rule = advisor.knowledge.rules.get(rule_id)
+    if rule is None:
+        _fail(f"no rule {rule_id!r}; see `expert rules list`", BAD_INPUT)
+    click.echo(f"{rule.id}  ({rule.file}:{rule.line})")
+    click.echo(f"{rule.title.get(lang)}")
+    click.echo("")
+    click.echo(rule.source)
+    click.echo("")
+    click.echo("cites:")
+    for claim_id in rule.claims:
+        claim = advisor.knowledge.claims[claim_id]
+        click.echo(f"  {claim_id} ({', '.join(claim.paragraphs)}): {claim.summary.get(lang)}")
+    click.echo(f"  paragraphs: {', '.join(rule.paragraphs)}")
+    from expert.audit.cases import CaseFileError, check
+
+    try:
+        report = check(advisor)
+    except (CaseFileError, EngineError) as error:
+        _fail(str(error), INTERNAL)
+    firing = [r.case.id for r in report.results if rule.id in r.rules_fired]
+    click.echo(f"fired by cases: {', '.join(firing) if firing else '(none)'}")
+
+
+@main.command()
+def schema() -> None:
+    """Print the profile's JSON Schema."""
+    click.echo(json.dumps(Profile.model_json_schema(), indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

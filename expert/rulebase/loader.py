@@ -1,0 +1,472 @@
+"""Load and validate the knowledge base from ``knowledge/``.
+
+The loader refuses to return a knowledge base with any error in it.  Every message names
+the file, the line and (where there is one) the rule, so an auditor can go straight to
+the spot.  Checks: unknown keys, unknown fields, operators that do not fit a field's
+type, values outside a field's domain, unknown or never-produced conclusions, missing or
+unknown citations (and paragraphs that the cited claims do not rest on), duplicate ids,
+rules that depend on themselves, and texts missing a language.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from pathlib import Path
+from typing import Optional
+
+import yaml
+
+from expert.facts.fields import FieldSpec, field_catalogue
+from expert.facts.yamlsource import line_of
+from expert.rulebase.engine_numbers import NUMBER_DECIMALS, NUMBER_LIMIT
+from expert.rulebase.parse_cache import load_yaml_cached
+from expert.rulebase.rulebook import (
+    ABOUT_ANY,
+    ABOUT_COMPANY,
+    ABOUT_EITHER,
+    ABOUT_OFFER,
+    FACT_OPERATORS,
+    KINDS,
+    PLACEHOLDER,
+    SEVERITIES,
+    Bilingual,
+    Claim,
+    ConclusionCondition,
+    ConclusionType,
+    FactCondition,
+    FactTest,
+    KnowledgeBase,
+    ParamRef,
+    Rule,
+)
+from expert.rulebase.strata import StratificationError, stratify
+
+DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "knowledge"
+
+_RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_-]*)+$")
+_RULE_KEYS = {"id", "about", "title", "because", "cites", "when", "then", "priority"}
+_THEN_KEYS = {"conclude", "severity", "with"}
+
+
+class KnowledgeError(Exception):
+    """The knowledge base is invalid; ``problems`` lists every error found."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("invalid knowledge base:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+class Problems:
+    """Problems found while reading knowledge files, each naming file, line and (where known) rule."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, file: str, line: int, rule: Optional[str], message: str) -> None:
+        where = f"{file}:{line}" if line else file
+        self.items.append(f"{where}: rule {rule}: {message}" if rule else f"{where}: {message}")
+
+
+def read_knowledge_file(path: Path, problems: Problems, digest) -> tuple[str, object]:
+    """Read a knowledge file once: its text (added to the fingerprint) and its parsed data."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        problems.add(str(path), 0, None, f"cannot read: {error}")
+        return "", None
+    digest.update(text.encode("utf-8"))
+    try:
+        return text, load_yaml_cached(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problems.add(str(path), mark.line + 1 if mark else 0, None, f"not valid YAML: {error}")
+    return text, None
+
+
+def _texts(value: object) -> bool:
+    """A non-empty list of strings (ids such as C01 or P03)."""
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
+
+
+def read_bilingual(node: object, what: str, file: str, line: int, rule: Optional[str], problems: Problems) -> Bilingual:
+    """An {en, zh} text: both present, non-empty, and the Chinese one Chinese; else a problem."""
+    if not isinstance(node, dict) or set(node) != {"en", "zh"}:
+        problems.add(file, line_of(node) or line, rule, f"{what} must have exactly the keys 'en' and 'zh'")
+        return Bilingual("", "")
+    en, zh = node["en"], node["zh"]
+    if not isinstance(en, str) or not en.strip() or not isinstance(zh, str) or not zh.strip():
+        problems.add(file, line_of(node), rule, f"{what}: both 'en' and 'zh' must be non-empty text")
+    elif not any("\u4e00" <= ch <= "\u9fff" for ch in zh):  # a CJK ideograph (no regex: it costs ms to compile)
+        problems.add(file, line_of(node), rule, f"{what}.zh must be Chinese text")
+    return Bilingual(str(en), str(zh))
+
+
+def _load_claims(directory: Path, problems: Problems, digest) -> tuple[dict[str, Claim], set[str]]:
+    path = directory / "claims.yaml"
+    _, data = read_knowledge_file(path, problems, digest)
+    file = str(path)
+    if not isinstance(data, dict) or not isinstance(data.get("claims"), list):
+        problems.add(file, 0, None, "must hold 'article: {paragraphs: N}' and a list 'claims'")
+        return {}, set()
+    article = data.get("article")
+    count = article.get("paragraphs") if isinstance(article, dict) else None
+    if not isinstance(count, int) or count < 1:
+        problems.add(file, line_of(data), None, "article.paragraphs must be a positive whole number")
+        count = 0
+    paragraph_ids = {f"P{n:02d}" for n in range(1, count + 1)}
+    claims: dict[str, Claim] = {}
+    for node in data["claims"]:
+        line = line_of(node)
+        if not isinstance(node, dict) or set(node) != {"id", "paragraphs", "summary"} \
+                or not isinstance(node["id"], str) or not _texts(node["paragraphs"]):
+            problems.add(file, line, None, "each claim needs exactly: id (text), paragraphs (a list of Pnn), summary")
+            continue
+        cid = node["id"]
+        if cid in claims:
+            problems.add(file, line, None, f"duplicate claim id {cid}")
+        bad = [p for p in node["paragraphs"] if p not in paragraph_ids]
+        if bad:
+            problems.add(file, line, None, f"claim {cid}: unknown paragraphs {bad}")
+        summary = read_bilingual(node["summary"], "summary", file, line, None, problems)
+        claims[cid] = Claim(cid, tuple(node["paragraphs"]), summary)
+    return claims, paragraph_ids
+
+
+def _load_conclusions(directory: Path, catalogue: dict[str, FieldSpec], problems: Problems,
+                      digest) -> dict[str, ConclusionType]:
+    path = directory / "conclusions.yaml"
+    file = str(path)
+    _, data = read_knowledge_file(path, problems, digest)
+    if not isinstance(data, dict) or not isinstance(data.get("conclusions"), list):
+        problems.add(file, 0, None, "must hold a list 'conclusions'")
+        return {}
+    result: dict[str, ConclusionType] = {}
+    allowed = {"id", "kind", "about", "severity", "title", "shows"}
+    for node in data["conclusions"]:
+        line = line_of(node)
+        if not isinstance(node, dict) or not {"id", "kind", "about", "severity", "title"} <= set(node) <= allowed:
+            got = sorted(node) if isinstance(node, dict) else node
+            problems.add(file, line, None, f"a conclusion needs id, kind, about, severity, title (figures: shows); got {got!r}")
+            continue
+        if not all(isinstance(node[k], str) for k in ("id", "kind", "about", "severity")) \
+                or not isinstance(node.get("shows", ""), str):
+            problems.add(file, line, None, "a conclusion's id, kind, about, severity and shows are text")
+            continue
+        cid = node["id"]
+        if cid in result:
+            problems.add(file, line, None, f"duplicate conclusion id {cid}")
+        if node["kind"] not in KINDS:
+            problems.add(file, line, None, f"conclusion {cid}: kind must be one of {list(KINDS)}")
+        if node["about"] not in (ABOUT_COMPANY, ABOUT_OFFER, ABOUT_EITHER):
+            problems.add(file, line, None, f"conclusion {cid}: about must be company, offer or either")
+        if node["severity"] not in SEVERITIES:
+            problems.add(file, line, None, f"conclusion {cid}: severity must be one of {list(SEVERITIES)}")
+        shows = node.get("shows")
+        if node["kind"] == "figure" and (shows not in catalogue or not catalogue[shows].derived):
+            problems.add(file, line, None, f"conclusion {cid}: a figure must name a derived field in 'shows'")
+        result[cid] = ConclusionType(
+            cid, node["kind"], node["about"], node["severity"],
+            read_bilingual(node["title"], "title", file, line, None, problems), shows, file, line,
+        )
+    return result
+
+
+class _RuleParser:
+    """Parses one rule node, reporting every problem against file, rule and line."""
+
+    def __init__(self, file: str, catalogue: dict[str, FieldSpec], conclusions: dict[str, ConclusionType],
+                 claims: dict[str, Claim], paragraphs: set[str], problems: Problems) -> None:
+        self.file, self.catalogue, self.conclusions = file, catalogue, conclusions
+        self.claims, self.paragraphs, self.problems = claims, paragraphs, problems
+        self.rule_id: Optional[str] = None
+
+    def error(self, line: int, message: str) -> None:
+        self.problems.add(self.file, line, self.rule_id, message)
+
+    def parse(self, node: object, source: str) -> Optional[Rule]:
+        line = line_of(node)
+        if not isinstance(node, dict):
+            self.problems.add(self.file, line, None, "each rule must be a mapping")
+            return None
+        self.rule_id = node.get("id") if isinstance(node.get("id"), str) else None
+        if self.rule_id is None or not _RULE_ID.match(self.rule_id):
+            self.error(line, "id must be a dotted lower-case name such as 'traffic.spiky'")
+        unknown = set(node) - _RULE_KEYS
+        if unknown:
+            self.error(line, f"unknown key(s) {sorted(unknown)}; allowed: {sorted(_RULE_KEYS)}")
+        for key in ("about", "title", "because", "cites", "when", "then"):
+            if key not in node:
+                self.error(line, f"missing '{key}'")
+        if any(key not in node for key in ("about", "when", "then")):
+            return None
+        about = node["about"]
+        if about not in (ABOUT_COMPANY, ABOUT_OFFER):
+            self.error(line, "about must be 'company' or 'offer'")
+        title = read_bilingual(node.get("title"), "title", self.file, line, self.rule_id, self.problems)
+        because = read_bilingual(node.get("because"), "because", self.file, line, self.rule_id, self.problems)
+        claims, paragraphs = self.citation(node.get("cites"), line)
+        conditions = self.conditions(node["when"], about, line)
+        conclude, severity, params = self.then(node["then"], about, line)
+        for text in (because.en, because.zh):
+            for name in PLACEHOLDER.findall(text):
+                if name not in params:
+                    self.error(line, f"because-text uses {{{name}}} but 'then.with' gives no such value")
+        priority = node.get("priority", 0)
+        if not isinstance(priority, int) or isinstance(priority, bool) or not 0 <= priority <= 9:
+            self.error(line, "priority must be a whole number from 0 to 9")
+            priority = 0
+        return Rule(self.rule_id or "?", about, title, because, claims, paragraphs, conditions,
+                    conclude, severity, params, priority, self.file, line, source)
+
+    def citation(self, node: object, line: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        if not isinstance(node, dict) or set(node) != {"claims", "paragraphs"}:
+            self.error(line_of(node) or line, "cites must have exactly 'claims' and 'paragraphs'")
+            return (), ()
+        claims, paragraphs = node["claims"], node["paragraphs"]
+        if not _texts(claims):
+            self.error(line_of(node), "cites.claims must list at least one claim id (C01..C29)")
+            claims = []
+        if not _texts(paragraphs):
+            self.error(line_of(node), "cites.paragraphs must list at least one paragraph id (Pnn)")
+            paragraphs = []
+        if not self.claims:  # claims.yaml itself is broken: reported once, not per rule
+            return tuple(claims), tuple(paragraphs)
+        for claim in claims:
+            if claim not in self.claims:
+                self.error(line_of(node), f"cites unknown claim {claim!r}")
+        grounded = {p for c in claims if c in self.claims for p in self.claims[c].paragraphs}
+        for paragraph in paragraphs:
+            if paragraph not in self.paragraphs:
+                self.error(line_of(node), f"cites unknown paragraph {paragraph!r}")
+            elif paragraph not in grounded:
+                self.error(line_of(node), f"paragraph {paragraph} is not one the cited claims {claims} rest on")
+        return tuple(claims), tuple(paragraphs)
+
+    def conditions(self, node: object, about: str, line: int) -> tuple:
+        if not isinstance(node, list) or not node:
+            self.error(line_of(node) or line, "when must be a non-empty list of conditions")
+            return ()
+        result = []
+        for item in node:
+            condition = self.condition(item, about, line)
+            if condition is not None:
+                result.append(condition)
+        return tuple(result)
+
+    def condition(self, item: object, about: str, line: int):
+        here = line_of(item) or line
+        if not isinstance(item, dict) or len(item) != 1:
+            self.error(here, f"a condition is a one-key mapping (a field path, any_of, concluded or not_concluded); got {item!r}")
+            return None
+        (key, value), = item.items()
+        if key in ("concluded", "not_concluded"):
+            return self.conclusion_condition(value, key == "not_concluded", about, here)
+        if key == "any_of":
+            if not isinstance(value, list) or len(value) < 2:
+                self.error(here, "any_of needs a list of at least two field conditions")
+                return None
+            alternatives = [self.fact_condition(alt, about, here) for alt in value]
+            alternatives = [a for a in alternatives if a is not None]
+            facts = {a.fact for a in alternatives}
+            if len(facts) > 1:
+                self.error(here, "any_of may only mix conditions on one fact (all profile fields, or all offer fields)")
+            return FactCondition(alternatives=tuple(alternatives), line=here)
+        return self.fact_condition(item, about, here)
+
+    def fact_condition(self, item: object, about: str, line: int) -> Optional[FactCondition]:
+        here = line_of(item) or line
+        if not isinstance(item, dict) or len(item) != 1:
+            self.error(here, f"a field condition is written 'path: {{operator: value}}'; got {item!r}")
+            return None
+        (path, tests), = item.items()
+        spec = self.catalogue.get(path)
+        if spec is None:
+            self.error(here, f"unknown field {path!r}")
+            return None
+        if spec.fact == "offer" and about != ABOUT_OFFER:
+            self.error(here, f"field {path} is about an offer; only rules with 'about: offer' may test it")
+        if not isinstance(tests, dict) or not tests:
+            self.error(here, f"{path}: expected a mapping of operator to value, e.g. {{is: true}}")
+            return None
+        parsed = []
+        for operator, value in tests.items():
+            test = self.fact_test(spec, operator, value, here)
+            if test is not None:
+                parsed.append(test)
+        return FactCondition(tests=tuple(parsed), line=here)
+
+    def fact_test(self, spec: FieldSpec, operator: object, value: object, line: int) -> Optional[FactTest]:
+        allowed = FACT_OPERATORS[spec.kind]
+        if operator not in allowed:
+            self.error(line, f"operator {operator!r} does not apply to {spec.path} ({spec.kind}); use one of {list(allowed)}")
+            return None
+        if operator in ("known", "unknown"):
+            if value is not True:
+                self.error(line, f"{spec.path}: '{operator}' takes the value true")
+            return FactTest(spec.path, operator, True)
+        many = operator in ("one_of", "not_one_of", "includes_any", "includes_all", "includes_none")
+        values = value if many else [value]
+        if many and (not isinstance(value, list) or not value):
+            self.error(line, f"{spec.path}: '{operator}' takes a non-empty list")
+            return None
+        for one in values:
+            problem = self.value_problem(spec, one)
+            if problem:
+                self.error(line, f"{spec.path} {operator}: {problem}")
+                return None
+        return FactTest(spec.path, operator, tuple(values) if many else value)
+
+    @staticmethod
+    def value_problem(spec: FieldSpec, value: object) -> Optional[str]:
+        if spec.kind == "bool":
+            return None if isinstance(value, bool) else f"expected true or false, got {value!r}"
+        if spec.kind in ("enum", "list"):
+            return None if value in spec.choices else f"{value!r} is not one of {list(spec.choices)}"
+        if spec.kind == "number":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                return f"expected a finite number, got {value!r}"
+            if spec.minimum is not None and value < spec.minimum or spec.maximum is not None and value > spec.maximum:
+                return f"{value} is outside the field's range [{spec.minimum}, {spec.maximum}]"
+            if abs(value) > NUMBER_LIMIT or round(value, NUMBER_DECIMALS) != value:
+                return f"{value}: rule constants have at most {NUMBER_DECIMALS} decimals and magnitude <= {NUMBER_LIMIT:.0f}"
+        return None
+
+    def conclusion_condition(self, value: object, negated: bool, about: str, line: int) -> Optional[ConclusionCondition]:
+        word = "not_concluded" if negated else "concluded"
+        if isinstance(value, str):
+            cid, wanted = value, None
+        elif isinstance(value, dict) and set(value) <= {"id", "about"} and isinstance(value.get("id"), str) \
+                and (value.get("about") is None or isinstance(value.get("about"), str)):
+            cid, wanted = value["id"], value.get("about")
+        else:
+            self.error(line, f"{word} takes a conclusion id or {{id: ..., about: company|offer|any}}")
+            return None
+        kind = self.conclusions.get(cid)
+        if kind is None:
+            self.error(line, f"{word}: unknown conclusion {cid!r}")
+            return None
+        if wanted is None:
+            wanted = ABOUT_COMPANY if kind.about == ABOUT_COMPANY else (ABOUT_OFFER if about == ABOUT_OFFER else ABOUT_COMPANY)
+            if kind.about == ABOUT_OFFER and about != ABOUT_OFFER:
+                wanted = ABOUT_ANY
+        if wanted not in (ABOUT_COMPANY, ABOUT_OFFER, ABOUT_ANY):
+            self.error(line, f"{word} {cid}: about must be company, offer or any")
+        elif wanted == ABOUT_OFFER and about != ABOUT_OFFER:
+            self.error(line, f"{word} {cid}: 'about: offer' needs a rule with 'about: offer'")
+        elif wanted == ABOUT_OFFER and kind.about == ABOUT_COMPANY or wanted == ABOUT_COMPANY and kind.about == ABOUT_OFFER:
+            self.error(line, f"{word} {cid}: that conclusion is only ever about the {kind.about}")
+        return ConclusionCondition(cid, wanted, negated, line)
+
+    def then(self, node: object, about: str, line: int) -> tuple[str, Optional[str], dict]:
+        here = line_of(node) or line
+        if not isinstance(node, dict) or "conclude" not in node or set(node) - _THEN_KEYS:
+            self.error(here, f"then needs 'conclude' and may have {sorted(_THEN_KEYS - {'conclude'})}")
+            return "", None, {}
+        cid = node["conclude"] if isinstance(node["conclude"], str) else ""
+        kind = self.conclusions.get(cid)
+        if kind is None:
+            self.error(here, f"concludes unknown conclusion {node['conclude']!r} (not in conclusions.yaml)")
+        elif kind.about not in (about, ABOUT_EITHER):
+            self.error(here, f"{cid} is about the {kind.about}; this rule is about the {about}")
+        severity = node.get("severity")
+        if severity is not None and severity not in SEVERITIES:
+            self.error(here, f"severity must be one of {list(SEVERITIES)}")
+        params: dict = {}
+        given = node.get("with") or {}
+        if not isinstance(given, dict):
+            self.error(here, "with must be a mapping of names to values or {fact: path}")
+            given = {}
+        for name, value in given.items():
+            if isinstance(value, dict):
+                path = value.get("fact")
+                spec = self.catalogue.get(path) if set(value) == {"fact"} and isinstance(path, str) else None
+                if spec is None:
+                    self.error(here, f"with.{name}: expected {{fact: <known field path>}}, got {value!r}")
+                elif spec.fact == "offer" and about != ABOUT_OFFER:
+                    self.error(here, f"with.{name}: {path} is about an offer; this rule is about the company")
+                else:
+                    params[name] = ParamRef(path)
+            elif isinstance(value, (str, int, float, bool)) or (
+                isinstance(value, list) and all(isinstance(v, (str, int, float, bool)) for v in value)
+            ):
+                params[name] = value
+            else:
+                self.error(here, f"with.{name}: a value is text, a number, true/false, a list of those, or {{fact: path}}")
+        return cid, severity, params
+
+
+def _load_labels(directory: Path, problems: Problems, digest) -> dict[str, Bilingual]:
+    """Optional labels.yaml: how enum values read inside bilingual text."""
+    path = directory / "labels.yaml"
+    if not path.exists():
+        return {}
+    _, data = read_knowledge_file(path, problems, digest)
+    file = str(path)
+    if not isinstance(data, dict) or set(data) != {"labels"} or not isinstance(data["labels"], dict):
+        problems.add(file, 0, None, "labels.yaml holds one key, 'labels', mapping values to {en, zh}")
+        return {}
+    return {str(value): read_bilingual(text, f"label {value}", file, line_of(data["labels"]), None, problems)
+            for value, text in data["labels"].items()}
+
+
+def _rule_sources(text: str) -> dict[int, str]:
+    """The literal text of each rule (keyed by its first line) for display to auditors."""
+    lines = text.splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("  - id:")]
+    ends = [*starts[1:], len(lines)]  # one end per start (zip stops at the shorter when none)
+    return {start + 1: "\n".join(lines[start:end]).rstrip() for start, end in zip(starts, ends, strict=False)}
+
+
+def load_knowledge(directory: Optional[Path | str] = None) -> KnowledgeBase:
+    """Read, validate and stratify a knowledge directory; raise KnowledgeError on any problem."""
+    directory = Path(directory) if directory is not None else DEFAULT_KNOWLEDGE_DIR
+    problems = Problems()
+    if not directory.is_dir():
+        raise KnowledgeError([f"{directory}: no such knowledge directory"])
+    catalogue = field_catalogue()
+    digest = hashlib.sha256()  # the fingerprint: every knowledge file's text, in load order
+    claims, paragraphs = _load_claims(directory, problems, digest)
+    conclusions = _load_conclusions(directory, catalogue, problems, digest)
+    labels = _load_labels(directory, problems, digest)
+    rules: dict[str, Rule] = {}
+    rule_files = sorted((directory / "rules").glob("*.yaml"))
+    if not rule_files:
+        problems.add(str(directory / "rules"), 0, None, "no rule files (*.yaml) found")
+    for path in rule_files:
+        file = str(path)
+        text, data = read_knowledge_file(path, problems, digest)
+        if data is None:
+            continue
+        if not isinstance(data, dict) or set(data) != {"rules"} or not isinstance(data["rules"], list):
+            problems.add(file, 0, None, "a rule file holds one key, 'rules', with a list of rules")
+            continue
+        sources = _rule_sources(text)
+        parser = _RuleParser(file, catalogue, conclusions, claims, paragraphs, problems)
+        for node in data["rules"]:
+            try:
+                rule = parser.parse(node, sources.get(line_of(node), ""))
+            except (TypeError, AttributeError, ValueError) as error:  # a shape no check foresaw
+                problems.add(file, line_of(node), parser.rule_id, f"malformed rule ({type(error).__name__}: {error})")
+                continue
+            if rule is None:
+                continue
+            if rule.id in rules:
+                first = rules[rule.id]
+                problems.add(file, rule.line, rule.id, f"duplicate rule id (first defined in {first.file}:{first.line})")
+                continue
+            rules[rule.id] = rule
+    produced = {rule.conclude for rule in rules.values()}
+    for rule in rules.values():
+        for condition in rule.conclusion_conditions:
+            if condition.id in conclusions and condition.id not in produced:
+                problems.add(rule.file, condition.line, rule.id, f"consumes {condition.id}, which no rule concludes")
+    if problems.items:
+        raise KnowledgeError(problems.items)
+    try:
+        levels, conclusion_levels, depths = stratify(rules)
+    except StratificationError as error:
+        raise KnowledgeError([str(error)]) from None
+    return KnowledgeBase(claims, conclusions, rules, str(directory), levels=levels, conclusion_levels=conclusion_levels,
+                         depths=depths, labels=labels, fingerprint=digest.hexdigest()[:12])
