@@ -48,8 +48,11 @@ rules:
     title: {en: "Spiky", zh: "尖峰"}
     because: {en: "Peak is {ratio} times the average.", zh: "峰值是平均值的 {ratio} 倍。"}
     cites: {claims: [C01], paragraphs: [P01]}
+    basis: stated
     when:
       - needs.usage.peak_to_average_ratio: {at_least: 3}
+    thresholds:
+      needs.usage.peak_to_average_ratio: {judgement: "three times the average for the test"}
     then:
       conclude: trait.a
       with: {ratio: {fact: needs.usage.peak_to_average_ratio}}
@@ -59,6 +62,7 @@ rules:
     title: {en: "Pay", zh: "付费"}
     because: {en: "Spiky traffic.", zh: "流量有尖峰。"}
     cites: {claims: [C01], paragraphs: [P01]}
+    basis: stated
     when:
       - concluded: trait.a
     then: {conclude: verdict.pay}
@@ -68,6 +72,7 @@ rules:
     title: {en: "Do not pay", zh: "不付费"}
     because: {en: "No spiky traffic.", zh: "没有尖峰。"}
     cites: {claims: [C02], paragraphs: [P02]}
+    basis: {inferred: "no spiky traffic, so nothing to pay for in this test"}
     when:
       - not_concluded: trait.a
     then: {conclude: verdict.dont_pay}
@@ -77,6 +82,7 @@ rules:
     title: {en: "Freemium offer", zh: "免费增值方案"}
     because: {en: "Freemium.", zh: "免费增值。"}
     cites: {claims: [C02], paragraphs: [P03]}
+    basis: stated
     when:
       - offer.pricing_model: {is: freemium}
     then: {conclude: finding.o}
@@ -90,6 +96,7 @@ rules:
     title: {en: "Probe", zh: "探针"}
     because: {en: "Because of the probe.", zh: "因为探针。"}
     cites: {claims: [C02], paragraphs: [P02]}
+    basis: stated
     when:
       - company.stage: {is: growth}
     then: {conclude: trait.b}
@@ -108,10 +115,10 @@ def write_mini_kb(directory: Path, extra_rules: str | None = None) -> Path:
 
 
 def copy_knowledge(destination: Path, cases: bool = False) -> Path:
-    """Copy the bundled knowledge base (claims, conclusions, rules; cases on request)."""
+    """Copy the bundled knowledge base (every top-level file and the rules; cases on request)."""
     destination.mkdir(parents=True, exist_ok=True)
-    for name in ("claims.yaml", "conclusions.yaml"):
-        shutil.copy(KNOWLEDGE / name, destination / name)
+    for path in KNOWLEDGE.glob("*.yaml"):  # claims, conclusions, labels, sources, exclusions, questions
+        shutil.copy(path, destination / path.name)
     shutil.copytree(KNOWLEDGE / "rules", destination / "rules")
     if cases:
         shutil.copytree(KNOWLEDGE / "cases", destination / "cases")

@@ -53,7 +53,7 @@ def test_the_unpacked_wheel_runs_outside_the_checkout(wheel: Path, tmp_path: Pat
     check = subprocess.run([sys.executable, "-m", "expert", "check"], cwd=elsewhere, env=env,
                            capture_output=True, text=True, timeout=120)
     assert check.returncode == 0, check.stdout + check.stderr
-    assert "cases: 51 passed, 0 failed" in check.stdout
+    assert " passed, 0 failed" in check.stdout and "cases: 0 passed" not in check.stdout
     advice = subprocess.run([sys.executable, "-m", "expert", "advise", "-", "--format", "json"], cwd=elsewhere, env=env,
                             input=(support.EXAMPLES / "live-commerce.yaml").read_text(encoding="utf-8"),
                             capture_output=True, text=True, timeout=60)

@@ -5,18 +5,29 @@ A case file (``knowledge/cases/*.yaml``) holds::
     id: live-commerce-peaks
     title: {en: ..., zh: ...}
     assumes: "prices as of 2026 from market-facts.md ..."   # optional note
+    rationale:                                              # why the article decides so
+      en: "Traffic surges tens of times at campaigns (C09, P18), so ..."
+      zh: "..."                                             # optional
     profile: {...}                                          # a full profile
-    expect:
+    expect:                                                 # what the article decides
       verdict: verdict.pay
       present: [fit.usage_based, "warning.free_trap@Chat freemium"]
       absent: [warning.data_monetization]
+    pin:                                                    # optional: engine detail pinned,
+      present: [trait.spiky_traffic]                        # not argued from the article
+      absent: []
 
-``id@subject`` pins a conclusion to a subject (the company or an offer's name).
-``expert check`` runs every case and measures how much of the knowledge they exercise.
+The rationale argues the expectations from the article and names the claims (Cnn) it
+exercises; ``expect`` holds what the article decides (the verdict, and the fits,
+warnings and actions the case is about), ``pin`` the intermediate conclusions a case
+only holds steady.  ``id@subject`` pins a conclusion to a subject (the company or an
+offer's name).  ``expert check`` runs every case and measures how much of the knowledge
+they exercise.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -26,10 +37,14 @@ from pydantic import ValidationError
 
 from expert.advice.consultation import Consultant
 from expert.advice.model import Advice
+from expert.audit.exclusions import exclusion_violations
 from expert.rulebase.parse_cache import load_yaml_cached
 
-_CASE_KEYS = {"id", "title", "assumes", "profile", "expect"}
+_CASE_KEYS = {"id", "title", "assumes", "rationale", "profile", "expect", "pin"}
 _EXPECT_KEYS = {"verdict", "present", "absent"}
+_PIN_KEYS = {"present", "absent"}
+_CLAIM_ID = re.compile(r"\bC(0[1-9]|[12][0-9])\b")
+RATIONALE_REQUIRED = True
 
 
 class CaseFileError(Exception):
@@ -45,6 +60,14 @@ class Case:
     present: list[str]
     absent: list[str]
     title: dict = field(default_factory=dict)
+    rationale: dict = field(default_factory=dict)
+    pinned_present: list[str] = field(default_factory=list)
+    pinned_absent: list[str] = field(default_factory=list)
+
+    @property
+    def claims_argued(self) -> set[str]:
+        """The claims the rationale names."""
+        return {f"C{m}" for m in _CLAIM_ID.findall(str(self.rationale.get("en", "")))}
 
 
 @dataclass
@@ -86,17 +109,29 @@ def load_cases(directory: Path) -> list[Case]:
             data = load_yaml_cached(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
             raise CaseFileError(f"{path}: cannot read case: {error}") from None
-        if not isinstance(data, dict) or not {"id", "profile", "expect"} <= set(data) <= _CASE_KEYS:
-            raise CaseFileError(f"{path}: a case needs id, profile, expect (and may have title, assumes)")
+        required = {"id", "profile", "expect"} | ({"rationale"} if RATIONALE_REQUIRED else set())
+        if not isinstance(data, dict) or not required <= set(data) <= _CASE_KEYS:
+            raise CaseFileError(f"{path}: a case needs id, rationale, profile, expect "
+                                f"(and may have title, assumes, pin)")
         expect = data["expect"]
         if not isinstance(expect, dict) or "verdict" not in expect or set(expect) - _EXPECT_KEYS:
             raise CaseFileError(f"{path}: expect needs verdict and may have present, absent")
+        pin = data.get("pin") or {}
+        if not isinstance(pin, dict) or set(pin) - _PIN_KEYS:
+            raise CaseFileError(f"{path}: pin may have present, absent")
+        rationale = data.get("rationale") or {}
+        if RATIONALE_REQUIRED or rationale:
+            english = rationale.get("en") if isinstance(rationale, dict) else None
+            if not isinstance(english, str) or not _CLAIM_ID.search(english) or set(rationale) - {"en", "zh"}:
+                raise CaseFileError(f"{path}: rationale needs 'en' (and may have 'zh'): text that argues the "
+                                    f"expectations from the article and names the claims (C01..C29) it exercises")
         if data["id"] in seen:
             raise CaseFileError(f"{path}: duplicate case id {data['id']!r} (also in {seen[data['id']]})")
         seen[data["id"]] = str(path)
         cases.append(Case(str(data["id"]), str(path), data["profile"], expect["verdict"],
                           list(expect.get("present") or []), list(expect.get("absent") or []),
-                          dict(data.get("title") or {})))
+                          dict(data.get("title") or {}), dict(rationale),
+                          list(pin.get("present") or []), list(pin.get("absent") or [])))
     return cases
 
 
@@ -107,8 +142,8 @@ def _holds(advice: Advice, expected: str) -> bool:
 
 def run_case(consultant: Consultant, case: Case) -> CaseResult:
     known = set(consultant.knowledge.conclusions)
-    failures = [f"expects unknown conclusion {e!r}" for e in [case.verdict, *case.present, *case.absent]
-                if e.partition("@")[0] not in known]
+    everything = [case.verdict, *case.present, *case.absent, *case.pinned_present, *case.pinned_absent]
+    failures = [f"expects unknown conclusion {e!r}" for e in everything if e.partition("@")[0] not in known]
     try:
         advice = consultant.advise(case.profile)
     except ValidationError as error:
@@ -117,6 +152,9 @@ def run_case(consultant: Consultant, case: Case) -> CaseResult:
         failures.append(f"verdict is {advice.verdict.id}, expected {case.verdict}")
     failures += [f"missing expected {e}" for e in case.present if not _holds(advice, e)]
     failures += [f"unexpected {e}" for e in case.absent if _holds(advice, e)]
+    failures += [f"missing pinned {e}" for e in case.pinned_present if not _holds(advice, e)]
+    failures += [f"unexpected pinned {e}" for e in case.pinned_absent if _holds(advice, e)]
+    failures += [f"contradiction: {v}" for v in exclusion_violations(advice, consultant.knowledge.exclusions)]
     return CaseResult(case, failures, {f.rule for f in advice.trace}, advice)
 
 

@@ -20,6 +20,7 @@ _WORDS = {
     "lost": ("Conclusions lost", "失去的结论"),
     "figures": ("Figures changed", "变化的测算"),
     "none": ("(none)", "(无)"),
+    "because": ("because", "因为"),
     "why_asked": ("asked because it decides", "询问原因:它影响"),
     "dont_know": ("or: don't know", "或:不知道"),
     "unit": ("unit", "单位"),
@@ -41,8 +42,13 @@ def render_what_if(result: WhatIf, lang: str = "en", markdown: bool = False) -> 
     lines.append(f"{_w('verdict_word', lang)}: {verdict}")
     for key, items in (("gained", result.gained), ("lost", result.lost)):
         lines.append(f"{_w(key, lang)}:")
-        lines += [f"  {bullet}{c.title.get(lang)}{subject_suffix(c.subject)} {conclusion_tag(c.id, markdown)}" for c in items] \
-            or [f"  {_w('none', lang)}"]
+        for c in items:
+            lines.append(f"  {bullet}{c.title.get(lang)}{subject_suffix(c.subject)} {conclusion_tag(c.id, markdown)}")
+            reached = result.advice.find(c.id, c.subject) if key == "gained" else []
+            if reached and reached[0].rules:  # why it now holds: the figures it rests on, e.g. a price ceiling
+                lines.append(f"      {_w('because', lang)}: {reached[0].rules[0].because.get(lang)}")
+        if not items:
+            lines.append(f"  {_w('none', lang)}")
     lines.append(f"{_w('figures', lang)}:")
     lines += [f"  {bullet}{f.figure}{subject_suffix(f.subject)}: {show(f.before, lang)} -> {show(f.after, lang)} {f.unit}"
               for f in result.figures_changed] or [f"  {_w('none', lang)}"]

@@ -42,6 +42,42 @@ def _round(value: float) -> float:
     return round(value, 2)
 
 
+ADDON_PREFIX = "addon:"  # custom add-ons share the capabilities' key space under this prefix
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One capability or custom add-on as an offer lists it."""
+
+    key: object  # a Capability, or "addon:<name>"
+    label: str
+    availability: Availability
+    monthly_price_usd: object = None
+
+
+def required_keys(profile: Profile) -> Optional[list]:
+    """The must-haves: required catalogue capabilities, then required custom add-ons.
+
+    None when the required capabilities are not stated (unknown is not false); custom
+    add-ons not stated are none beyond the catalogue.
+    """
+    needs = profile.needs
+    if needs.capabilities is None:
+        return None
+    return [*needs.capabilities, *(ADDON_PREFIX + a.name for a in needs.custom_addons or () if a.required)]
+
+
+def offer_items(offer: Offer) -> Optional[dict]:
+    """What an offer lists, capabilities and custom add-ons, by key; None when it lists nothing."""
+    if offer.capabilities is None and offer.custom_addons is None:
+        return None
+    items = {i.capability: _Item(i.capability, i.capability.value, i.availability, i.monthly_price_usd)
+             for i in offer.capabilities or ()}
+    items.update({ADDON_PREFIX + a.name: _Item(ADDON_PREFIX + a.name, a.name, a.availability, a.monthly_price_usd)
+                  for a in offer.custom_addons or ()})
+    return items
+
+
 @dataclass
 class _MustHaves:
     """How an offer treats the required capabilities: counts (derived fields) and the paid items."""
@@ -52,9 +88,9 @@ class _MustHaves:
 
 
 def _must_haves(offer: Offer, required: Optional[list]) -> _MustHaves:
-    if required is None or offer.capabilities is None:
+    listed = offer_items(offer)
+    if required is None or listed is None:
         return _MustHaves()
-    listed = {item.capability: item for item in offer.capabilities}
     paywalled = [listed[c] for c in required if c in listed and listed[c].availability is Availability.paid]
     unpriced = [i for i in paywalled if not isinstance(i.monthly_price_usd, (int, float))]
     counts = {
@@ -91,8 +127,8 @@ class _OfferArithmetic:
     def paywalled(self, must: _MustHaves) -> None:
         if not must.paywalled:
             return
-        priced = {i.capability.value: i.monthly_price_usd for i in must.paywalled if i not in must.unpriced}
-        unknown = [i.capability.value for i in must.unpriced]
+        priced = {i.label: i.monthly_price_usd for i in must.paywalled if i not in must.unpriced}
+        unknown = [i.label for i in must.unpriced]
         self.record(
             "offer.derived.paywalled_must_have_monthly_usd",
             sum(priced.values()),
@@ -178,10 +214,7 @@ class _OfferArithmetic:
         estimate = self.profile.company.in_house_estimate
         if estimate is None:
             return
-        months = self.profile.needs.contract_months or DEFAULT_HORIZON_MONTHS
-        assumed = self.profile.needs.contract_months is None
-        horizon = f"{months} months" + (" (assumed; contract length not stated)" if assumed else "")
-        horizon_zh = f"{months} 个月" + ("(假设值;未说明合同期)" if assumed else "")
+        months, horizon, horizon_zh = _horizon(self.profile)
         running = estimate.monthly_running_cost_usd or 0.0
         build = estimate.engineer_months * estimate.monthly_cost_per_engineer_usd + running * months
         self.record(
@@ -219,6 +252,14 @@ class _OfferArithmetic:
             self.values["offer.derived.event_headroom_ratio"] = _round(capacity / event)
 
 
+def _horizon(profile: Profile) -> tuple[int, str, str]:
+    """The months costs are spread over: the contract's, else 24, said to be assumed."""
+    months = profile.needs.contract_months or DEFAULT_HORIZON_MONTHS
+    assumed = profile.needs.contract_months is None
+    return (months, f"{months} months" + (" (assumed; contract length not stated)" if assumed else ""),
+            f"{months} 个月" + ("(假设值;未说明合同期)" if assumed else ""))
+
+
 def _upgrade_relevance(profile: Profile, target: Optional[Offer]) -> str:
     """Does the upgrade add a required capability or fix a stated pain?
 
@@ -228,30 +269,118 @@ def _upgrade_relevance(profile: Profile, target: Optional[Offer]) -> str:
     decide it is not stated (unknown is not false).
     """
     upgrade, needs = profile.upgrade, profile.needs
-    included = {i.capability for i in (target.capabilities or []) if i.availability is Availability.included} \
-        if target is not None else set()
-    adds = set(upgrade.adds_capabilities or []) - included  # paying again for what you have buys nothing
+    listed = (offer_items(target) or {}) if target is not None else {}
+    included = {key for key, item in listed.items() if item.availability is Availability.included}
+    added = _added_keys(upgrade)
+    adds = added - included  # paying again for what you have buys nothing
     fixes = set(upgrade.fixes_pain_points or [])
-    if adds & set(needs.capabilities or []) or fixes & set(needs.pain_points or []):
+    required = set(needs.capabilities or []) | {ADDON_PREFIX + a.name for a in needs.custom_addons or () if a.required}
+    if adds & required or fixes & set(needs.pain_points or []):
         return "needed"
-    if upgrade.adds_capabilities is None and upgrade.fixes_pain_points is None:
+    if upgrade.adds_capabilities is None and upgrade.adds_custom_addons is None and upgrade.fixes_pain_points is None:
         return "unknown_contents"
-    if adds and needs.capabilities is None:
+    if set(upgrade.adds_capabilities or []) - included and needs.capabilities is None:
         return "unknown_capabilities"
     if fixes and needs.pain_points is None:
         return "unknown_pain_points"
     return "not_needed"
 
 
+def _added_keys(upgrade) -> set:
+    return set(upgrade.adds_capabilities or []) | {ADDON_PREFIX + n for n in upgrade.adds_custom_addons or ()}
+
+
+def _complete(values: dict) -> bool:
+    """An offer that provides every must-have (included or at a known price) with a known bill."""
+    return "offer.derived.estimated_monthly_usd" in values and values.get("offer.derived.unavailable_must_have_count") == 0 \
+        and values.get("offer.derived.unlisted_must_have_count") == 0
+
+
+def _record_company(out: Derivation, path: str, value: float, unit: str, en: str, zh: str, inputs: dict) -> None:
+    out.profile[path] = _round(value)
+    out.figures[("company", path)] = Figure(path, _round(value), unit, en, zh, inputs)
+
+
+def _upgrade_cost(out: Derivation, profile: Profile) -> Optional[float]:
+    """The upgrade's monthly equivalent: monthly price + one-time price spread over the horizon."""
+    upgrade = profile.upgrade
+    if upgrade.monthly_price_usd is None and upgrade.one_time_price_usd is None:
+        return None  # no price stated: the cost is unknown, not zero
+    months, horizon, horizon_zh = _horizon(profile)
+    monthly, one_time = upgrade.monthly_price_usd or 0.0, upgrade.one_time_price_usd or 0.0
+    cost = monthly + one_time / months
+    _record_company(out, "upgrade.derived.monthly_cost_usd", cost, "USD/month",
+                    f"monthly price + one-time price / {horizon}", f"月费 + 一次性费用 / {horizon_zh}",
+                    {"monthly_price_usd": monthly, "one_time_price_usd": one_time, "months": months})
+    return cost
+
+
+def _current_bill(out: Derivation, profile: Profile, target: Offer) -> Optional[float]:
+    """The upgraded offer's estimated bill without the upgrade: its estimate less the paid
+    items the upgrade itself brings (those are what the upgrade's price buys)."""
+    estimate = out.offers.get(target.name, {}).get("offer.derived.estimated_monthly_usd")
+    if estimate is None:
+        return None
+    listed = offer_items(target) or {}
+    required = set(required_keys(profile) or [])
+    brought = sum(item.monthly_price_usd for key, item in listed.items()
+                  if key in _added_keys(profile.upgrade) and key in required and item.availability is Availability.paid
+                  and isinstance(item.monthly_price_usd, (int, float)))
+    return max(0.0, estimate - brought)
+
+
+def _upgrade_worth(out: Derivation, profile: Profile, target: Optional[Offer], cost: Optional[float]) -> None:
+    """What a needed upgrade is worth paying, per month, at most: the lowest of the bounds
+    the article gives to judge a price by that are known here.
+
+    - budget headroom: the monthly budget less the upgraded offer's current bill (P38);
+    - a complete alternative: the cheapest other offer that provides every must-have, at
+      its whole bill, less the current bill (compare offers, best value: P46, P48);
+    - building it: the in-house estimate spread over the horizon (do the math: P36);
+    - for a version update on a buyout + maintenance contract: the maintenance fee per
+      month, which is what pays for updates (P23).
+    The pain an upgrade fixes is what makes it needed; the article gives it no price.
+    """
+    relevance = out.profile.get("upgrade.derived.relevance")
+    bases: dict[str, float] = {}
+    names_zh = {"budget_headroom": "预算余量", "cheapest_complete_alternative": "最便宜的完整替代方案",
+                "build_in_house": "自建", "maintenance_fee": "已签维护费"}
+    names_en = {"budget_headroom": "budget headroom (budget - current bill)",
+                "cheapest_complete_alternative": "cheapest complete alternative (its bill - current bill)",
+                "build_in_house": "building it (build total / months)", "maintenance_fee": "maintenance fee / 12"}
+    if relevance == "needed":
+        current = _current_bill(out, profile, target) if target is not None else None
+        budget = profile.company.monthly_budget_usd
+        if current is not None and budget is not None:
+            bases["budget_headroom"] = max(0.0, budget - current)
+        alternatives = [v["offer.derived.estimated_monthly_usd"] for name, v in out.offers.items()
+                        if target is not None and name != target.name and _complete(v)]
+        if current is not None and alternatives:
+            bases["cheapest_complete_alternative"] = max(0.0, min(alternatives) - current)
+        build = next((o.get("offer.derived.build_total_usd") for o in out.offers.values()
+                      if "offer.derived.build_total_usd" in o), None)
+        if build is not None:
+            bases["build_in_house"] = build / _horizon(profile)[0]
+    elif out.profile.get("upgrade.derived.kind") == "version_update" and target is not None \
+            and target.pricing_model is PricingModel.buyout_subscription and target.prices is not None \
+            and target.prices.yearly_maintenance_usd is not None:
+        bases["maintenance_fee"] = target.prices.yearly_maintenance_usd / 12
+    if not bases:
+        return
+    worth = min(bases.values())
+    _record_company(out, "upgrade.derived.worth_up_to_usd", worth, "USD/month",
+                    "the lowest of: " + "; ".join(names_en[k] for k in bases),
+                    "以下各项中的最低值:" + ";".join(names_zh[k] for k in bases),
+                    {k: _round(v) for k, v in bases.items()})
+    if cost is not None:
+        # in whole dollars: quotes round a yearly fee / 12 (5,000 / 12 = 416.67 is quoted as 417)
+        out.profile["upgrade.derived.priced_above_worth"] = round(cost) > round(worth)
+
+
 def _best_value(out: Derivation, profile: Profile) -> None:
     """Mark the cheapest offer among those that cover every must-have at a known price."""
-    complete = {
-        name: values["offer.derived.estimated_monthly_usd"]
-        for name, values in out.offers.items()
-        if "offer.derived.estimated_monthly_usd" in values
-        and values.get("offer.derived.unavailable_must_have_count") == 0
-        and values.get("offer.derived.unlisted_must_have_count") == 0
-    }
+    complete = {name: values["offer.derived.estimated_monthly_usd"] for name, values in out.offers.items()
+                if _complete(values)}
     if len(complete) >= 2:
         cheapest = min(complete.values())
         for name in complete:
@@ -262,21 +391,26 @@ def derive(profile: Profile) -> Derivation:
     """Compute every derived field whose inputs are known."""
     out = Derivation()
     out.profile["derived.offer_count"] = len(profile.offers)
+    out.profile["derived.required_addon_count"] = sum(1 for a in profile.needs.custom_addons or () if a.required)
     upgrade = profile.upgrade
     target = next((o for o in profile.offers if upgrade and o.name == upgrade.offer), None)
     if upgrade is not None:
-        if upgrade.kind in (UpgradeKind.feature, UpgradeKind.mixed):
+        if upgrade.kind is not None:
+            # A "version update" that adds capabilities is judged as what it is: a mixed upgrade.
+            relabelled = upgrade.kind is UpgradeKind.version_update and bool(_added_keys(upgrade))
+            out.profile["upgrade.derived.relabelled"] = relabelled
+            out.profile["upgrade.derived.kind"] = UpgradeKind.mixed.value if relabelled else upgrade.kind.value
+        if out.profile.get("upgrade.derived.kind") in (UpgradeKind.feature.value, UpgradeKind.mixed.value):
             out.profile["upgrade.derived.relevance"] = _upgrade_relevance(profile, target)
-        if target is not None and target.pricing_model is not None:
-            out.profile["upgrade.derived.covered_by_maintenance_subscription"] = (
-                target.pricing_model is PricingModel.buyout_subscription
-            )
         prices = [p for p in (upgrade.monthly_price_usd, upgrade.one_time_price_usd) if p is not None]
         if prices:
             out.profile["upgrade.derived.priced"] = any(p > 0 for p in prices)
+        covered = _maintenance_coverage(target, upgrade, out.profile.get("upgrade.derived.priced"))
+        if covered is not None:
+            out.profile["upgrade.derived.covered_by_maintenance_subscription"] = covered
     for offer in profile.offers:
         sums = _OfferArithmetic(profile, offer, out)
-        must = _must_haves(offer, profile.needs.capabilities)
+        must = _must_haves(offer, required_keys(profile))
         sums.values.update(must.counts)
         if upgrade is not None and upgrade.offer is not None:
             sums.values["offer.derived.is_upgrade_target"] = offer.name == upgrade.offer
@@ -287,4 +421,24 @@ def derive(profile: Profile) -> Derivation:
         sums.headroom()
         out.offers[offer.name] = {k: v for k, v in sums.values.items() if not (isinstance(v, float) and not math.isfinite(v))}
     _best_value(out, profile)
+    if upgrade is not None:
+        _upgrade_worth(out, profile, target, _upgrade_cost(out, profile))
     return out
+
+
+def _maintenance_coverage(target: Optional[Offer], upgrade, priced: Optional[bool]) -> Optional[bool]:
+    """Is the upgrade paid for by a buyout + maintenance contract's yearly fee?
+
+    Only on such a contract, and only when the upgrade costs nothing extra: it is billed
+    through the maintenance fee, or carries no price.  A price on top of the fee is a
+    second charge (not covered); whether it is on top is unknown until stated.
+    """
+    if target is None or target.pricing_model is None:
+        return None
+    if target.pricing_model is not PricingModel.buyout_subscription:
+        return False
+    if upgrade.billed_through_maintenance is True or priced is False:
+        return True
+    if upgrade.billed_through_maintenance is False and priced is True:
+        return False
+    return None

@@ -111,6 +111,7 @@ def _walk(model: type[BaseModel], prefix: str) -> list[FieldSpec]:
 
 
 _RELEVANCE = ("needed", "not_needed", "unknown_contents", "unknown_capabilities", "unknown_pain_points")
+_KINDS = ("feature", "version_update", "mixed")
 
 # Fields computed by derive.py from several input facts; see its docstrings for formulas.
 _PRICES = tuple(f"offer.prices.{p}" for p in ("monthly_fee_usd", "included_minutes", "per_1000_minutes_usd",
@@ -126,15 +127,37 @@ def _derived(path: str, kind: str, inputs: tuple[str, ...], choices: tuple[str, 
     return FieldSpec(path, kind, choices, derived=True, inputs=inputs, requires=requires, **bounds)
 
 
+_KIND_INPUTS = ("upgrade", "upgrade.kind", "upgrade.adds_capabilities")
+_RELEVANCE_INPUTS = (*_KIND_INPUTS, "upgrade.fixes_pain_points", "needs.capabilities", "needs.pain_points",
+                     "upgrade.offer", "target.capabilities")
+_UPGRADE_PRICE = ("upgrade", "upgrade.monthly_price_usd", "upgrade.one_time_price_usd")
+_UPGRADE_COST = (*_UPGRADE_PRICE, "needs.contract_months")
+_WORTH = (*_RELEVANCE_INPUTS, "company.monthly_budget_usd", *(p.replace("offer.", "target.") for p in _BILL[1:]),
+          *(p.replace("offer.", "offers.") for p in _BILL[1:]), "offers.capabilities", *_BUILD,
+          "target.pricing_model", "target.prices.yearly_maintenance_usd")
+
+
+def _dedupe(paths: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(paths))
+
+
 # Fields computed by derive.py from several input facts; see its docstrings for formulas.
 DERIVED_FIELDS: tuple[FieldSpec, ...] = (
     _derived("derived.offer_count", NUMBER, ("offers",), minimum=0, maximum=20),
-    _derived("upgrade.derived.relevance", ENUM, ("upgrade", "upgrade.kind", "upgrade.adds_capabilities",
-                                                  "upgrade.fixes_pain_points", "needs.capabilities", "needs.pain_points",
-                                                  "upgrade.offer", "target.capabilities"), _RELEVANCE,
-             requires=("upgrade", "upgrade.kind=feature|mixed")),
-    _derived("upgrade.derived.covered_by_maintenance_subscription", BOOL, ("upgrade", "upgrade.offer", "target.pricing_model"),
+    # custom add-ons are volunteered with the needs, never asked: not stated counts as none
+    _derived("derived.required_addon_count", NUMBER, (), minimum=0, maximum=20),
+    _derived("upgrade.derived.kind", ENUM, _KIND_INPUTS, _KINDS, requires=("upgrade", "upgrade.kind")),
+    _derived("upgrade.derived.relabelled", BOOL, _KIND_INPUTS, requires=("upgrade", "upgrade.kind")),
+    _derived("upgrade.derived.relevance", ENUM, _RELEVANCE_INPUTS, _RELEVANCE, requires=("upgrade", "upgrade.kind")),
+    _derived("upgrade.derived.covered_by_maintenance_subscription", BOOL,
+             ("upgrade", "upgrade.offer", "target.pricing_model", "upgrade.billed_through_maintenance", *_UPGRADE_PRICE[1:]),
              requires=("upgrade", "upgrade.offer", "target.pricing_model")),
+    _derived("upgrade.derived.monthly_cost_usd", NUMBER, _UPGRADE_COST, requires=("upgrade",), minimum=0,
+             unit="USD/month"),
+    _derived("upgrade.derived.worth_up_to_usd", NUMBER, _dedupe(_WORTH), requires=("upgrade", "upgrade.kind"), minimum=0,
+             unit="USD/month"),
+    _derived("upgrade.derived.priced_above_worth", BOOL, _dedupe((*_WORTH, *_UPGRADE_COST)),
+             requires=("upgrade", "upgrade.kind")),
     _derived("upgrade.derived.priced", BOOL, ("upgrade", "upgrade.monthly_price_usd", "upgrade.one_time_price_usd"),
              requires=("upgrade",)),
     _derived("offer.derived.is_upgrade_target", BOOL, ("upgrade", "upgrade.offer"), requires=("upgrade", "upgrade.offer")),

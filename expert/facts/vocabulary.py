@@ -88,6 +88,14 @@ class Capability(str, Enum):
     message_history = "message_history"  # long retention / search
     global_coverage = "global_coverage"
     compliance_certifications = "compliance_certifications"  # SSO, HIPAA, audits
+    hd_audio = "hd_audio"  # high-fidelity / music-grade audio quality
+    noise_suppression = "noise_suppression"  # AI noise suppression
+    transcription = "transcription"  # real-time transcription or captions
+    virtual_backgrounds = "virtual_backgrounds"
+    spatial_audio = "spatial_audio"
+    whiteboard = "whiteboard"  # interactive whiteboard
+    beauty_filters = "beauty_filters"  # face beautification / AR filters
+    media_encryption = "media_encryption"  # end-to-end media encryption
 
 
 class PainPoint(str, Enum):
@@ -96,6 +104,7 @@ class PainPoint(str, Enum):
     concurrency_cap = "concurrency_cap"
     weak_network = "weak_network"
     missing_capability = "missing_capability"
+    audio_quality = "audio_quality"  # noise, echo or poor sound hurt calls
 
 
 class PricingModel(str, Enum):
@@ -148,6 +157,54 @@ Money = Annotated[float, Field(ge=0, le=1e9)]
 PriceOrUnknown = Union[Money, Literal["unknown"]]
 
 
+AddonName = Annotated[str, Field(min_length=1, max_length=60)]
+
+
+def _plain_name(value: str) -> str:
+    if value.strip() != value or any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise ValueError("must not start or end with spaces nor contain control characters")
+    return value
+
+
+class CustomAddon(_Strict):
+    """An add-on the capability catalogue does not name, and whether the company requires it."""
+
+    name: AddonName
+    required: bool
+
+    @field_validator("name")
+    @classmethod
+    def _plain(cls, value: str) -> str:
+        return _plain_name(value)
+
+
+class OfferAddon(_Strict):
+    """How an offer provides a custom add-on (named as in ``needs.custom_addons``)."""
+
+    name: AddonName
+    availability: Availability
+    monthly_price_usd: Optional[PriceOrUnknown] = None
+
+    @field_validator("name")
+    @classmethod
+    def _plain(cls, value: str) -> str:
+        return _plain_name(value)
+
+    @model_validator(mode="after")
+    def _price_only_when_paid(self) -> OfferAddon:
+        if self.availability is not Availability.paid and self.monthly_price_usd not in (None, 0):
+            raise ValueError("monthly_price_usd is only for availability 'paid'")
+        return self
+
+
+def _unique_names(value: Optional[list], what: str) -> Optional[list]:
+    if value is not None:
+        names = [item if isinstance(item, str) else item.name for item in value]
+        if len(set(names)) != len(names):
+            raise ValueError(f"each {what} may be listed once")
+    return value
+
+
 class InHouseEstimate(_Strict):
     """What building the capability in-house would cost, in the company's own figures."""
 
@@ -182,6 +239,14 @@ class Needs(_Strict):
     pain_points: Optional[list[PainPoint]] = None
     usage: Optional[Usage] = None
     contract_months: Optional[Annotated[int, Field(ge=1, le=120)]] = None
+    # Add-ons outside the catalogue, each required or optional; they count like catalogue
+    # capabilities in must-have checks and in what an upgrade adds (see derive.py).
+    custom_addons: Optional[Annotated[list[CustomAddon], Field(max_length=20)]] = None
+
+    @field_validator("custom_addons")
+    @classmethod
+    def _unique_addons(cls, value: Optional[list]) -> Optional[list]:
+        return _unique_names(value, "custom add-on")
 
     @field_validator("capabilities", "pain_points")
     @classmethod
@@ -238,6 +303,12 @@ class Offer(_Strict):
     data_use_policy: Optional[DataUsePolicy] = None
     global_coverage: Optional[bool] = None
     max_concurrent_participants: Optional[Annotated[int, Field(ge=0, le=100_000_000)]] = None
+    custom_addons: Optional[Annotated[list[OfferAddon], Field(max_length=20)]] = None
+
+    @field_validator("custom_addons")
+    @classmethod
+    def _unique_offer_addons(cls, value: Optional[list]) -> Optional[list]:
+        return _unique_names(value, "custom add-on")
 
     @field_validator("name")
     @classmethod
@@ -265,6 +336,17 @@ class Upgrade(_Strict):
     fixes_pain_points: Optional[list[PainPoint]] = None
     monthly_price_usd: Optional[Money] = None
     one_time_price_usd: Optional[Money] = None
+    # True: the price is the yearly maintenance fee already contracted, not an extra charge.
+    billed_through_maintenance: Optional[bool] = None
+    adds_custom_addons: Optional[Annotated[list[AddonName], Field(max_length=20)]] = None
+
+    @field_validator("adds_custom_addons")
+    @classmethod
+    def _unique_added(cls, value: Optional[list]) -> Optional[list]:
+        if value is not None:
+            for name in value:
+                _plain_name(name)
+        return _unique_names(value, "custom add-on")
 
 
 class Profile(_Strict):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Optional
 
@@ -37,7 +38,18 @@ def _advisor(knowledge: Optional[str]) -> Advisor:
     raise AssertionError("unreachable")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _ExpertGroup(click.Group):
+    """Parts of a knowledge base load on first use (questions.yaml for a need-more-info
+    verdict): a problem found then is reported like one found at start, never as a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KnowledgeError as error:
+            _fail(str(error), INTERNAL)
+
+
+@click.group(cls=_ExpertGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="expert")
 def main() -> None:
     """Should we pay for this IM / RTC / conversational-AI upgrade? Explained, rule by rule."""
@@ -172,7 +184,16 @@ def check_command(knowledge: Optional[str]) -> None:
     click.echo(f"claims covered: {len(report.claims_covered)}/{len(report.claims_total)}")
     if claims_missing:
         click.echo(f"    not covered: {', '.join(claims_missing)}")
-    sys.exit(0 if report.ok else INTERNAL)
+    bases = Counter(rule.basis or "none" for rule in kb.rules.values())
+    click.echo(f"rule bases: {bases['stated']} stated, {bases['inferred']} inferred"
+               + (f", {bases['none']} without a basis" if bases["none"] else ""))
+    sources = Counter(source.kind for rule in kb.rules.values() for source in rule.thresholds.values())
+    unsourced = sum(1 for rule in kb.rules.values() for path in rule.compared_numbers if path not in rule.thresholds)
+    click.echo(f"thresholds: {sum(sources.values()) + unsourced} compared fields, "
+               + ("every one with a source" if not unsourced else f"{unsourced} WITHOUT a source")
+               + f" ({', '.join(f'{n} {kind}' for kind, n in sorted(sources.items()))})")
+    click.echo(f"exclusions: {len(kb.exclusions)} pairs that must not co-occur, checked on every case")
+    sys.exit(0 if report.ok and not unsourced and not bases["none"] else INTERNAL)
 
 
 @main.group()
@@ -210,6 +231,19 @@ def rules_show(rule_id: str, lang: str, knowledge: Optional[str]) -> None:
         claim = advisor.knowledge.claims[claim_id]
         click.echo(f"  {claim_id} ({', '.join(claim.paragraphs)}): {claim.summary.get(lang)}")
     click.echo(f"  paragraphs: {', '.join(rule.paragraphs)}")
+    if rule.basis == "inferred":
+        click.echo(f"basis: inferred: {rule.reasoning}")
+    else:
+        click.echo(f"basis: {rule.basis or '(not stated)'}")
+    for path, source in rule.thresholds.items():
+        if source.kind == "market":
+            fact = advisor.knowledge.market_facts[source.ref]
+            detail = f"market fact {source.ref} ({fact.section}): {fact.text}"
+        elif source.kind == "paragraph":
+            detail = f"paragraph {source.ref}"
+        else:
+            detail = f"{source.kind}: {source.note}"
+        click.echo(f"threshold {path}: {detail}")
     from expert.audit.cases import CaseFileError, check
 
     try:

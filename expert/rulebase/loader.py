@@ -27,6 +27,7 @@ from expert.rulebase.rulebook import (
     ABOUT_COMPANY,
     ABOUT_EITHER,
     ABOUT_OFFER,
+    BASES,
     FACT_OPERATORS,
     KINDS,
     PLACEHOLDER,
@@ -35,11 +36,15 @@ from expert.rulebase.rulebook import (
     Claim,
     ConclusionCondition,
     ConclusionType,
+    Exclusion,
     FactCondition,
     FactTest,
     KnowledgeBase,
+    MarketFact,
     ParamRef,
     Rule,
+    ThresholdSource,
+    compared_numbers,
 )
 from expert.rulebase.strata import StratificationError, stratify
 
@@ -52,7 +57,13 @@ CHECKOUT_KNOWLEDGE_DIR = _PACKAGE_DIR.parent / "knowledge"
 DEFAULT_KNOWLEDGE_DIR = PACKAGED_KNOWLEDGE_DIR if PACKAGED_KNOWLEDGE_DIR.is_dir() else CHECKOUT_KNOWLEDGE_DIR
 
 _RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_-]*)+$")
-_RULE_KEYS = {"id", "about", "title", "because", "cites", "when", "then", "priority"}
+_RULE_KEYS = {"id", "about", "title", "because", "cites", "basis", "thresholds", "when", "then", "priority"}
+# Every rule states its basis (stated, or inferred with a line of reasoning) and every numeric
+# threshold its source.  Off only for knowledge bases written before bases existed.
+BASIS_REQUIRED = True
+_MARKET_ID = re.compile(r"^M\d{2}$")
+_PARAGRAPH_ID = re.compile(r"^P\d{2}$")
+
 _THEN_KEYS = {"conclude", "severity", "with"}
 
 
@@ -183,8 +194,10 @@ class _RuleParser:
     """Parses one rule node, reporting every problem against file, rule and line."""
 
     def __init__(self, file: str, catalogue: dict[str, FieldSpec], conclusions: dict[str, ConclusionType],
-                 claims: dict[str, Claim], paragraphs: set[str], problems: Problems) -> None:
+                 claims: dict[str, Claim], paragraphs: set[str], problems: Problems,
+                 market_facts: Optional[dict[str, MarketFact]] = None) -> None:
         self.file, self.catalogue, self.conclusions = file, catalogue, conclusions
+        self.market_facts = market_facts or {}
         self.claims, self.paragraphs, self.problems = claims, paragraphs, problems
         self.rule_id: Optional[str] = None
 
@@ -215,6 +228,8 @@ class _RuleParser:
         claims, paragraphs = self.citation(node.get("cites"), line)
         conditions = self.conditions(node["when"], about, line)
         conclude, severity, params = self.then(node["then"], about, line)
+        basis, reasoning = self.basis(node.get("basis"), line)
+        thresholds = self.thresholds(node.get("thresholds"), conditions, paragraphs, line)
         for text in (because.en, because.zh):
             for name in PLACEHOLDER.findall(text):
                 if name not in params:
@@ -224,7 +239,63 @@ class _RuleParser:
             self.error(line, "priority must be a whole number from 0 to 9")
             priority = 0
         return Rule(self.rule_id or "?", about, title, because, claims, paragraphs, conditions,
-                    conclude, severity, params, priority, self.file, line, source)
+                    conclude, severity, params, priority, self.file, line, source, basis, reasoning, thresholds)
+
+    def basis(self, node: object, line: int) -> tuple[str, str]:
+        """``basis: stated`` or ``basis: {inferred: "the line of reasoning from the cited claims"}``."""
+        if node is None:
+            if BASIS_REQUIRED:
+                self.error(line, "missing 'basis': write 'basis: stated' when the cited paragraphs say it, or "
+                                 "'basis: {inferred: <one line of reasoning from the cited claims>}'")
+            return "", ""
+        if node == "stated":
+            return "stated", ""
+        if isinstance(node, dict) and set(node) == {"inferred"}:
+            reasoning = node["inferred"]
+            if isinstance(reasoning, str) and len(reasoning.split()) >= 5:
+                return "inferred", reasoning.strip()
+            self.error(line_of(node) or line, "basis.inferred: give the line of reasoning (a sentence, at least 5 words)")
+            return "inferred", ""
+        self.error(line_of(node) or line, f"basis must be one of {list(BASES)}: 'stated' or {{inferred: <reasoning>}}")
+        return "", ""
+
+    def thresholds(self, node: object, conditions: tuple, paragraphs: tuple, line: int) -> dict:
+        """The source of every numeric threshold, keyed by the field it is compared with."""
+        numeric = compared_numbers(conditions)
+        given = node if isinstance(node, dict) else {}
+        if node is not None and not isinstance(node, dict):
+            self.error(line_of(node) or line, "thresholds maps a field path to the source of its numbers")
+        result = {}
+        for path, source in given.items():
+            if path not in numeric:
+                self.error(line_of(given) or line, f"thresholds.{path}: the rule compares no number with {path}")
+                continue
+            parsed = self.threshold_source(path, source, paragraphs, line_of(given) or line)
+            if parsed is not None:
+                result[path] = parsed
+        for path, values in numeric.items():
+            if path not in given and BASIS_REQUIRED:
+                shown = ", ".join(str(v) for v in values)
+                self.error(line, f"threshold {path} ({shown}) names no source: add 'thresholds: {{{path}: Pnn | Mnn | "
+                                 f"{{judgement: <reason>}} | {{definition: <reason>}}}}'")
+        return result
+
+    def threshold_source(self, path: str, source: object, paragraphs: tuple, line: int) -> Optional[ThresholdSource]:
+        if isinstance(source, str) and _PARAGRAPH_ID.match(source):
+            if source not in paragraphs:
+                self.error(line, f"thresholds.{path}: {source} is not among the paragraphs this rule cites")
+            return ThresholdSource("paragraph", source)
+        if isinstance(source, str) and _MARKET_ID.match(source):
+            if source not in self.market_facts:
+                self.error(line, f"thresholds.{path}: unknown market fact {source} (sources.yaml)")
+            return ThresholdSource("market", source)
+        if isinstance(source, dict) and len(source) == 1:
+            (kind, note), = source.items()
+            if kind in ("judgement", "definition") and isinstance(note, str) and len(note.split()) >= 3:
+                return ThresholdSource(kind, "", note.strip())
+        self.error(line, f"thresholds.{path}: a source is a paragraph id (P18), a market fact id (M03), "
+                         f"{{judgement: <reason>}} or {{definition: <reason>}}")
+        return None
 
     def citation(self, node: object, line: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if not isinstance(node, dict) or set(node) != {"claims", "paragraphs"}:
@@ -417,6 +488,65 @@ def _load_labels(directory: Path, problems: Problems, digest) -> dict[str, Bilin
             for value, text in data["labels"].items()}
 
 
+def _load_market_facts(directory: Path, problems: Problems, digest) -> dict[str, MarketFact]:
+    """Optional sources.yaml: market figures a threshold may rest on, copied from market-facts.md."""
+    path = directory / "sources.yaml"
+    if not path.exists():
+        return {}
+    _, data = read_knowledge_file(path, problems, digest)
+    file = str(path)
+    if not isinstance(data, dict) or set(data) != {"market_facts"} or not isinstance(data["market_facts"], dict):
+        problems.add(file, 0, None, "sources.yaml holds one key, 'market_facts', mapping ids (M01) to {text, section}")
+        return {}
+    facts = {}
+    for fid, node in data["market_facts"].items():
+        line = line_of(node) or line_of(data["market_facts"])
+        if not isinstance(fid, str) or not _MARKET_ID.match(fid):
+            problems.add(file, line, None, f"market fact id {fid!r} must look like M01")
+        elif not isinstance(node, dict) or set(node) != {"text", "section"} \
+                or not all(isinstance(v, str) and v.strip() for v in node.values()):
+            problems.add(file, line, None, f"{fid}: needs exactly 'text' (the figure as stated) and 'section'")
+        else:
+            facts[fid] = MarketFact(fid, node["text"].strip(), node["section"].strip())
+    return facts
+
+
+_SCOPES = ("same_subject", "anywhere")
+
+
+def _load_exclusions(directory: Path, conclusions: dict[str, ConclusionType], problems: Problems,
+                     digest) -> tuple[Exclusion, ...]:
+    """Optional exclusions.yaml: pairs of conclusions that must never be reached together."""
+    path = directory / "exclusions.yaml"
+    if not path.exists():
+        return ()
+    _, data = read_knowledge_file(path, problems, digest)
+    file = str(path)
+    if not isinstance(data, dict) or set(data) != {"exclusions"} or not isinstance(data["exclusions"], list):
+        problems.add(file, 0, None, "exclusions.yaml holds one key, 'exclusions', with a list of {never, scope, because}")
+        return ()
+    result = []
+    for node in data["exclusions"]:
+        line = line_of(node) or line_of(data["exclusions"])
+        if not isinstance(node, dict) or set(node) != {"never", "scope", "because"}:
+            problems.add(file, line, None, "an exclusion has exactly 'never' (two conclusion ids), 'scope' and 'because'")
+            continue
+        ids, scope = node["never"], node["scope"]
+        if not isinstance(ids, list) or len(ids) != 2 or ids[0] == ids[1]:
+            problems.add(file, line, None, "never: two different conclusion ids")
+            continue
+        unknown = [i for i in ids if i not in conclusions]
+        if unknown:
+            problems.add(file, line, None, f"never: unknown conclusion(s) {unknown}")
+            continue
+        if scope not in _SCOPES:
+            problems.add(file, line, None, f"scope must be one of {list(_SCOPES)}")
+            continue
+        because = read_bilingual(node["because"], "because", file, line, None, problems)
+        result.append(Exclusion((str(ids[0]), str(ids[1])), scope, because, file, line))
+    return tuple(result)
+
+
 def _rule_sources(text: str) -> dict[int, str]:
     """The literal text of each rule (keyed by its first line) for display to auditors."""
     lines = text.splitlines()
@@ -436,6 +566,8 @@ def load_knowledge(directory: Optional[Path | str] = None) -> KnowledgeBase:
     claims, paragraphs = _load_claims(directory, problems, digest)
     conclusions = _load_conclusions(directory, catalogue, problems, digest)
     labels = _load_labels(directory, problems, digest)
+    market_facts = _load_market_facts(directory, problems, digest)
+    exclusions = _load_exclusions(directory, conclusions, problems, digest)
     rules: dict[str, Rule] = {}
     rule_files = sorted((directory / "rules").glob("*.yaml"))
     if not rule_files:
@@ -449,7 +581,7 @@ def load_knowledge(directory: Optional[Path | str] = None) -> KnowledgeBase:
             problems.add(file, 0, None, "a rule file holds one key, 'rules', with a list of rules")
             continue
         sources = _rule_sources(text)
-        parser = _RuleParser(file, catalogue, conclusions, claims, paragraphs, problems)
+        parser = _RuleParser(file, catalogue, conclusions, claims, paragraphs, problems, market_facts)
         for node in data["rules"]:
             try:
                 rule = parser.parse(node, sources.get(line_of(node), ""))
@@ -475,4 +607,5 @@ def load_knowledge(directory: Optional[Path | str] = None) -> KnowledgeBase:
     except StratificationError as error:
         raise KnowledgeError([str(error)]) from None
     return KnowledgeBase(claims, conclusions, rules, str(directory), levels=levels, conclusion_levels=conclusion_levels,
-                         depths=depths, labels=labels, fingerprint=digest.hexdigest()[:12])
+                         depths=depths, labels=labels, market_facts=market_facts, exclusions=exclusions,
+                         fingerprint=digest.hexdigest()[:12])

@@ -105,6 +105,44 @@ class ParamRef:
     path: str
 
 
+BASES = ("stated", "inferred")
+NUMERIC_OPERATORS = ("is", "at_least", "at_most", "above", "below")
+SOURCE_KINDS = ("paragraph", "market", "judgement", "definition")
+
+
+@dataclass(frozen=True)
+class ThresholdSource:
+    """Where a rule's numeric threshold comes from.
+
+    ``paragraph``: the article says the number (ref = Pnn); ``market``: a figure of
+    ``sources.yaml`` (ref = Mnn), copied from the market facts; ``judgement``: our call,
+    with the reason in ``note``; ``definition``: the number follows from what the test
+    means (at least one = any), with ``note`` saying so.
+    """
+
+    kind: str
+    ref: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MarketFact:
+    id: str
+    text: str  # the figure as the market facts state it
+    section: str  # where in market-facts.md
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """Two conclusions that must never be reached together (on one subject, or at all)."""
+
+    ids: tuple[str, str]
+    scope: str  # same_subject | anywhere
+    because: Bilingual
+    file: str = ""
+    line: int = 0
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -121,6 +159,9 @@ class Rule:
     file: str = ""
     line: int = 0
     source: str = ""  # the rule as written, for `expert rules show`
+    basis: str = ""  # stated | inferred ("" only while a knowledge base predates bases)
+    reasoning: str = ""  # for an inferred rule: the line of reasoning from its claims
+    thresholds: dict = field(default_factory=dict)  # fact path -> ThresholdSource
 
     @property
     def fact_conditions(self) -> tuple[FactCondition, ...]:
@@ -129,6 +170,22 @@ class Rule:
     @property
     def conclusion_conditions(self) -> tuple[ConclusionCondition, ...]:
         return tuple(c for c in self.conditions if isinstance(c, ConclusionCondition))
+
+    @property
+    def compared_numbers(self) -> dict[str, list]:
+        """The fields this rule compares with a number, and the numbers: its thresholds."""
+        return compared_numbers(self.conditions)
+
+
+def compared_numbers(conditions: tuple) -> dict[str, list]:
+    """The fields some condition compares with a number, and the numbers."""
+    found: dict[str, list] = {}
+    for condition in conditions:
+        for test in getattr(condition, "all_tests", ()):
+            if test.operator in NUMERIC_OPERATORS and isinstance(test.value, (int, float)) \
+                    and not isinstance(test.value, bool):
+                found.setdefault(test.path, []).append(test.value)
+    return found
 
 
 @dataclass
@@ -141,4 +198,6 @@ class KnowledgeBase:
     conclusion_levels: dict[str, int] = field(default_factory=dict)
     depths: dict[str, int] = field(default_factory=dict)  # rule id -> longest chain below it
     labels: dict[str, Bilingual] = field(default_factory=dict)  # enum value -> how it reads in text
+    market_facts: dict[str, MarketFact] = field(default_factory=dict)
+    exclusions: tuple[Exclusion, ...] = ()
     fingerprint: str = ""

@@ -114,7 +114,14 @@ def test_missing_is_empty_for_a_decided_verdict(full_advice: Advice):
     ({"needs": {"capabilities": ["hd_video"], "pain_points": []},
       "upgrade": {"kind": "feature", "adds_capabilities": ["translation"]}}, "verdict.dont_pay"),
     ({"offers": [{"name": "Kit", "pricing_model": "buyout_subscription"}], "needs": {"capabilities": ["hd_video"]},
-      "upgrade": {"offer": "Kit", "kind": "version_update", "monthly_price_usd": 50}}, "verdict.pay"),
+      "upgrade": {"offer": "Kit", "kind": "version_update", "monthly_price_usd": 50, "billed_through_maintenance": True}},
+     "verdict.pay"),  # the price is the maintenance fee: what the contract pays for
+    ({"offers": [{"name": "Kit", "pricing_model": "buyout_subscription"}], "needs": {"capabilities": ["hd_video"]},
+      "upgrade": {"offer": "Kit", "kind": "version_update", "monthly_price_usd": 50,
+                  "billed_through_maintenance": False}}, "verdict.dont_pay"),  # charged on top of the fee
+    ({"offers": [{"name": "Kit", "pricing_model": "buyout_subscription"}], "needs": {"capabilities": ["hd_video"]},
+      "upgrade": {"offer": "Kit", "kind": "version_update", "monthly_price_usd": 50}},
+     "verdict.need_more_info"),  # the fee itself, or a second charge? not stated
 ])
 def test_verdicts_of_simple_profiles(advisor, data, verdict):
     assert advisor.advise(data).verdict.id == verdict

@@ -48,8 +48,23 @@ def test_paying_again_for_an_included_capability_is_not_needed():
     assert _verdict_rules(advice) == ["verdict.upgrade-not-needed"]
 
 
-def test_nothing_hurts_means_current_features_suffice_even_for_advanced_needs():
-    advice = advise({"needs": {"capabilities": ["hd_video", "message_history"], "pain_points": []}})
+def test_nothing_hurts_is_not_enough_when_a_required_capability_is_missing():
+    """Review finding 2: C19 asks whether current features are enough; a required capability
+    no offer includes means they are not, whatever the pain points (C27: pay for higher needs)."""
+    missing = {"needs": {"capabilities": ["conversational_ai"], "pain_points": []},
+               "offers": [{"name": "Chat", "capabilities": [{"capability": "conversational_ai", "availability": "paid",
+                                                             "monthly_price_usd": 300}]}]}
+    advice = advise(missing)
+    assert advice.verdict.id == "verdict.pay"
+    assert not advice.find("trait.current_features_suffice") and not advice.find("action.start_free")
+    included = {**missing, "offers": [{"name": "Chat", "capabilities": [{"capability": "conversational_ai",
+                                                                         "availability": "included"}]}]}
+    assert advise(included).verdict.id == "verdict.dont_pay"  # nothing missing, nothing hurts
+    assert _verdict_rules(advise(included)) == ["verdict.no-pain-points"]
+
+
+def test_nothing_hurts_and_basic_needs_means_current_features_suffice():
+    advice = advise({"needs": {"capabilities": ["text_messaging", "group_chat"], "pain_points": []}})
     assert advice.verdict.id == "verdict.dont_pay"
     assert _verdict_rules(advice) == ["verdict.no-pain-points"]
 

@@ -14,6 +14,7 @@ from expert.interfaces.advisor import Advisor
 SPIKY_CASE = """\
 id: spiky
 title: {en: "Spiky", zh: "尖峰"}
+rationale: {en: "Peaks eight times the average make traffic spiky (C01)."}
 profile:
   needs: {usage: {peak_to_average_ratio: 8}}
 expect:
@@ -24,6 +25,7 @@ expect:
 
 OFFER_CASE = """\
 id: offers
+rationale: {en: "A freemium offer is found as such (C02)."}
 profile:
   offers:
     - {name: Free, pricing_model: freemium}
@@ -120,11 +122,16 @@ def test_rules_fired_are_recorded(mini):
 
 @pytest.mark.parametrize("text, message", [
     ("id: x\nprofile: {}\nexpect: [\n", "cannot read case"),
-    ("id: x\nprofile: {}\n", "a case needs id, profile, expect"),
-    ("id: x\nprofile: {}\nexpect: {verdict: verdict.pay}\nnotes: hi\n", "a case needs id, profile, expect"),
-    ("id: x\nprofile: {}\nexpect: {present: [trait.a]}\n", "expect needs verdict"),
-    ("id: x\nprofile: {}\nexpect: {verdict: verdict.pay, maybe: [x]}\n", "expect needs verdict"),
-    ("- id: x\n", "a case needs id, profile, expect"),
+    ("id: x\nprofile: {}\n", "a case needs id, rationale, profile, expect"),
+    ("id: x\nrationale: {en: C01}\nprofile: {}\nexpect: {verdict: verdict.pay}\nnotes: hi\n",
+     "a case needs id, rationale, profile, expect"),
+    ("id: x\nprofile: {}\nexpect: {verdict: verdict.pay}\n", "a case needs id, rationale, profile, expect"),
+    ("id: x\nrationale: {en: no claim named}\nprofile: {}\nexpect: {verdict: verdict.pay}\n",
+     "names the claims"),
+    ("id: x\nrationale: {en: C01}\nprofile: {}\nexpect: {verdict: verdict.pay}\npin: {maybe: [x]}\n", "pin may have"),
+    ("id: x\nrationale: {en: C01}\nprofile: {}\nexpect: {present: [trait.a]}\n", "expect needs verdict"),
+    ("id: x\nrationale: {en: C01}\nprofile: {}\nexpect: {verdict: verdict.pay, maybe: [x]}\n", "expect needs verdict"),
+    ("- id: x\n", "a case needs id, rationale, profile, expect"),
 ])
 def test_malformed_case_files(tmp_path, text, message):
     (tmp_path / "bad.yaml").write_text(text, encoding="utf-8")

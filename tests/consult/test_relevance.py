@@ -75,11 +75,13 @@ def test_need_more_info_lists_ranked_questions(advisor):
     verdict = advisor.advise({}).verdict
     assert verdict.id == "verdict.need_more_info"
     ids = [q.id for q in verdict.questions]
-    assert ids[0] == "upgrade" and {"needs.capabilities", "needs.pain_points"} <= set(ids)
+    # the required capabilities come first: with no pain point they decide between "features are
+    # enough" and "a need beyond basic is unmet" (review finding 2), and they weigh on the upgrade too
+    assert ids[:2] == ["needs.capabilities", "upgrade"] and "needs.pain_points" in ids
     scores = [q.score for q in verdict.questions]
-    assert all(s > 0 for s in scores)
+    assert all(s > 0 for s in scores) and scores == sorted(scores, reverse=True)
     first = verdict.questions[0]
-    assert first.answer.kind == "boolean" and first.why and first.text.zh
+    assert first.answer.kind == "choices" and first.why and first.text.zh
 
 
 def test_settled_verdicts_list_no_questions(advisor, full_profile):
@@ -104,7 +106,7 @@ def test_apply_answer_errors_are_bilingual_and_keep_the_profile(advisor):
 def test_next_step_is_stateless(advisor):
     first = advisor.next_step({})
     again = advisor.next_step({})
-    assert first.model_dump() == again.model_dump() and not first.done and first.question.id == "upgrade"
+    assert first.model_dump() == again.model_dump() and not first.done and first.question.id == "needs.capabilities"
 
 
 @pytest.mark.parametrize("name", ["*", "\x00offer", "tab\there"])

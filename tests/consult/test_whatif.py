@@ -5,17 +5,21 @@ from __future__ import annotations
 import json
 
 import pytest
+import support
 from pydantic import ValidationError
 
 from expert.consult.whatif import ChangeError
 from expert.interfaces.cli import main
 
+BASIC_WITH_PAIN = {"needs": {"capabilities": ["text_messaging", "group_chat"], "pain_points": ["video_quality", "latency"]}}
 
-def test_removing_pain_points_flips_the_verdict(advisor, full_profile):
-    result = advisor.what_if(full_profile, ["needs.pain_points=none"])
+
+def test_removing_pain_points_flips_the_verdict(advisor):
+    """Basic needs: pain points make it 'pay', none make it 'dont_pay' (current features are enough)."""
+    result = advisor.what_if(BASIC_WITH_PAIN, ["needs.pain_points=none"])
     assert (result.verdict_before, result.verdict_after, result.verdict_changed) == ("verdict.pay", "verdict.dont_pay", True)
     assert [(c.fact, c.before, c.after) for c in result.changes] == [
-        ("needs.pain_points", ["video_quality", "concurrency_cap"], [])]
+        ("needs.pain_points", ["video_quality", "latency"], [])]
     assert "trait.current_features_suffice" in {c.id for c in result.gained}
     assert "trait.upgrade_signal" in {c.id for c in result.lost}
     assert result.advice.verdict.id == "verdict.dont_pay"
@@ -59,9 +63,9 @@ def test_changed_profile_is_validated(advisor, full_profile):
         advisor.what_if(full_profile, ["company.in_house_estimate=0, 100"])  # engineer-months must be > 0
 
 
-def test_cli_whatif_text_json_and_errors(runner, tmp_path, full_profile):
+def test_cli_whatif_text_json_and_errors(runner, tmp_path):
     path = tmp_path / "p.json"
-    path.write_text(json.dumps(full_profile), encoding="utf-8")
+    path.write_text(json.dumps(BASIC_WITH_PAIN), encoding="utf-8")
     result = runner.invoke(main, ["whatif", str(path), "--set", "needs.pain_points=none"])
     assert result.exit_code == 0, result.output
     assert "verdict.pay -> verdict.dont_pay" in result.output
@@ -90,3 +94,16 @@ def test_changes_that_cannot_apply_are_refused(advisor, full_profile, changes):
 
 def test_company_name_can_change(advisor, full_profile):
     assert advisor.what_if(full_profile, ["company.name=Other"]).advice.company == "Other"
+
+
+def test_the_upgrade_price_crosses_its_ceiling_visibly(runner):
+    """Review finding 1: the verdict weighs the price. The clinic's release is billed through its
+    $18,000-a-year maintenance ($1,500 a month); priced above that it flips, below it does not."""
+    path = str(support.EXAMPLES / "clinic-telehealth.yaml")
+    above = runner.invoke(main, ["whatif", path, "--set", "upgrade.monthly_price_usd=500000"])
+    assert above.exit_code == 0, above.output
+    assert "verdict.pay -> verdict.dont_pay" in above.output
+    assert "finding.upgrade_priced_above_worth" in above.output and "worth at most 1,500 USD a month" in above.output
+    below = runner.invoke(main, ["whatif", path, "--set", "upgrade.monthly_price_usd=1400"])
+    assert below.exit_code == 0 and "verdict.pay (unchanged)" in below.output
+    assert "finding.upgrade_priced_above_worth" not in below.output

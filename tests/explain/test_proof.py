@@ -2,7 +2,7 @@
 
 Golden files (tests/explain/golden/proof-*.json) hold the stable JSON of the verdict's proof for
 a few worked cases; a change to the rules that changes a proof shows up as a diff to
-review.  Regenerate them with ``EXPERT_UPDATE_GOLDEN=1 pytest tests/test_proof.py``.
+review.  Regenerate them with ``EXPERT_UPDATE_GOLDEN=1 pytest tests/explain/test_proof.py``.
 """
 
 from __future__ import annotations

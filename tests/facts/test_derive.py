@@ -276,7 +276,8 @@ def test_upgrade_relevance(needs, upgrade, expected):
 
 def test_figures_match_values(base):
     for (subject, path), figure in base.figures.items():
-        assert base.offers[subject][path] == figure.value
+        values = base.profile if subject == "company" else base.offers[subject]
+        assert values[path] == figure.value
         assert figure.formula_en and figure.formula_zh and figure.unit
 
 

@@ -108,9 +108,11 @@ def test_check_output_and_exit_code(runner, advisor):
 def test_check_exit_0_on_a_complete_base(runner, mini_kb):
     (mini_kb / "cases").mkdir()
     (mini_kb / "cases" / "a.yaml").write_text(
-        "id: a\nprofile: {needs: {usage: {peak_to_average_ratio: 5}}}\nexpect: {verdict: verdict.pay}\n", encoding="utf-8")
+        "id: a\nrationale: {en: C01}\nprofile: {needs: {usage: {peak_to_average_ratio: 5}}}\n"
+        "expect: {verdict: verdict.pay}\n", encoding="utf-8")
     (mini_kb / "cases" / "b.yaml").write_text(
-        "id: b\nprofile: {offers: [{name: F, pricing_model: freemium}]}\nexpect: {verdict: verdict.dont_pay}\n",
+        "id: b\nrationale: {en: C02}\nprofile: {offers: [{name: F, pricing_model: freemium}]}\n"
+        "expect: {verdict: verdict.dont_pay}\n",
         encoding="utf-8")
     result = invoke(runner, ["check", "--knowledge", str(mini_kb)])
     assert result.exit_code == 0, result.output
@@ -121,7 +123,8 @@ def test_check_exit_0_on_a_complete_base(runner, mini_kb):
 
 def test_check_exit_1_on_a_failing_case(runner, mini_kb):
     (mini_kb / "cases").mkdir()
-    (mini_kb / "cases" / "a.yaml").write_text("id: a\nprofile: {}\nexpect: {verdict: verdict.pay}\n", encoding="utf-8")
+    (mini_kb / "cases" / "a.yaml").write_text("id: a\nrationale: {en: C01}\nprofile: {}\nexpect: {verdict: verdict.pay}\n",
+                                               encoding="utf-8")
     result = invoke(runner, ["check", "--knowledge", str(mini_kb)])
     assert result.exit_code == 1
     assert "FAIL a" in result.stdout and "verdict is verdict.dont_pay, expected verdict.pay" in result.stdout
@@ -166,7 +169,8 @@ def test_rules_show(runner, knowledge):
 def test_rules_show_lists_the_cases_that_fire_it(runner, mini_kb):
     (mini_kb / "cases").mkdir()
     (mini_kb / "cases" / "a.yaml").write_text(
-        "id: spiky-one\nprofile: {needs: {usage: {peak_to_average_ratio: 5}}}\nexpect: {verdict: verdict.pay}\n",
+        "id: spiky-one\nrationale: {en: C01}\nprofile: {needs: {usage: {peak_to_average_ratio: 5}}}\n"
+        "expect: {verdict: verdict.pay}\n",
         encoding="utf-8")
     shown = invoke(runner, ["rules", "show", "base.pay", "--knowledge", str(mini_kb)])
     assert "fired by cases: spiky-one" in shown.stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import support
 
@@ -105,6 +107,12 @@ OPERATOR_RULES = [
 ]
 
 
+def thresholds_for(condition: str) -> list[str]:
+    """A source for a condition that compares a number (the loader asks for one)."""
+    found = re.match(r"([\w.]+): \{(is|at_least|at_most|above|below): -?[\d.]+\}", condition)
+    return ["    thresholds:", f'      {found.group(1)}: {{definition: "an operator under test"}}'] if found else []
+
+
 @pytest.fixture(scope="module")
 def operator_engine(tmp_path_factory):
     directory = support.write_mini_kb(tmp_path_factory.mktemp("operators"))
@@ -117,8 +125,8 @@ def operator_engine(tmp_path_factory):
     for name, condition in OPERATOR_RULES:
         rules += [f"  - id: op.{name.replace('_', '-')}", "    about: company",
                   '    title: {en: "Operator", zh: "算子"}', '    because: {en: "Operator.", zh: "算子。"}',
-                  "    cites: {claims: [C01], paragraphs: [P01]}", "    when:", f"      - {condition}",
-                  f"    then: {{conclude: trait.op_{name}}}", ""]
+                  "    cites: {claims: [C01], paragraphs: [P01]}", "    basis: stated", "    when:", f"      - {condition}",
+                  *thresholds_for(condition), f"    then: {{conclude: trait.op_{name}}}", ""]
     (directory / "rules" / "30-operators.yaml").write_text("\n".join(rules), encoding="utf-8")
     return Engine(load_knowledge(directory))
 

@@ -23,8 +23,8 @@ def probe_rule(*, id: str = "probe.rule", when: str = "      - company.stage: {i
                then: str = "    then: {conclude: trait.b}", cites: str = "    cites: {claims: [C02], paragraphs: [P02]}",
                title: str = '    title: {en: "Probe", zh: "探针"}',
                because: str = '    because: {en: "Because of the probe.", zh: "因为探针。"}',
-               extra: str = "") -> str:
-    lines = [f"  - id: {id}", "    about: company", title, because, cites, "    when:", when, then, extra]
+               basis: str = "    basis: stated", thresholds: str = "", extra: str = "") -> str:
+    lines = [f"  - id: {id}", "    about: company", title, because, cites, basis, "    when:", when, thresholds, then, extra]
     return "\n".join(line for line in lines if line) + "\n"
 
 
@@ -361,3 +361,80 @@ def test_cli_on_malformed_knowledge_shape_exits_1_without_traceback(runner, tmp_
     assert isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code == 1
     assert "20-probe.yaml" in result.output
+
+
+# --- bases, threshold sources, market facts and exclusions ------------------------------------
+
+@pytest.mark.parametrize("basis, pattern", [
+    ("", "missing 'basis'"),
+    ("    basis: obvious", "basis must be one of"),
+    ("    basis: {inferred: short}", "give the line of reasoning"),
+    ("    basis: {stated: true}", "basis must be one of"),
+])
+def test_a_rule_must_state_its_basis(tmp_path, basis, pattern):
+    error, path, text = load_with(tmp_path, "rules:\n" + probe_rule(basis=basis))
+    assert any("probe.rule" in p and re.search(pattern, p) for p in error.problems), error.problems
+
+
+def test_an_inferred_basis_with_reasoning_loads(tmp_path):
+    directory = support.write_mini_kb(tmp_path / "kb", "rules:\n" + probe_rule(
+        basis='    basis: {inferred: "C02 says so of growth, so growth companies get trait b"}'))
+    rule = load_knowledge(directory).rules["probe.rule"]
+    assert rule.basis == "inferred" and rule.reasoning.startswith("C02 says so")
+
+
+@pytest.mark.parametrize("thresholds, pattern", [
+    ("", r"threshold needs.usage.mau \(1000\) names no source"),
+    ("    thresholds:\n      needs.usage.mau: P01", "P01 is not among the paragraphs this rule cites"),
+    ("    thresholds:\n      needs.usage.mau: M42", "unknown market fact M42"),
+    ("    thresholds:\n      needs.usage.mau: {judgement: short}", "a source is a paragraph id"),
+    ("    thresholds:\n      needs.usage.mau: {guess: \"it felt right here\"}", "a source is a paragraph id"),
+    ("    thresholds:\n      needs.usage.mau: P02\n      company.size: P02", "compares no number with company.size"),
+])
+def test_every_numeric_threshold_names_a_source(tmp_path, thresholds, pattern):
+    error, path, text = load_with(tmp_path, "rules:\n" + probe_rule(
+        when="      - needs.usage.mau: {at_least: 1000}", thresholds=thresholds))
+    assert any("probe.rule" in p and re.search(pattern, p) for p in error.problems), error.problems
+
+
+def test_threshold_sources_of_each_kind_load(tmp_path):
+    directory = support.write_mini_kb(tmp_path / "kb", "rules:\n" + probe_rule(
+        when="      - needs.usage.mau: {at_least: 1000}\n      - needs.contract_months: {at_least: 24}\n"
+             "      - company.growth_rate_pct_per_year: {above: 50}\n      - needs.usage.monthly_minutes: {at_least: 1}",
+        thresholds="    thresholds:\n      needs.usage.mau: P02\n      needs.contract_months: M01\n"
+                   "      company.growth_rate_pct_per_year: {judgement: \"half again a year is fast\"}\n"
+                   "      needs.usage.monthly_minutes: {definition: \"any use at all\"}"))
+    (directory / "sources.yaml").write_text('market_facts:\n  M01: {text: "Two-year terms.", section: "Billing"}\n',
+                                            encoding="utf-8")
+    knowledge = load_knowledge(directory)
+    kinds = {path: source.kind for path, source in knowledge.rules["probe.rule"].thresholds.items()}
+    assert kinds == {"needs.usage.mau": "paragraph", "needs.contract_months": "market",
+                     "company.growth_rate_pct_per_year": "judgement", "needs.usage.monthly_minutes": "definition"}
+    assert knowledge.market_facts["M01"].text == "Two-year terms."
+
+
+@pytest.mark.parametrize("text, pattern", [
+    ("market_facts:\n  X1: {text: a, section: b}\n", "must look like M01"),
+    ("market_facts:\n  M01: {text: a}\n", "needs exactly 'text'"),
+    ("facts: {}\n", "holds one key, 'market_facts'"),
+])
+def test_invalid_sources_file(tmp_path, text, pattern):
+    directory = support.write_mini_kb(tmp_path / "kb")
+    (directory / "sources.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(directory)
+    assert any("sources.yaml" in p and re.search(pattern, p) for p in info.value.problems), info.value.problems
+
+
+@pytest.mark.parametrize("entry, pattern", [
+    ("  - {never: [trait.a, trait.nope], scope: anywhere, because: {en: A, zh: 甲}}", r"unknown conclusion\(s\)"),
+    ("  - {never: [trait.a, trait.a], scope: anywhere, because: {en: A, zh: 甲}}", "two different conclusion ids"),
+    ("  - {never: [trait.a, trait.b], scope: sometimes, because: {en: A, zh: 甲}}", "scope must be one of"),
+    ("  - {never: [trait.a, trait.b], scope: anywhere}", "exactly 'never'"),
+])
+def test_invalid_exclusions(tmp_path, entry, pattern):
+    directory = support.write_mini_kb(tmp_path / "kb")
+    (directory / "exclusions.yaml").write_text("exclusions:\n" + entry + "\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(directory)
+    assert any("exclusions.yaml:2" in p and re.search(pattern, p) for p in info.value.problems), info.value.problems
