@@ -119,7 +119,9 @@ class _State:
         return get_fact(self.profile, ref) is None
 
     def requirement_fails(self, requirement: str, subject: str) -> bool:
-        """A derived value's requirement ("path" or "path=a|b") settled as not met."""
+        """A derived value's requirement ("path", "path=a|b", or "path|path": one of them) settled as not met."""
+        if "=" not in requirement and "|" in requirement:
+            return all(self.requirement_fails(alternative, subject) for alternative in requirement.split("|"))
         path, _, wanted = requirement.partition("=")
         facts = self._input_deps(path, subject)
         if any(self.is_open(f) for f in facts):

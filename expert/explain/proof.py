@@ -64,8 +64,15 @@ def derived_inputs(path: str, subject: str, profile: dict) -> list[FactRef]:
 def unstated_requirements(path: str, subject: str, profile: dict) -> list[FactRef]:
     """The unstated facts without which a computed value of ``subject`` is never computed."""
     owner = subject if subject != COMPANY_SUBJECT else None
-    refs = [ref for requirement in field_catalogue()[path].requires
-            for ref in expand_input(requirement.partition("=")[0], owner, profile)]
+    refs = []
+    for requirement in field_catalogue()[path].requires:
+        if "=" not in requirement and "|" in requirement:  # one of several: met by any, else name the first
+            options = [expand_input(alternative, owner, profile) for alternative in requirement.split("|")]
+            if any(get_fact(profile, ref) is not None for found in options for ref in found):
+                continue
+            refs += options[0]
+        else:
+            refs += expand_input(requirement.partition("=")[0], owner, profile)
     return [ref for ref in dict.fromkeys(refs) if get_fact(profile, ref) is None]
 
 

@@ -42,8 +42,9 @@ class FieldSpec:
     # paths; "offer.x" is the same offer's field, "offers.x" that field of every offer,
     # "target.x" the field of the offer the upgrade belongs to.
     inputs: tuple[str, ...] = ()
-    # Inputs without which the value is never computed ("path", or "path=a|b" for "stated
-    # and one of these values"): once one is settled otherwise, the value is settled unknown.
+    # Inputs without which the value is never computed ("path"; "path=a|b" for "stated and
+    # one of these values"; "path|path" for "one of these stated"): once one is settled
+    # otherwise, the value is settled unknown.
     requires: tuple[str, ...] = ()
 
     @property
@@ -132,6 +133,7 @@ _RELEVANCE_INPUTS = (*_KIND_INPUTS, "upgrade.fixes_pain_points", "needs.capabili
                      "upgrade.offer", "target.capabilities")
 _UPGRADE_PRICE = ("upgrade", "upgrade.monthly_price_usd", "upgrade.one_time_price_usd")
 _UPGRADE_COST = (*_UPGRADE_PRICE, "needs.contract_months")
+_A_PRICE = "upgrade.monthly_price_usd|upgrade.one_time_price_usd"  # one of them: no price, no cost
 _WORTH = (*_RELEVANCE_INPUTS, "company.monthly_budget_usd", *(p.replace("offer.", "target.") for p in _BILL[1:]),
           *(p.replace("offer.", "offers.") for p in _BILL[1:]), "offers.capabilities", *_BUILD,
           "target.pricing_model", "target.prices.yearly_maintenance_usd")
@@ -152,12 +154,12 @@ DERIVED_FIELDS: tuple[FieldSpec, ...] = (
     _derived("upgrade.derived.covered_by_maintenance_subscription", BOOL,
              ("upgrade", "upgrade.offer", "target.pricing_model", "upgrade.billed_through_maintenance", *_UPGRADE_PRICE[1:]),
              requires=("upgrade", "upgrade.offer", "target.pricing_model")),
-    _derived("upgrade.derived.monthly_cost_usd", NUMBER, _UPGRADE_COST, requires=("upgrade",), minimum=0,
+    _derived("upgrade.derived.monthly_cost_usd", NUMBER, _UPGRADE_COST, requires=("upgrade", _A_PRICE), minimum=0,
              unit="USD/month"),
     _derived("upgrade.derived.worth_up_to_usd", NUMBER, _dedupe(_WORTH), requires=("upgrade", "upgrade.kind"), minimum=0,
              unit="USD/month"),
     _derived("upgrade.derived.priced_above_worth", BOOL, _dedupe((*_WORTH, *_UPGRADE_COST)),
-             requires=("upgrade", "upgrade.kind")),
+             requires=("upgrade", "upgrade.kind", _A_PRICE)),
     _derived("upgrade.derived.priced", BOOL, ("upgrade", "upgrade.monthly_price_usd", "upgrade.one_time_price_usd"),
              requires=("upgrade",)),
     _derived("offer.derived.is_upgrade_target", BOOL, ("upgrade", "upgrade.offer"), requires=("upgrade", "upgrade.offer")),

@@ -7,141 +7,18 @@ import os
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import profiles
 
 from expert.advice.model import Advice
 from expert.facts.derive import derive
 from expert.facts.flatten import input_facts
 from expert.facts.vocabulary import (
-    Availability,
-    Capability,
-    CompanySize,
-    DataSensitivity,
-    DataUsePolicy,
-    DocsQuality,
-    FinancialStrength,
-    Industry,
-    MarketPosition,
-    PainPoint,
-    PricingModel,
     Profile,
-    SkillLevel,
-    Stage,
-    UpgradeKind,
 )
 
 # EXPERT_PROPERTY_EXAMPLES=2000 for a deeper (slower) search than the suite's default
 SETTINGS = settings(max_examples=int(os.environ.get("EXPERT_PROPERTY_EXAMPLES", "150")), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
-
-
-def values(enum) -> st.SearchStrategy:
-    return st.sampled_from([m.value for m in enum])
-
-
-def subset(enum) -> st.SearchStrategy:
-    return st.lists(values(enum), unique=True, max_size=len(enum))
-
-
-def number(low: float, high: float) -> st.SearchStrategy:
-    return st.one_of(st.integers(int(low), int(min(high, 10**9))),
-                     st.floats(low, high, allow_nan=False, allow_infinity=False))
-
-
-money = number(0, 1e6)
-
-company = st.fixed_dictionaries({}, optional={
-    "name": st.text(min_size=1, max_size=20),
-    "size": values(CompanySize),
-    "stage": values(Stage),
-    "industry": values(Industry),
-    "data_sensitivity": values(DataSensitivity),
-    "rtc_engineering": values(SkillLevel),
-    "ai_engineering": values(SkillLevel),
-    "growth_rate_pct_per_year": number(-100, 10_000),
-    "can_forecast_usage_costs": st.booleans(),
-    "monthly_budget_usd": money,
-    "in_house_estimate": st.fixed_dictionaries(
-        {"engineer_months": st.floats(0.5, 500), "monthly_cost_per_engineer_usd": money},
-        optional={"monthly_running_cost_usd": money}),
-})
-
-needs = st.fixed_dictionaries({}, optional={
-    "capabilities": subset(Capability),
-    "pain_points": subset(PainPoint),
-    "usage": st.fixed_dictionaries({}, optional={
-        "monthly_minutes": number(0, 1e8),
-        "mau": st.integers(0, 10**7),
-        "peak_to_average_ratio": number(1, 1000),
-        "largest_event_participants": st.integers(0, 10**6),
-    }),
-    "contract_months": st.integers(1, 120),
-})
-
-
-@st.composite
-def offer_capabilities(draw) -> list:
-    chosen = draw(st.lists(values(Capability), unique=True, max_size=8))
-    items = []
-    for capability in chosen:
-        availability = draw(values(Availability))
-        item = {"capability": capability, "availability": availability}
-        if availability == Availability.paid.value:
-            price = draw(st.one_of(st.none(), st.just("unknown"), money))
-            if price is not None:
-                item["monthly_price_usd"] = price
-        items.append(item)
-    return items
-
-
-def offer(name: str) -> st.SearchStrategy:
-    return st.fixed_dictionaries({"name": st.just(name)}, optional={
-        "vendor": st.fixed_dictionaries({}, optional={
-            "listed": st.booleans(),
-            "financial_strength": values(FinancialStrength),
-            "years_operating": st.integers(0, 200),
-            "market_position": values(MarketPosition),
-            "sunset_announced": st.booleans(),
-            "raised_prices_after_integration": st.booleans(),
-            "broad_product_line": st.booleans(),
-        }),
-        "pricing_model": values(PricingModel),
-        "capabilities": offer_capabilities(),
-        "prices": st.fixed_dictionaries({}, optional={
-            "monthly_fee_usd": money, "included_minutes": number(0, 1e7), "per_1000_minutes_usd": number(0, 100),
-            "per_mau_usd": number(0, 10), "one_time_fee_usd": money, "yearly_maintenance_usd": money}),
-        "charges_for_version_updates": st.booleans(),
-        "buyout_includes_updates": st.booleans(),
-        "free_tier_hard_cap": st.booleans(),
-        "docs_quality": values(DocsQuality),
-        "support_response_hours": number(0, 500),
-        "data_use_policy": values(DataUsePolicy),
-        "global_coverage": st.booleans(),
-        "max_concurrent_participants": st.integers(0, 10**6),
-    })
-
-
-@st.composite
-def profiles(draw) -> dict:
-    profile: dict = {}
-    if draw(st.booleans()):
-        profile["company"] = draw(company)
-    if draw(st.booleans()):
-        profile["needs"] = draw(needs)
-    names = draw(st.lists(st.sampled_from(["Alpha", "Beta RTC", "Chat 免费", "D"]), unique=True, max_size=3))
-    if names:
-        profile["offers"] = [draw(offer(name)) for name in names]
-    if draw(st.booleans()):
-        upgrade = draw(st.fixed_dictionaries({}, optional={
-            "kind": values(UpgradeKind),
-            "adds_capabilities": subset(Capability),
-            "fixes_pain_points": subset(PainPoint),
-            "monthly_price_usd": money,
-            "one_time_price_usd": money,
-        }))
-        if names and draw(st.booleans()):
-            upgrade["offer"] = draw(st.sampled_from(names))
-        profile["upgrade"] = upgrade
-    return profile
 
 
 def facts_by_subject(profile: Profile) -> dict[str, dict]:
