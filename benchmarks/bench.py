@@ -32,8 +32,9 @@ arguments, 1 if a profile cannot even be advised on).  What each number means:
   (the first half carries allocator and cache warm-up), and the target is judged on
   that projection.  ``--budget 0`` always runs the full 20,000.
 
-* **explain and ask** - for every worked case: a chat-bot consultation from an empty
-  profile through ``next_step`` / ``apply_answer``, each question answered from the
+* **explain and ask** - for every worked case: a chat-bot consultation from what a user
+  volunteers (custom add-ons, which no question asks; usually nothing) through
+  ``next_step`` / ``apply_answer``, each question answered from the
   case's profile (questions per case, against the verdict's deciding facts; time per
   turn); ``explain`` of the verdict reached (how) and of the two verdicts not reached
   (why-not with the smallest-change search); one ``what_if``.  Reported, not targeted.
@@ -193,7 +194,7 @@ def explain_and_ask(advisor) -> dict:
     """Run the stateless consultation on every case, and time explain (how, why-not) and what-if."""
     from expert.audit.cases import load_cases
     from expert.consult.deciding import deciding_facts
-    from expert.consult.turns import answer_from
+    from expert.consult.turns import answer_from, volunteered_facts
 
     clock = time.perf_counter_ns
     turns, how, why_not, what_if = [], [], [], []
@@ -202,7 +203,7 @@ def explain_and_ask(advisor) -> dict:
     for case in load_cases(ROOT / "knowledge" / "cases"):
         run = advisor.consult(case.profile)
         full = run.data
-        profile: dict = {}
+        profile: dict = volunteered_facts(full)  # custom add-ons: stated up front, never asked
         asked = 0
         while True:
             start = clock()
@@ -306,7 +307,7 @@ def main(argv=None) -> int:
 
     print("\n5. explain and ask (every worked case)")
     ask = explain_and_ask(advisor)
-    print(f"  chat bot from an empty profile: {ask['cases']} cases, {ask['reached']} reach the case's verdict; "
+    print(f"  chat bot from what a user volunteers: {ask['cases']} cases, {ask['reached']} reach the case's verdict; "
           f"{ask['questions']} questions, {ask['avg']:.2f} per case (max {ask['max']}); deciding facts "
           f"{ask['avg_deciding']:.2f} per case; {ask['over']} cases asked more than their deciding facts")
     show("next_step", ask["turn"])

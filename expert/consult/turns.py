@@ -68,6 +68,22 @@ def apply_answer(consultant: Consultant, asker: Asker, profile: Union[Profile, d
     return AnswerResult(ok=True, profile=profile_data(validated))
 
 
+def volunteered_facts(profile: dict) -> dict:
+    """The part of a full profile no question asks for, to start a replayed consultation with:
+    custom add-ons (outside the catalogue), with the offers and the upgrade they belong to named.
+    A person states these up front; the consultation then asks only what can change the verdict."""
+    seed: dict = {}
+    if (profile.get("needs") or {}).get("custom_addons"):
+        seed["needs"] = {"custom_addons": profile["needs"]["custom_addons"]}
+    offers = [{"name": o["name"], "custom_addons": o["custom_addons"]} for o in profile.get("offers") or []
+              if o.get("custom_addons")]
+    if offers:
+        seed["offers"] = offers
+    if (profile.get("upgrade") or {}).get("adds_custom_addons"):
+        seed["upgrade"] = {"adds_custom_addons": profile["upgrade"]["adds_custom_addons"]}
+    return seed
+
+
 def answer_from(profile: dict, question_id: str) -> Any:
     """The answer someone who knows ``profile`` (a full profile, as data) gives to a question:
     the value stated there, or "unknown".  Used to replay a known case as a consultation."""

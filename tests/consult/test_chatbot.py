@@ -17,30 +17,15 @@ import support
 
 from expert.audit.cases import load_cases
 from expert.consult.deciding import deciding_facts
-from expert.consult.turns import answer_from
+from expert.consult.turns import answer_from, volunteered_facts
 
 CASES = load_cases(support.KNOWLEDGE / "cases")
 ASKED: dict[str, int] = {}
 OVER: dict[str, bool] = {}
 
 
-def volunteered(full: dict) -> dict:
-    """What a user says up front and no question asks: custom add-ons (outside the catalogue),
-    with the offers and the upgrade they belong to named."""
-    seed: dict = {}
-    if (full.get("needs") or {}).get("custom_addons"):
-        seed["needs"] = {"custom_addons": full["needs"]["custom_addons"]}
-    offers = [{"name": o["name"], "custom_addons": o["custom_addons"]} for o in full.get("offers") or []
-              if o.get("custom_addons")]
-    if offers:
-        seed["offers"] = offers
-    if (full.get("upgrade") or {}).get("adds_custom_addons"):
-        seed["upgrade"] = {"adds_custom_addons": full["upgrade"]["adds_custom_addons"]}
-    return seed
-
-
 def run_bot(advisor, full: dict) -> tuple[list[str], dict]:
-    profile_json = json.dumps(volunteered(full))
+    profile_json = json.dumps(volunteered_facts(full))
     asked: list[str] = []
     for _ in range(100):
         step = json.loads(advisor.next_step(json.loads(profile_json)).model_dump_json())
