@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Optional
 
-from expert.facts.vocabulary import Availability, Offer, PricingModel, Profile, UpgradeKind
+from expert.facts.vocabulary import Availability, Offer, PainPoint, PricingModel, Profile, UpgradeKind
 
 DEFAULT_HORIZON_MONTHS = 24
 
@@ -316,8 +316,10 @@ def _upgrade_cost(out: Derivation, profile: Profile) -> Optional[float]:
 
 
 def _current_bill(out: Derivation, profile: Profile, target: Offer) -> Optional[float]:
-    """The upgraded offer's estimated bill without the upgrade: its estimate less the paid
-    items the upgrade itself brings (those are what the upgrade's price buys)."""
+    """What the company pays per month for the upgraded offer without the upgrade: its
+    estimated bill less what the upgrade's price stands for, the paid items the upgrade
+    brings and, when the upgrade is billed through the maintenance fee, that fee (otherwise
+    both would be counted twice).  One-time fees already paid are sunk and not in it."""
     estimate = out.offers.get(target.name, {}).get("offer.derived.estimated_monthly_usd")
     if estimate is None:
         return None
@@ -326,7 +328,25 @@ def _current_bill(out: Derivation, profile: Profile, target: Offer) -> Optional[
     brought = sum(item.monthly_price_usd for key, item in listed.items()
                   if key in _added_keys(profile.upgrade) and key in required and item.availability is Availability.paid
                   and isinstance(item.monthly_price_usd, (int, float)))
+    maintenance = target.prices.yearly_maintenance_usd if target.prices is not None else None
+    if profile.upgrade.billed_through_maintenance and maintenance is not None:
+        brought += maintenance / 12
     return max(0.0, estimate - brought)
+
+
+def _whole_monthly(values: dict, offer: Offer, months: int) -> float:
+    """An offer taken up anew, per month: its estimated bill plus its one-time fee over the months."""
+    one_time = offer.prices.one_time_fee_usd if offer.prices is not None else None
+    return values["offer.derived.estimated_monthly_usd"] + (one_time or 0.0) / months
+
+
+_BASES_EN = {"budget_headroom": "budget headroom (budget - current bill)",
+             "budget": "the whole budget (the current bill is not known)",
+             "cheapest_complete_alternative": "cheapest complete alternative (its bill + one-time fee / months - current bill)",
+             "build_in_house": "building it (build total / months)", "maintenance_fee": "maintenance fee / 12"}
+_BASES_ZH = {"budget_headroom": "预算余量(预算 - 当前账单)", "budget": "整个预算(当前账单未知)",
+             "cheapest_complete_alternative": "最便宜的完整替代方案(其账单 + 一次性费用 / 月数 - 当前账单)",
+             "build_in_house": "自建(自建总成本 / 月数)", "maintenance_fee": "已签维护费 / 12"}
 
 
 def _upgrade_worth(out: Derivation, profile: Profile, target: Optional[Offer], cost: Optional[float]) -> None:
@@ -334,8 +354,11 @@ def _upgrade_worth(out: Derivation, profile: Profile, target: Optional[Offer], c
     the article gives to judge a price by that are known here.
 
     - budget headroom: the monthly budget less the upgraded offer's current bill (P38);
-    - a complete alternative: the cheapest other offer that provides every must-have, at
-      its whole bill, less the current bill (compare offers, best value: P46, P48);
+      when that bill is not known, the whole budget, which the headroom cannot exceed;
+    - a complete alternative: the cheapest other offer that provides every must-have (so
+      what the upgrade adds too), its whole bill with any one-time fee spread over the
+      months, less the current bill (compare offers, best value: P46, P48); only when the
+      upgrade is needed for what it adds, since no offer is known to fix a stated pain;
     - building it: the in-house estimate spread over the horizon (do the math: P36);
     - for a version update on a buyout + maintenance contract: the maintenance fee per
       month, which is what pays for updates (P23).
@@ -343,24 +366,29 @@ def _upgrade_worth(out: Derivation, profile: Profile, target: Optional[Offer], c
     """
     relevance = out.profile.get("upgrade.derived.relevance")
     bases: dict[str, float] = {}
-    names_zh = {"budget_headroom": "预算余量", "cheapest_complete_alternative": "最便宜的完整替代方案",
-                "build_in_house": "自建", "maintenance_fee": "已签维护费"}
-    names_en = {"budget_headroom": "budget headroom (budget - current bill)",
-                "cheapest_complete_alternative": "cheapest complete alternative (its bill - current bill)",
-                "build_in_house": "building it (build total / months)", "maintenance_fee": "maintenance fee / 12"}
+    months = _horizon(profile)[0]
     if relevance == "needed":
         current = _current_bill(out, profile, target) if target is not None else None
         budget = profile.company.monthly_budget_usd
-        if current is not None and budget is not None:
-            bases["budget_headroom"] = max(0.0, budget - current)
-        alternatives = [v["offer.derived.estimated_monthly_usd"] for name, v in out.offers.items()
-                        if target is not None and name != target.name and _complete(v)]
-        if current is not None and alternatives:
+        if budget is not None:
+            if current is not None:
+                bases["budget_headroom"] = max(0.0, budget - current)
+            else:
+                bases["budget"] = budget
+        # an alternative is known to provide what the upgrade adds, not to cure a pain; a
+        # "missing capability" pain is cured by providing the needed capability it adds
+        needed_adds = _added_keys(profile.upgrade) & set(required_keys(profile) or [])
+        fixes_a_pain = set(profile.upgrade.fixes_pain_points or []) & set(profile.needs.pain_points or []) \
+            - ({PainPoint.missing_capability} if needed_adds else set())
+        alternatives = [_whole_monthly(v, offer, months) for offer in profile.offers
+                        for v in [out.offers[offer.name]] if target is not None and offer.name != target.name
+                        and _complete(v)]
+        if current is not None and alternatives and not fixes_a_pain:
             bases["cheapest_complete_alternative"] = max(0.0, min(alternatives) - current)
         build = next((o.get("offer.derived.build_total_usd") for o in out.offers.values()
                       if "offer.derived.build_total_usd" in o), None)
         if build is not None:
-            bases["build_in_house"] = build / _horizon(profile)[0]
+            bases["build_in_house"] = build / months
     elif out.profile.get("upgrade.derived.kind") == "version_update" and target is not None \
             and target.pricing_model is PricingModel.buyout_subscription and target.prices is not None \
             and target.prices.yearly_maintenance_usd is not None:
@@ -369,8 +397,8 @@ def _upgrade_worth(out: Derivation, profile: Profile, target: Optional[Offer], c
         return
     worth = min(bases.values())
     _record_company(out, "upgrade.derived.worth_up_to_usd", worth, "USD/month",
-                    "the lowest of: " + "; ".join(names_en[k] for k in bases),
-                    "以下各项中的最低值:" + ";".join(names_zh[k] for k in bases),
+                    "the lowest of: " + "; ".join(_BASES_EN[k] for k in bases),
+                    "以下各项中的最低值:" + ";".join(_BASES_ZH[k] for k in bases),
                     {k: _round(v) for k, v in bases.items()})
     if cost is not None:
         # in whole dollars: quotes round a yearly fee / 12 (5,000 / 12 = 416.67 is quoted as 417)
@@ -378,9 +406,11 @@ def _upgrade_worth(out: Derivation, profile: Profile, target: Optional[Offer], c
 
 
 def _best_value(out: Derivation, profile: Profile) -> None:
-    """Mark the cheapest offer among those that cover every must-have at a known price."""
-    complete = {name: values["offer.derived.estimated_monthly_usd"] for name, values in out.offers.items()
-                if _complete(values)}
+    """Mark the cheapest offer among those that cover every must-have at a known price, a
+    one-time fee spread over the months (the whole cost path, not the monthly headline)."""
+    months = _horizon(profile)[0]
+    complete = {offer.name: _whole_monthly(out.offers[offer.name], offer, months) for offer in profile.offers
+                if _complete(out.offers[offer.name])}
     if len(complete) >= 2:
         cheapest = min(complete.values())
         for name in complete:
@@ -397,7 +427,9 @@ def derive(profile: Profile) -> Derivation:
     if upgrade is not None:
         if upgrade.kind is not None:
             # A "version update" that adds capabilities is judged as what it is: a mixed upgrade.
-            relabelled = upgrade.kind is UpgradeKind.version_update and bool(_added_keys(upgrade))
+            included = {key for key, item in ((offer_items(target) or {}) if target is not None else {}).items()
+                        if item.availability is Availability.included}
+            relabelled = upgrade.kind is UpgradeKind.version_update and bool(_added_keys(upgrade) - included)
             out.profile["upgrade.derived.relabelled"] = relabelled
             out.profile["upgrade.derived.kind"] = UpgradeKind.mixed.value if relabelled else upgrade.kind.value
         if out.profile.get("upgrade.derived.kind") in (UpgradeKind.feature.value, UpgradeKind.mixed.value):
