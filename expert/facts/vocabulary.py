@@ -160,6 +160,13 @@ PriceOrUnknown = Union[Money, Literal["unknown"]]
 AddonName = Annotated[str, Field(min_length=1, max_length=60)]
 
 
+def _price_only_when_paid(item):
+    """An offered capability or add-on carries a price only when it is sold as a paid extra."""
+    if item.availability is not Availability.paid and item.monthly_price_usd not in (None, 0):
+        raise ValueError("monthly_price_usd is only for availability 'paid'")
+    return item
+
+
 def _plain_name(value: str) -> str:
     if value.strip() != value or any(unicodedata.category(ch) == "Cc" for ch in value):
         raise ValueError("must not start or end with spaces nor contain control characters")
@@ -190,11 +197,7 @@ class OfferAddon(_Strict):
     def _plain(cls, value: str) -> str:
         return _plain_name(value)
 
-    @model_validator(mode="after")
-    def _price_only_when_paid(self) -> OfferAddon:
-        if self.availability is not Availability.paid and self.monthly_price_usd not in (None, 0):
-            raise ValueError("monthly_price_usd is only for availability 'paid'")
-        return self
+    _paid_only = model_validator(mode="after")(_price_only_when_paid)
 
 
 def _unique_names(value: Optional[list], what: str) -> Optional[list]:
@@ -271,11 +274,7 @@ class OfferCapability(_Strict):
     availability: Availability
     monthly_price_usd: Optional[PriceOrUnknown] = None
 
-    @model_validator(mode="after")
-    def _price_only_when_paid(self) -> OfferCapability:
-        if self.availability is not Availability.paid and self.monthly_price_usd not in (None, 0):
-            raise ValueError("monthly_price_usd is only for availability 'paid'")
-        return self
+    _paid_only = model_validator(mode="after")(_price_only_when_paid)
 
 
 class Prices(_Strict):
