@@ -269,10 +269,8 @@ def _upgrade_relevance(profile: Profile, target: Optional[Offer]) -> str:
     decide it is not stated (unknown is not false).
     """
     upgrade, needs = profile.upgrade, profile.needs
-    listed = (offer_items(target) or {}) if target is not None else {}
-    included = {key for key, item in listed.items() if item.availability is Availability.included}
-    added = _added_keys(upgrade)
-    adds = added - included  # paying again for what you have buys nothing
+    included = _included(target)
+    adds = _added_keys(upgrade) - included  # paying again for what you have buys nothing
     fixes = set(upgrade.fixes_pain_points or [])
     required = set(needs.capabilities or []) | {ADDON_PREFIX + a.name for a in needs.custom_addons or () if a.required}
     if adds & required or fixes & set(needs.pain_points or []):
@@ -284,6 +282,12 @@ def _upgrade_relevance(profile: Profile, target: Optional[Offer]) -> str:
     if fixes and needs.pain_points is None:
         return "unknown_pain_points"
     return "not_needed"
+
+
+def _included(offer: Optional[Offer]) -> set:
+    """What an offer includes at no extra charge, capabilities and custom add-ons (none for no offer)."""
+    listed = (offer_items(offer) or {}) if offer is not None else {}
+    return {key for key, item in listed.items() if item.availability is Availability.included}
 
 
 def _added_keys(upgrade) -> set:
@@ -427,9 +431,7 @@ def derive(profile: Profile) -> Derivation:
     if upgrade is not None:
         if upgrade.kind is not None:
             # A "version update" that adds capabilities is judged as what it is: a mixed upgrade.
-            included = {key for key, item in ((offer_items(target) or {}) if target is not None else {}).items()
-                        if item.availability is Availability.included}
-            relabelled = upgrade.kind is UpgradeKind.version_update and bool(_added_keys(upgrade) - included)
+            relabelled = upgrade.kind is UpgradeKind.version_update and bool(_added_keys(upgrade) - _included(target))
             out.profile["upgrade.derived.relabelled"] = relabelled
             out.profile["upgrade.derived.kind"] = UpgradeKind.mixed.value if relabelled else upgrade.kind.value
         if out.profile.get("upgrade.derived.kind") in (UpgradeKind.feature.value, UpgradeKind.mixed.value):
