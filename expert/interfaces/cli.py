@@ -181,9 +181,11 @@ def check_command(knowledge: Optional[str]) -> None:
     click.echo(f"rules fired by cases: {len(report.rules_fired)}/{len(report.rules_total)}")
     if rules_missing:
         click.echo(f"    never fired: {', '.join(rules_missing)}")
+        click.echo("    (each needs a worked case in knowledge/cases/ whose profile fires it; see docs/authoring.md)")
     click.echo(f"claims covered: {len(report.claims_covered)}/{len(report.claims_total)}")
     if claims_missing:
         click.echo(f"    not covered: {', '.join(claims_missing)}")
+        click.echo("    (a claim is covered when a rule citing it fires in a worked case)")
     bases = Counter(rule.basis or "none" for rule in kb.rules.values())
     click.echo(f"rule bases: {bases['stated']} stated, {bases['inferred']} inferred"
                + (f", {bases['none']} without a basis" if bases["none"] else ""))
