@@ -47,8 +47,11 @@ class Consultation:
 class Consultant:
     """One knowledge base, compiled once, consulted many times."""
 
-    def __init__(self, knowledge_dir: Optional[Union[str, Path]] = None) -> None:
-        self.knowledge: KnowledgeBase = load_knowledge(knowledge_dir)
+    def __init__(self, knowledge_dir: Optional[Union[str, Path]] = None,
+                 knowledge: Optional[KnowledgeBase] = None) -> None:
+        """Load ``knowledge_dir`` (the bundled knowledge by default), or take a ``knowledge``
+        base already loaded (``expert lint`` loads one without demanding bases)."""
+        self.knowledge: KnowledgeBase = knowledge if knowledge is not None else load_knowledge(knowledge_dir)
         self.engine = Engine(self.knowledge)
         self.assembler = AdviceAssembler(self.knowledge)
 

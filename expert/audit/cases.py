@@ -44,7 +44,6 @@ _CASE_KEYS = {"id", "title", "assumes", "rationale", "profile", "expect", "pin"}
 _EXPECT_KEYS = {"verdict", "present", "absent"}
 _PIN_KEYS = {"present", "absent"}
 _CLAIM_ID = re.compile(r"\bC(0[1-9]|[12][0-9])\b")
-RATIONALE_REQUIRED = True
 
 
 class CaseFileError(Exception):
@@ -100,8 +99,11 @@ class CheckReport:
             and self.claims_covered >= self.claims_total
 
 
-def load_cases(directory: Path) -> list[Case]:
-    """Read every case file; raise CaseFileError naming the file on any malformed one."""
+def load_cases(directory: Path, require_rationale: bool = True) -> list[Case]:
+    """Read every case file; raise CaseFileError naming the file on any malformed one.
+
+    ``expert lint`` reads with ``require_rationale=False`` to report a missing rationale as a finding.
+    """
     cases = []
     seen: dict[str, str] = {}
     for path in sorted(directory.glob("*.yaml")):
@@ -109,7 +111,7 @@ def load_cases(directory: Path) -> list[Case]:
             data = load_yaml_cached(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
             raise CaseFileError(f"{path}: cannot read case: {error}") from None
-        required = {"id", "profile", "expect"} | ({"rationale"} if RATIONALE_REQUIRED else set())
+        required = {"id", "profile", "expect"} | ({"rationale"} if require_rationale else set())
         if not isinstance(data, dict) or not required <= set(data) <= _CASE_KEYS:
             raise CaseFileError(f"{path}: a case needs id, rationale, profile, expect "
                                 f"(and may have title, assumes, pin)")
@@ -120,7 +122,7 @@ def load_cases(directory: Path) -> list[Case]:
         if not isinstance(pin, dict) or set(pin) - _PIN_KEYS:
             raise CaseFileError(f"{path}: pin may have present, absent")
         rationale = data.get("rationale") or {}
-        if RATIONALE_REQUIRED or rationale:
+        if require_rationale or rationale:
             english = rationale.get("en") if isinstance(rationale, dict) else None
             if not isinstance(english, str) or not _CLAIM_ID.search(english) or set(rationale) - {"en", "zh"}:
                 raise CaseFileError(f"{path}: rationale needs 'en' (and may have 'zh'): text that argues the "

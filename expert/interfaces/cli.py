@@ -198,6 +198,31 @@ def check_command(knowledge: Optional[str]) -> None:
     sys.exit(0 if report.ok and not unsourced and not bases["none"] else INTERNAL)
 
 
+@main.command(name="lint")
+@click.option("--knowledge", type=click.Path(file_okay=False), default=None, help="Knowledge directory to lint.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def lint_command(knowledge: Optional[str], fmt: str) -> None:
+    """Check the knowledge as an auditor would: untested, unsourced, unreachable and redundant
+    rules, each finding with a stable code and file:line; exit 1 on errors (warnings pass)."""
+    from expert.audit.cases import CaseFileError
+    from expert.audit.lint.runner import CHECKS, lint
+
+    try:
+        found = lint(knowledge)
+    except (CaseFileError, EngineError) as error:
+        _fail(str(error), INTERNAL)
+    errors = sum(1 for d in found if d.severity == "error")
+    if fmt == "json":
+        click.echo(json.dumps({"errors": errors, "warnings": len(found) - errors,
+                               "findings": [d.as_dict() for d in found]}, indent=2, ensure_ascii=False))
+    else:
+        for d in found:
+            click.echo(f"{d.where()}: {d.severity}: {d.code}{f' {d.rule}' if d.rule else ''}: {d.message}")
+        names = ", ".join(module.__name__.rsplit(".", 1)[-1] for module in CHECKS)
+        click.echo(f"lint: {errors} error(s), {len(found) - errors} warning(s) (checks: {names})")
+    sys.exit(INTERNAL if errors else 0)
+
+
 @main.group()
 def rules() -> None:
     """Browse the rules as an auditor would."""

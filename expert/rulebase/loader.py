@@ -58,9 +58,6 @@ DEFAULT_KNOWLEDGE_DIR = PACKAGED_KNOWLEDGE_DIR if PACKAGED_KNOWLEDGE_DIR.is_dir(
 
 _RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_-]*)+$")
 _RULE_KEYS = {"id", "about", "title", "because", "cites", "basis", "thresholds", "when", "then", "priority"}
-# Every rule states its basis (stated, or inferred with a line of reasoning) and every numeric
-# threshold its source.  Off only for knowledge bases written before bases existed.
-BASIS_REQUIRED = True
 _MARKET_ID = re.compile(r"^M\d{2}$")
 _PARAGRAPH_ID = re.compile(r"^P\d{2}$")
 
@@ -195,9 +192,10 @@ class _RuleParser:
 
     def __init__(self, file: str, catalogue: dict[str, FieldSpec], conclusions: dict[str, ConclusionType],
                  claims: dict[str, Claim], paragraphs: set[str], problems: Problems,
-                 market_facts: Optional[dict[str, MarketFact]] = None) -> None:
+                 market_facts: Optional[dict[str, MarketFact]] = None, require_bases: bool = True) -> None:
         self.file, self.catalogue, self.conclusions = file, catalogue, conclusions
         self.market_facts = market_facts or {}
+        self.require_bases = require_bases
         self.claims, self.paragraphs, self.problems = claims, paragraphs, problems
         self.rule_id: Optional[str] = None
 
@@ -244,7 +242,7 @@ class _RuleParser:
     def basis(self, node: object, line: int) -> tuple[str, str]:
         """``basis: stated`` or ``basis: {inferred: "the line of reasoning from the cited claims"}``."""
         if node is None:
-            if BASIS_REQUIRED:
+            if self.require_bases:
                 self.error(line, "missing 'basis': write 'basis: stated' when the cited paragraphs say it, or "
                                  "'basis: {inferred: <one line of reasoning from the cited claims>}'")
             return "", ""
@@ -274,7 +272,7 @@ class _RuleParser:
             if parsed is not None:
                 result[path] = parsed
         for path, values in numeric.items():
-            if path not in given and BASIS_REQUIRED:
+            if path not in given and self.require_bases:
                 shown = ", ".join(str(v) for v in values)
                 self.error(line, f"threshold {path} ({shown}) names no source: add 'thresholds: {{{path}: Pnn | Mnn | "
                                  f"{{judgement: <reason>}} | {{definition: <reason>}}}}'")
@@ -555,8 +553,12 @@ def _rule_sources(text: str) -> dict[int, str]:
     return {start + 1: "\n".join(lines[start:end]).rstrip() for start, end in zip(starts, ends, strict=False)}
 
 
-def load_knowledge(directory: Optional[Path | str] = None) -> KnowledgeBase:
-    """Read, validate and stratify a knowledge directory; raise KnowledgeError on any problem."""
+def load_knowledge(directory: Optional[Path | str] = None, require_bases: bool = True) -> KnowledgeBase:
+    """Read, validate and stratify a knowledge directory; raise KnowledgeError on any problem.
+
+    Every rule must state its basis and every numeric threshold its source; ``expert lint``
+    loads with ``require_bases=False`` to report those gaps as findings instead.
+    """
     directory = Path(directory) if directory is not None else DEFAULT_KNOWLEDGE_DIR
     problems = Problems()
     if not directory.is_dir():
@@ -581,7 +583,7 @@ def load_knowledge(directory: Optional[Path | str] = None) -> KnowledgeBase:
             problems.add(file, 0, None, "a rule file holds one key, 'rules', with a list of rules")
             continue
         sources = _rule_sources(text)
-        parser = _RuleParser(file, catalogue, conclusions, claims, paragraphs, problems, market_facts)
+        parser = _RuleParser(file, catalogue, conclusions, claims, paragraphs, problems, market_facts, require_bases)
         for node in data["rules"]:
             try:
                 rule = parser.parse(node, sources.get(line_of(node), ""))
