@@ -65,6 +65,7 @@ class SmallestChangeSearch:
         self.offers = [o["name"] for o in data.get("offers") or []]
         self.before = input_facts_of(data)
         self.runs = 0
+        self.max_runs = MAX_RUNS  # a caller searching many times (lint) may spend less per search
         self.thresholds = rule_thresholds(self.knowledge)
 
     # --- running ----------------------------------------------------------------------
@@ -104,7 +105,7 @@ class SmallestChangeSearch:
                 zh=f"任何输入的改变都无法做到:能得出 {self.cid} 的每条规则都有一个任何取值都无法满足的条件。"))
         singles: list[_Trial] = []
         for ref, value in self.candidates():
-            if self.runs >= MAX_RUNS:
+            if self.runs >= self.max_runs:
                 break
             trial = self.trial(((ref, value),))
             if trial is None:
@@ -113,7 +114,7 @@ class SmallestChangeSearch:
                 return self.found(trial)
             singles.append(trial)
         for combo in self.combinations(instances, singles, self.base):
-            if self.runs >= MAX_RUNS:
+            if self.runs >= self.max_runs:
                 break
             trial = self.trial(combo)
             if trial is not None and self.reached(trial.view):

@@ -203,21 +203,25 @@ def check_command(knowledge: Optional[str]) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def lint_command(knowledge: Optional[str], fmt: str) -> None:
     """Check the knowledge as an auditor would: untested, unsourced, unreachable and redundant
-    rules, each finding with a stable code and file:line; exit 1 on errors (warnings pass)."""
+    rules, and exclusive conclusions reached together (with a witness profile); each finding
+    with a stable code and file:line; exit 1 on errors (warnings pass)."""
     from expert.audit.cases import CaseFileError
     from expert.audit.lint.runner import CHECKS, lint
 
+    notes: list[str] = []
     try:
-        found = lint(knowledge)
+        found = lint(knowledge, notes)
     except (CaseFileError, EngineError) as error:
         _fail(str(error), INTERNAL)
     errors = sum(1 for d in found if d.severity == "error")
     if fmt == "json":
-        click.echo(json.dumps({"errors": errors, "warnings": len(found) - errors,
+        click.echo(json.dumps({"errors": errors, "warnings": len(found) - errors, "notes": notes,
                                "findings": [d.as_dict() for d in found]}, indent=2, ensure_ascii=False))
     else:
         for d in found:
             click.echo(f"{d.where()}: {d.severity}: {d.code}{f' {d.rule}' if d.rule else ''}: {d.message}")
+        for note in notes:
+            click.echo(note)
         names = ", ".join(module.__name__.rsplit(".", 1)[-1] for module in CHECKS)
         click.echo(f"lint: {errors} error(s), {len(found) - errors} warning(s) (checks: {names})")
     sys.exit(INTERNAL if errors else 0)
