@@ -227,6 +227,44 @@ def lint_command(knowledge: Optional[str], fmt: str) -> None:
     sys.exit(INTERNAL if errors else 0)
 
 
+@main.command(name="diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--profiles", type=click.IntRange(0, 1_000_000), default=5000, show_default=True,
+              help="Generated profiles to run besides the worked cases and examples.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the generated profiles.")
+@click.option("--repo", type=click.Path(file_okay=False), default=".", show_default=True,
+              help="The git repository OLD and NEW are revisions of (when they are not directories).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(["verdict", "any"]), default=None,
+              help="Exit 1 when a verdict flips (verdict) or any advice changes (any): a review gate.")
+def diff_command(old: str, new: str, profiles: int, seed: int, repo: str, fmt: str, fail_on: Optional[str]) -> None:
+    """What changes between two knowledge bases OLD and NEW (directories, or git revisions of
+    knowledge/): rules added, removed and changed, and the advice of every worked case,
+    example and generated profile run through both."""
+    import tempfile
+
+    from expert.advice.consultation import Consultant
+    from expert.audit.diff.corpus import corpus
+    from expert.audit.diff.impact import impact
+    from expert.audit.diff.render import render as render_diff
+    from expert.audit.diff.rules import rule_diff
+    from expert.audit.diff.sources import KnowledgeSourceError, knowledge_directory
+    from expert.rulebase.loader import load_knowledge
+
+    with tempfile.TemporaryDirectory(prefix="expert-diff-") as scratch:
+        try:
+            directories = [knowledge_directory(spec, Path(scratch), Path(repo)) for spec in (old, new)]
+        except KnowledgeSourceError as error:
+            _fail(str(error), BAD_INPUT)
+        before, after = (load_knowledge(d) for d in directories)
+        samples = corpus(before, after, profiles, seed, Path(repo) / "examples")
+        result = impact(Consultant(knowledge=before), Consultant(knowledge=after), samples)
+        click.echo(render_diff(rule_diff(before, after), result, old, new, fmt), nl=False)
+    flipped = sum(result.verdict_flips.values())
+    sys.exit(1 if (fail_on == "verdict" and flipped) or (fail_on == "any" and result.changed) else 0)
+
+
 @main.group()
 def rules() -> None:
     """Browse the rules as an auditor would."""

@@ -201,3 +201,12 @@ class KnowledgeBase:
     market_facts: dict[str, MarketFact] = field(default_factory=dict)
     exclusions: tuple[Exclusion, ...] = ()
     fingerprint: str = ""
+
+
+def condition_key(condition: Condition) -> tuple:
+    """A condition as comparable data (no line numbers): two rules with the same keys test the same."""
+    if isinstance(condition, ConclusionCondition):
+        return ("conclusion", condition.id, condition.about, condition.negated)
+    tests = tuple(sorted((t.path, t.operator, repr(t.value)) for t in condition.tests))
+    alternatives = tuple(sorted(condition_key(a) for a in condition.alternatives))
+    return ("fact", tests, alternatives)

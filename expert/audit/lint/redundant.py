@@ -10,20 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from expert.audit.lint.diagnostic import WARNING, Diagnostic, LintContext
-from expert.rulebase.rulebook import SEVERITIES, ConclusionCondition, FactCondition, Rule
-
-
-def _key(condition) -> tuple:
-    if isinstance(condition, ConclusionCondition):
-        return ("conclusion", condition.id, condition.about, condition.negated)
-    assert isinstance(condition, FactCondition)
-    tests = tuple(sorted((t.path, t.operator, repr(t.value)) for t in condition.tests))
-    alternatives = tuple(sorted(_key(a) for a in condition.alternatives))
-    return ("fact", tests, alternatives)
+from expert.rulebase.rulebook import SEVERITIES, Rule, condition_key
 
 
 def _conditions(rule: Rule) -> frozenset:
-    return frozenset(_key(c) for c in rule.conditions)
+    return frozenset(condition_key(c) for c in rule.conditions)
 
 
 def check(context: LintContext) -> Iterator[Diagnostic]:
