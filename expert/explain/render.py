@@ -40,7 +40,7 @@ _WORDS = {
     "missing": ("missing", "缺少"),
     "any_offer": ("any offer", "任一方案"),
 }
-_OPERATORS = {
+OPERATOR_WORDS = {
     "is": ("is", "等于"), "is_not": ("is not", "不等于"), "one_of": ("is one of", "属于"),
     "not_one_of": ("is none of", "不属于"), "at_least": ("is at least", "不小于"), "at_most": ("is at most", "不大于"),
     "above": ("is above", "大于"), "below": ("is below", "小于"), "includes": ("includes", "包含"),
@@ -138,7 +138,7 @@ def _condition_lines(report: ConditionReport, lang: str, md: bool, indent: int) 
         return lines
     lines = []
     for test in report.tests:
-        operator = in_lang(_OPERATORS[test.operator], lang)
+        operator = in_lang(OPERATOR_WORDS[test.operator], lang)
         missing = f"; {_w('missing', lang)}: {', '.join(test.missing)}" if test.missing else ""
         if test.operator in ("known", "unknown"):
             lines.append(f"{pad}[{_w(test.status, lang)}] {test.fact} {operator}"

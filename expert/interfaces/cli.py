@@ -265,6 +265,26 @@ def diff_command(old: str, new: str, profiles: int, seed: int, repo: str, fmt: s
     sys.exit(1 if (fail_on == "verdict" and flipped) or (fail_on == "any" and result.changed) else 0)
 
 
+@main.command(name="book")
+@click.option("--out", type=click.Path(file_okay=False), default="book", show_default=True, help="Where to write the book.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--knowledge", type=click.Path(file_okay=False), default=None)
+def book_command(out: str, lang: str, knowledge: Optional[str]) -> None:
+    """Write the knowledge book: a static HTML site (open OUT/index.html) and OUT/book.md, with
+    every claim, rule (in plain language), case, threshold and conclusion, and their chains."""
+    from expert.audit.book.site import build_book
+    from expert.audit.cases import CaseFileError
+
+    try:
+        report = build_book(out, knowledge, lang)
+    except (CaseFileError, EngineError) as error:
+        _fail(str(error), INTERNAL)
+    except OSError as error:
+        _fail(f"{out}: cannot write the book: {error}", BAD_INPUT)
+    click.echo(f"book: {report.pages} pages and book.md in {report.out} ({report.seconds:.1f} s); "
+               f"open {report.out / 'index.html'}")
+
+
 @main.group()
 def rules() -> None:
     """Browse the rules as an auditor would."""

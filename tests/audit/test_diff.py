@@ -59,11 +59,11 @@ def test_the_corpus_is_seeded_and_hits_thresholds():
 
 
 def test_cli_formats_and_review_gate(runner, planted):
-    text = runner.invoke(main, ["diff", str(support.KNOWLEDGE), str(planted), "--profiles", "200"])
+    text = runner.invoke(main, ["diff", str(support.KNOWLEDGE), str(planted), "--profiles", "60"])
     assert text.exit_code == 0, text.output
     assert "- changed: traffic.spiky (conditions)" in text.output and "consultations changed their advice" in text.output
     assert "trait.spiky_traffic: +" in text.output
-    data = json.loads(runner.invoke(main, ["diff", str(support.KNOWLEDGE), str(planted), "--profiles", "200",
+    data = json.loads(runner.invoke(main, ["diff", str(support.KNOWLEDGE), str(planted), "--profiles", "60",
                                            "--format", "json"]).output)
     assert data["changed"] == len(data["changed_samples"]) > 0 and data["rules"]["changed"][0]["rule"] == "traffic.spiky"
     markdown = runner.invoke(main, ["diff", str(support.KNOWLEDGE), str(planted), "--profiles", "50", "--format", "markdown"])
