@@ -45,7 +45,7 @@ from expert.facts.fields import BOOL, ENUM, LIST_ENUM, NUMBER, SECTION, field_ca
 from expert.facts.flatten import input_facts
 from expert.facts.vocabulary import Availability, Capability, Profile
 from expert.rulebase.compiler import ANY_SUBJECT, COMPANY_SUBJECT
-from expert.rulebase.rulebook import ABOUT_COMPANY, FactCondition, FactTest, KnowledgeBase, Rule
+from expert.rulebase.rulebook import ABOUT_COMPANY, FactCondition, FactTest, KnowledgeBase, Rule, thresholds_by_field
 
 MAX_FACTS = 3
 MAX_RUNS = 1500  # engine runs per search (about 2 ms each)
@@ -321,13 +321,7 @@ def _holds_after(check, view: FactView, subject: str) -> bool:
 
 def rule_thresholds(knowledge: KnowledgeBase) -> dict[str, set]:
     """The constants rules compare each number with."""
-    found: dict[str, set] = {}
-    for rule in knowledge.rules.values():
-        for condition in rule.fact_conditions:
-            for test in condition.all_tests:
-                if isinstance(test.value, (int, float)) and not isinstance(test.value, bool):
-                    found.setdefault(test.path, set()).add(test.value)
-    return found
+    return thresholds_by_field(knowledge)
 
 
 def smallest_change(consultant: Consultant, data: dict, cid: str, subject: Optional[str], base: FactView) -> SmallestChange:

@@ -173,29 +173,28 @@ def _plain_name(value: str) -> str:
     return value
 
 
-class CustomAddon(_Strict):
+class _NamedAddon(_Strict):
+    """An add-on outside the catalogue, known by its name alone."""
+
+    name: AddonName
+
+    @field_validator("name")
+    @classmethod
+    def _plain(cls, value: str) -> str:
+        return _plain_name(value)
+
+
+class CustomAddon(_NamedAddon):
     """An add-on the capability catalogue does not name, and whether the company requires it."""
 
-    name: AddonName
     required: bool
 
-    @field_validator("name")
-    @classmethod
-    def _plain(cls, value: str) -> str:
-        return _plain_name(value)
 
-
-class OfferAddon(_Strict):
+class OfferAddon(_NamedAddon):
     """How an offer provides a custom add-on (named as in ``needs.custom_addons``)."""
 
-    name: AddonName
     availability: Availability
     monthly_price_usd: Optional[PriceOrUnknown] = None
-
-    @field_validator("name")
-    @classmethod
-    def _plain(cls, value: str) -> str:
-        return _plain_name(value)
 
     _paid_only = model_validator(mode="after")(_price_only_when_paid)
 

@@ -177,6 +177,16 @@ class Rule:
         return compared_numbers(self.conditions)
 
 
+def thresholds_by_field(*bases: KnowledgeBase) -> dict[str, set]:
+    """Every number the rules of ``bases`` compare each field with: their thresholds."""
+    found: dict[str, set] = {}
+    for knowledge in bases:
+        for rule in knowledge.rules.values():
+            for path, values in rule.compared_numbers.items():
+                found.setdefault(path, set()).update(values)
+    return found
+
+
 def compared_numbers(conditions: tuple) -> dict[str, list]:
     """The fields some condition compares with a number, and the numbers."""
     found: dict[str, list] = {}

@@ -19,7 +19,7 @@ from expert.audit.cases import load_cases
 from expert.facts.fields import BOOL, ENUM, LIST_ENUM, NUMBER, SECTION, field_catalogue
 from expert.facts.profile_io import read_profile
 from expert.facts.vocabulary import Availability, Capability, Profile
-from expert.rulebase.rulebook import KnowledgeBase
+from expert.rulebase.rulebook import KnowledgeBase, thresholds_by_field
 
 OFFER_NAMES = ("Offer A", "Offer B")
 
@@ -28,15 +28,6 @@ OFFER_NAMES = ("Offer A", "Offer B")
 class Sample:
     name: str  # "case:ID", "example:FILE" or "generated:N"
     profile: dict
-
-
-def _thresholds(*bases: KnowledgeBase) -> dict[str, set]:
-    found: dict[str, set] = {}
-    for knowledge in bases:
-        for rule in knowledge.rules.values():
-            for path, values in rule.compared_numbers.items():
-                found.setdefault(path, set()).update(values)
-    return found
 
 
 def _number(rng: random.Random, spec, thresholds: dict[str, set]):
@@ -120,7 +111,7 @@ def corpus(old: KnowledgeBase, new: KnowledgeBase, generated: int, seed: int,
         for path in sorted(examples.glob("*.yaml")):
             samples[f"example:{path.name}"] = Sample(f"example:{path.name}", read_profile(str(path)))
     rng = random.Random(seed)  # noqa: S311 - a seeded, repeatable sample, not a secret
-    thresholds = _thresholds(old, new)
+    thresholds = thresholds_by_field(old, new)
     made = 0
     while made < generated:
         profile = generated_profile(rng, thresholds)

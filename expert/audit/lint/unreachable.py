@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from expert.audit.lint.diagnostic import ERROR, Diagnostic, LintContext
 from expert.explain.conditions import HELD, status_of_test
 from expert.facts.fields import BOOL, ENUM, LIST_ENUM, NUMBER, field_catalogue
-from expert.rulebase.rulebook import FactTest, KnowledgeBase, Rule
+from expert.rulebase.rulebook import FactTest, KnowledgeBase, Rule, thresholds_by_field
 
 
 def _candidates(path: str, tests: list[FactTest], thresholds: dict[str, set]) -> list:
@@ -73,11 +73,7 @@ def unreachable_rules(knowledge: KnowledgeBase, thresholds: dict[str, set]) -> d
 
 
 def check(context: LintContext) -> Iterator[Diagnostic]:
-    thresholds: dict[str, set] = {}
-    for rule in context.knowledge.rules.values():
-        for path, values in rule.compared_numbers.items():
-            thresholds.setdefault(path, set()).update(values)
-    for rule_id, why in unreachable_rules(context.knowledge, thresholds).items():
+    for rule_id, why in unreachable_rules(context.knowledge, thresholds_by_field(context.knowledge)).items():
         rule = context.knowledge.rules[rule_id]
         yield Diagnostic("unreachable.rule", ERROR, rule.file, rule.line, f"can never fire: {why}", rule_id)
 
