@@ -333,6 +333,7 @@ def rules_show(rule_id: str, lang: str, knowledge: Optional[str]) -> None:
         else:
             detail = f"{source.kind}: {source.note}"
         click.echo(f"threshold {path}: {detail}")
+    _show_logic(advisor.knowledge, rule, lang)
     from expert.audit.cases import CaseFileError, check
 
     try:
@@ -341,6 +342,24 @@ def rules_show(rule_id: str, lang: str, knowledge: Optional[str]) -> None:
         _fail(str(error), INTERNAL)
     firing = [r.case.id for r in report.results if rule.id in r.rules_fired]
     click.echo(f"fired by cases: {', '.join(firing) if firing else '(none)'}")
+
+
+def _show_logic(knowledge, rule, lang: str) -> None:
+    """The whole logic in data: the chain below the rule, the formulas and the named sets it rests on."""
+    from expert.rulebase.logic import chain_lines, fields_and_sets, supporting_rules
+
+    chain = chain_lines(knowledge, rule)
+    if chain:
+        click.echo("how what it reads is reached:")
+        for line in chain:
+            click.echo(line)
+    fields, sets = fields_and_sets(knowledge, supporting_rules(knowledge, rule))
+    for path in fields:
+        click.echo(f"computed {path} = {knowledge.formulas[path].get(lang)}")
+    for name in sets:
+        named = knowledge.sets[name]
+        click.echo(f"set {name} ({named.title.get(lang)}): {', '.join(named.members)}")
+        click.echo(f"  {named.definition.get(lang)}")
 
 
 @main.command()
