@@ -20,6 +20,7 @@ from expert.facts.profile_io import ProfileInputError, describe_validation_error
 from expert.facts.vocabulary import Profile
 from expert.inference.engine import EngineError
 from expert.interfaces.advisor import Advisor, default_advisor
+from expert.interfaces.mcp_command import mcp_command
 from expert.rulebase.loader import KnowledgeError
 
 BAD_INPUT, INTERNAL = 2, 1
@@ -323,6 +324,8 @@ def schema() -> None:
     """Print the profile's JSON Schema."""
     click.echo(json.dumps(Profile.model_json_schema(), indent=2, ensure_ascii=False))
 
+
+main.add_command(mcp_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
