@@ -20,6 +20,7 @@ from expert.facts.profile_io import ProfileInputError, describe_validation_error
 from expert.facts.vocabulary import Profile
 from expert.inference.engine import EngineError
 from expert.interfaces.advisor import Advisor, default_advisor
+from expert.interfaces.mcp_command import mcp_command
 from expert.rulebase.loader import KnowledgeError
 
 BAD_INPUT, INTERNAL = 2, 1
@@ -294,10 +295,9 @@ def rules() -> None:
 @click.option("--knowledge", type=click.Path(file_okay=False), default=None)
 def rules_list(knowledge: Optional[str]) -> None:
     """One line per rule: id, what it concludes, where it is written, what it cites."""
-    advisor = _advisor(knowledge)
-    for rule in advisor.knowledge.rules.values():
-        where = f"{Path(rule.file).name}:{rule.line}"
-        click.echo(f"{rule.id:40} -> {rule.conclude:38} {where:24} {' '.join(rule.claims + rule.paragraphs)}")
+    from expert.audit.rule_info import render_rule_list, rule_list
+
+    click.echo(render_rule_list(rule_list(_advisor(knowledge).knowledge)), nl=False)
 
 
 @rules.command(name="show")
@@ -306,60 +306,17 @@ def rules_list(knowledge: Optional[str]) -> None:
 @click.option("--knowledge", type=click.Path(file_okay=False), default=None)
 def rules_show(rule_id: str, lang: str, knowledge: Optional[str]) -> None:
     """Show RULE_ID as written, its citations with the claims' text, and the cases that fire it."""
-    advisor = _advisor(knowledge)
-    rule = advisor.knowledge.rules.get(rule_id)
-    if rule is None:
-        _fail(f"no rule {rule_id!r}; see `expert rules list`", BAD_INPUT)
-    click.echo(f"{rule.id}  ({rule.file}:{rule.line})")
-    click.echo(f"{rule.title.get(lang)}")
-    click.echo("")
-    click.echo(rule.source)
-    click.echo("")
-    click.echo("cites:")
-    for claim_id in rule.claims:
-        claim = advisor.knowledge.claims[claim_id]
-        click.echo(f"  {claim_id} ({', '.join(claim.paragraphs)}): {claim.summary.get(lang)}")
-    click.echo(f"  paragraphs: {', '.join(rule.paragraphs)}")
-    if rule.basis == "inferred":
-        click.echo(f"basis: inferred: {rule.reasoning}")
-    else:
-        click.echo(f"basis: {rule.basis or '(not stated)'}")
-    for path, source in rule.thresholds.items():
-        if source.kind == "market":
-            fact = advisor.knowledge.market_facts[source.ref]
-            detail = f"market fact {source.ref} ({fact.section}): {fact.text}"
-        elif source.kind == "paragraph":
-            detail = f"paragraph {source.ref}"
-        else:
-            detail = f"{source.kind}: {source.note}"
-        click.echo(f"threshold {path}: {detail}")
-    _show_logic(advisor.knowledge, rule, lang)
     from expert.audit.cases import CaseFileError, check
+    from expert.audit.rule_info import render_rule_detail, rule_detail
 
+    advisor = _advisor(knowledge)
+    if rule_id not in advisor.knowledge.rules:  # before running the cases
+        _fail(f"no rule {rule_id!r}; see `expert rules list`", BAD_INPUT)
     try:
-        report = check(advisor)
+        detail = rule_detail(advisor.knowledge, rule_id, check(advisor))
     except (CaseFileError, EngineError) as error:
         _fail(str(error), INTERNAL)
-    firing = [r.case.id for r in report.results if rule.id in r.rules_fired]
-    click.echo(f"fired by cases: {', '.join(firing) if firing else '(none)'}")
-
-
-def _show_logic(knowledge, rule, lang: str) -> None:
-    """The whole logic in data: the chain below the rule, the formulas and the named sets it rests on."""
-    from expert.rulebase.logic import chain_lines, fields_and_sets, supporting_rules
-
-    chain = chain_lines(knowledge, rule)
-    if chain:
-        click.echo("how what it reads is reached:")
-        for line in chain:
-            click.echo(line)
-    fields, sets = fields_and_sets(knowledge, supporting_rules(knowledge, rule))
-    for path in fields:
-        click.echo(f"computed {path} = {knowledge.formulas[path].get(lang)}")
-    for name in sets:
-        named = knowledge.sets[name]
-        click.echo(f"set {name} ({named.title.get(lang)}): {', '.join(named.members)}")
-        click.echo(f"  {named.definition.get(lang)}")
+    click.echo(render_rule_detail(detail, lang), nl=False)
 
 
 @main.command()
@@ -367,6 +324,8 @@ def schema() -> None:
     """Print the profile's JSON Schema."""
     click.echo(json.dumps(Profile.model_json_schema(), indent=2, ensure_ascii=False))
 
+
+main.add_command(mcp_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
