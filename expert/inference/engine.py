@@ -31,7 +31,6 @@ It also records the firing trace: order, rule, matched facts, asserted conclusio
 
 from __future__ import annotations
 
-import ctypes
 import importlib.util
 import itertools
 import os
@@ -84,6 +83,8 @@ def _load_pyeval_shim(needed: bool) -> str | None:
             f"expert 在 Python {version} 上需要 {PYEVAL_SHIM_MODULE}（durable_rules 调用了 Python 3.13 已移除的 "
             "PyEval_CallObject），而当前安装缺少它：它是用较旧的 Python 构建的。请用当前 Python 重新安装 expert"
             "（pip install --force-reinstall --no-deps ...）。")
+    import ctypes  # here, not at the top: some 3 ms of every start, and 3.10-3.12 never need it
+
     ctypes.CDLL(spec.origin, mode=os.RTLD_GLOBAL)
     return spec.origin
 
