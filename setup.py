@@ -5,12 +5,18 @@ read and edit it there).  A built package (wheel, or a plain ``pip install .``, 
 one) gets a copy at ``expert/knowledge/`` as package data; the loader prefers that copy
 when it exists and reads the checkout's ``knowledge/`` otherwise (an editable install).
 The sdist carries ``knowledge/`` through MANIFEST.in, so a wheel built from it ships it too.
+
+On Python 3.13 and later it also builds ``expert.inference._pyeval_shim``, a one-function
+C library that puts back the ``PyEval_CallObject`` durable_rules 2.0.28 needs (see
+``expert/inference/engine.py``).  It is built with the interpreter pip builds for, so the
+build needs gcc and the Python headers, as durable_rules' own does; older Pythons get none.
 """
 
 import shutil
+import sys
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
 
 SOURCE = Path(__file__).resolve().parent / "knowledge"
@@ -33,4 +39,7 @@ class BuildWithKnowledge(build_py):
         return super().get_outputs(include_bytecode) + copied
 
 
-setup(cmdclass={"build_py": BuildWithKnowledge})
+PYEVAL_SHIM = Extension("expert.inference._pyeval_shim", sources=["expert/inference/_pyeval_shim.c"])
+
+setup(cmdclass={"build_py": BuildWithKnowledge},
+      ext_modules=[PYEVAL_SHIM] if sys.version_info >= (3, 13) else [])

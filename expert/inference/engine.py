@@ -31,12 +31,13 @@ It also records the firing trace: order, rule, matched facts, asserted conclusio
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
+import os
+import sys
 import threading
 from dataclasses import dataclass, field
 
-import durable.engine as durable_engine
-import durable_rules_engine as native
 import orjson
 
 from expert.facts.flatten import ABSENT_FACT, CONCLUSION_FACT, OFFER_FACT, PROFILE_FACT
@@ -55,6 +56,43 @@ from expert.rulebase.compiler import (
 )
 from expert.rulebase.engine_numbers import engine_number
 from expert.rulebase.rulebook import ABOUT_ANY, ABOUT_COMPANY, ConclusionCondition, KnowledgeBase
+
+# Python 3.13 removed PyEval_CallObject from the C API.  durable_rules 2.0.28, its last
+# release, still calls it (only in persistence callbacks we never register), so on 3.13+
+# its extension does not load ("undefined symbol: PyEval_CallObject").  There setup.py
+# builds expert.inference._pyeval_shim, one C function with the removed macro's meaning,
+# and we load it with RTLD_GLOBAL before durable_rules_engine is imported, so the dynamic
+# linker finds the symbol there.  On 3.10-3.12 nothing is built or loaded.  This can go
+# (with _pyeval_shim.c, its Extension in setup.py and its MANIFEST.in line) once a
+# durable_rules release stops calling PyEval_CallObject, or expert stops using it.
+PYEVAL_SHIM_NEEDED = sys.version_info >= (3, 13)
+PYEVAL_SHIM_MODULE = "expert.inference._pyeval_shim"
+
+
+def _load_pyeval_shim(needed: bool) -> str | None:
+    """Load the shim globally when needed; return its path, or None when not needed."""
+    if not needed:
+        return None
+    spec = importlib.util.find_spec(PYEVAL_SHIM_MODULE)
+    if spec is None or not spec.origin:
+        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        raise ImportError(
+            f"expert needs {PYEVAL_SHIM_MODULE} on Python {version} (durable_rules calls PyEval_CallObject, "
+            "which Python 3.13 removed) and this installation has none: it was built with an older Python. "
+            "Reinstall expert with this Python (pip install --force-reinstall --no-deps ...).\n"
+            f"expert 在 Python {version} 上需要 {PYEVAL_SHIM_MODULE}（durable_rules 调用了 Python 3.13 已移除的 "
+            "PyEval_CallObject），而当前安装缺少它：它是用较旧的 Python 构建的。请用当前 Python 重新安装 expert"
+            "（pip install --force-reinstall --no-deps ...）。")
+    import ctypes  # here, not at the top: some 3 ms of every start, and 3.10-3.12 never need it
+
+    ctypes.CDLL(spec.origin, mode=os.RTLD_GLOBAL)
+    return spec.origin
+
+
+PYEVAL_SHIM = _load_pyeval_shim(PYEVAL_SHIM_NEEDED)  # the path loaded, or None
+
+import durable.engine as durable_engine  # noqa: E402  (after the shim: durable.engine imports the extension)
+import durable_rules_engine as native  # noqa: E402
 
 durable_engine.Host._run = lambda self: None  # no timer/dispatch threads: see module docstring
 

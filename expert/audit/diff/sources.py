@@ -29,5 +29,7 @@ def knowledge_directory(spec: str, scratch: Path, repository: Path) -> Path:
     target = Path(tempfile.mkdtemp(prefix="knowledge-", dir=scratch))
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         members = [m for m in tar.getmembers() if m.isfile() and not m.name.startswith(("/", "..")) and ".." not in m.name]
-        tar.extractall(target, members=members)  # noqa: S202 - regular files only, no absolute or parent paths
+        # the "data" filter: what 3.14 does by default and 3.12+ warn about omitting (3.10.0-.11, 3.11.0-.3 lack it)
+        data_only = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+        tar.extractall(target, members=members, **data_only)  # noqa: S202 - regular files only, no absolute or parent paths
     return target / "knowledge"
