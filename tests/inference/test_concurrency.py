@@ -33,7 +33,7 @@ def test_threads_get_the_answers_computed_alone(advisor):
 
     def consult(index: int) -> dict:
         if index < THREADS:
-            barrier.wait(timeout=30)  # make the first consultations truly overlap
+            barrier.wait(timeout=120)  # make the first consultations truly overlap (generous: a loaded machine is slow)
         try:
             return (advise if index % 2 else advisor.advise)(profiles[index]).model_dump()
         except Exception as error:  # noqa: BLE001 - collected and reported below
