@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from expert.advice.model import SCHEMA_VERSION, Advice, MatchedFact, RuleSupport, Text
+from expert.advice.wording import counted
 from expert.facts.derive import Derivation
 from expert.facts.vocabulary import Profile
 from expert.inference.engine import EngineError, Outcome
@@ -32,15 +33,31 @@ def _show(value: Any) -> str:
     return "unknown" if value is None else str(value)
 
 
-def _split(template: str) -> tuple[str, ...]:
-    """'a {x} b' -> ('a ', 'x', ' b'): literal text at even positions, names at odd ones."""
-    return tuple(PLACEHOLDER.split(template))
+def _split(template: str) -> tuple[tuple[str, str, str], ...]:
+    """'a {x} b {n:cat}' -> (('a ', 'x', ''), (' b ', 'n', 'cat'), ('', '', '')): literal
+    text, then the value's name and the noun agreeing with it (if any)."""
+    parts, start = [], 0
+    for match in PLACEHOLDER.finditer(template):
+        parts.append((template[start:match.start()], match.group(1), match.group(2) or ""))
+        start = match.end()
+    parts.append((template[start:], "", ""))
+    return tuple(parts)
 
 
-def _fill(parts: tuple[str, ...], params: dict, labels: dict) -> str:
+def _fill(parts: tuple[tuple[str, str, str], ...], params: dict, labels: dict) -> str:
     """Put parameter values into a template; enum values read as their label (e.g. in Chinese)."""
-    return "".join(part if i % 2 == 0 else labels.get(params.get(part)) or _show(params.get(part))
-                   for i, part in enumerate(parts))
+    out = []
+    for literal, name, noun in parts:
+        out.append(literal)
+        if name:
+            value = params.get(name)
+            if isinstance(value, list):
+                shown = labels.get("\x00separator", ", ").join(
+                    (labels.get(v) if isinstance(v, str) else None) or _show(v) for v in value)
+            else:
+                shown = (labels.get(value) if isinstance(value, str) else None) or _show(value)
+            out.append(counted(value, noun, shown) if noun else shown)
+    return "".join(out)
 
 
 def _first_per_rule(firings: list) -> list:
@@ -83,6 +100,7 @@ class AdviceAssembler:
         }
         self._labels_en = {value: label.en for value, label in knowledge.labels.items()}
         self._labels_zh = {value: label.zh for value, label in knowledge.labels.items()}
+        self._labels_zh["\x00separator"] = "、"  # how a list reads inside a Chinese sentence
         self._templates = {rid: (_split(r.because.en), _split(r.because.zh)) for rid, r in knowledge.rules.items()}
         self._fixed_supports = {
             rid: RuleSupport(**self._rule_refs[rid], because=Text(en=rule.because.en, zh=rule.because.zh))
@@ -123,11 +141,15 @@ class AdviceAssembler:
             item = {"id": cid, "kind": kind.kind, "subject": subject, "severity": SEVERITIES[severity],
                     "text": self._titles[cid], "params": params, "rules": supports_of}
             if kind.kind == "verdict":
-                verdicts.append({**item, "missing": list(params.get("missing", [])),
+                missing = list(params.get("missing", []))
+                verdicts.append({**item, "missing": missing,
+                                 "missing_labels": {m: label for m in missing if (label := self._label(m))},
                                  "questions": questions if cid == NEED_MORE_INFO and questions else []})
             elif kind.kind == "figure":
                 figure = derivation.figures[(subject, kind.shows)]
                 groups["figures"].append({**item, "value": figure.value, "unit": figure.unit, "inputs": figure.inputs,
+                                          "unit_label": self._label(figure.unit),
+                                          "input_labels": self._input_labels(figure.inputs),
                                           "formula": {"en": figure.formula_en, "zh": figure.formula_zh}})
             else:
                 groups[_GROUPS[kind.kind]].append(item)
@@ -143,6 +165,23 @@ class AdviceAssembler:
         return Advice.model_validate({"lang": lang, "schema_version": SCHEMA_VERSION,
                                       "knowledge": self.knowledge.fingerprint, "company": profile.company.name,
                                       "verdict": verdicts[0], "trace": trace, **groups})
+
+    def _input_labels(self, inputs: dict) -> dict:
+        """Labels for each input's name and for the names a list input holds (capabilities)."""
+        names = set(inputs) | {v for value in inputs.values() if isinstance(value, list) for v in value if isinstance(v, str)}
+        return {name: label for name in names if (label := self._label(name))}
+
+    def _label(self, name: str) -> Optional[dict]:
+        """How a unit or a figure's input reads (labels.yaml); "price.X" is X's monthly price."""
+        labels = self.knowledge.labels
+        if name in labels:
+            return {"en": labels[name].en, "zh": labels[name].zh}
+        head, _, item = name.partition(".")
+        if head == "price" and "price" in labels:
+            what = labels.get(item)
+            en, zh = (what.en, what.zh) if what else (item, item)
+            return {"en": f"{en}: {labels['price'].en}", "zh": f"{zh}：{labels['price'].zh}"}
+        return None
 
     def _reference(self, kind: str, ref: str) -> MatchedFact:
         """A trace entry naming a conclusion; these repeat across consultations, so reuse them."""

@@ -92,6 +92,7 @@ class Question(OutputModel):
 class Verdict(Conclusion):
     missing: list[str] = []  # for verdict.need_more_info: the facts that would decide it
     questions: list[Question] = []  # for verdict.need_more_info: what to ask, most valuable first
+    missing_labels: dict[str, Text] = {}  # how each missing fact reads, where labels.yaml says
 
 
 class Figure(Conclusion):
@@ -99,6 +100,8 @@ class Figure(Conclusion):
     unit: str
     formula: Text
     inputs: dict[str, Any]
+    unit_label: Optional[Text] = None  # how the unit reads ("USD a month", "美元/月")
+    input_labels: dict[str, Text] = {}  # how each input's name reads, in both languages
 
 
 class MatchedFact(OutputModel):

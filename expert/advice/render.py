@@ -1,7 +1,10 @@
 """Render an Advice as text, Markdown or JSON, in English or Chinese.
 
-Rendering only reads the typed Advice; it decides nothing.  Order: verdict first, then
-fit, warnings, actions, figures; each line with a one-line "because" and its citations.
+Rendering only reads the typed Advice; it decides nothing.  Text opens with the summary
+(``summary.py``: what a manager reads), then the full advice: verdict, fit, warnings,
+actions, figures, findings, each with a one-line "because" and its citations.  A
+conclusion reached for several subjects is shown once, naming them all, so no line is
+printed twice.
 """
 
 from __future__ import annotations
@@ -9,89 +12,116 @@ from __future__ import annotations
 from typing import Optional
 
 from expert.advice.model import Advice, Conclusion, Figure
-
-_HEADINGS = {
-    "verdict": ("Verdict", "结论"),
-    "fits": ("Pricing models that fit", "适合的收费模式"),
-    "unfits": ("Pricing models that do not fit", "不适合的收费模式"),
-    "warnings": ("Warnings", "风险提示"),
-    "actions": ("Next steps", "下一步行动"),
-    "figures": ("Figures", "测算"),
-    "findings": ("Findings", "发现"),
-}
-_WORDS = {
-    "because": ("because", "因为"),
-    "sources": ("sources", "依据"),
-    "missing": ("missing facts", "缺少的事实"),
-    "formula": ("formula", "公式"),
-    "inputs": ("inputs", "输入"),
-    "company": ("company", "公司"),
-    "none": ("(none)", "(无)"),
-    "title": ("Advice for", "建议对象:"),
-    "your_company": ("your company", "贵公司"),
-}
+from expert.advice.phrases import (  # noqa: F401  (in_lang: other renderers import it from here)
+    SEVERITY_WORDS,
+    amount,
+    colon,
+    grouped,
+    in_lang,
+    number,
+    severity_suffix,
+    severity_text,
+    subjects_text,
+    title_line,
+    word,
+)
 
 
-def in_lang(pair: tuple[str, str], lang: str) -> str:
-    """The (English, Chinese) pair's text in ``lang``: the renderers' own few words."""
-    return pair[1] if lang == "zh" else pair[0]
-
-
-def _word(key: str, lang: str) -> str:
-    return in_lang(_WORDS[key] if key in _WORDS else _HEADINGS[key], lang)
-
-
-def _subject(conclusion: Conclusion, lang: str) -> str:
-    return _word("company", lang) if conclusion.subject == "company" else conclusion.subject
-
-
-def _cite(conclusion: Conclusion) -> str:
-    return ", ".join(conclusion.claims + conclusion.paragraphs)
-
-
-def _number(value: float) -> str:
-    return f"{value:,.2f}"
-
-
-def _lines(conclusion: Conclusion, lang: str, bullet: str, md: bool) -> list[str]:
-    title = conclusion.text.get(lang)
-    head = f"**{title}**" if md else title
-    tag = f"`{conclusion.id}`" if md else f"[{conclusion.id}]"
-    subject = "" if conclusion.subject == "company" else f" ({conclusion.subject})"
-    severity = "" if conclusion.severity == "info" else f" <{conclusion.severity}>"
-    lines = [f"{bullet}{head}{subject} {tag}{severity}"]
-    if isinstance(conclusion, Figure):
-        lines.append(f"    = {_number(conclusion.value)} {conclusion.unit}")
-        lines.append(f"    {_word('formula', lang)}: {conclusion.formula.get(lang)}")
-        if conclusion.inputs:
-            shown = ", ".join(f"{k}={v}" for k, v in conclusion.inputs.items())
-            lines.append(f"    {_word('inputs', lang)}: {shown}")
-    for support in conclusion.rules:
-        cites = ", ".join(support.claims + support.paragraphs)
-        lines.append(f"    {_word('because', lang)}: {support.because.get(lang)} ({support.rule}; {cites})")
+def _because_lines(group: list[Conclusion], lang: str) -> list[str]:
+    seen, lines = set(), []
+    for conclusion in group:
+        for support in conclusion.rules:
+            text = support.because.get(lang)
+            if (support.rule, text) in seen:
+                continue
+            seen.add((support.rule, text))
+            cites = ", ".join(support.claims + support.paragraphs)
+            refs = f"（{support.rule}；{cites}）" if lang == "zh" else f" ({support.rule}; {cites})"
+            lines.append(f"    {word('because', lang)}{colon(lang)}{text}{refs}")
     return lines
+
+
+def _figure_lines(group: list[Figure], lang: str) -> list[str]:
+    lines = []
+    several = len(group) > 1
+    if several:  # one figure's value is on its title line
+        lines += [f"    = {amount(f, lang)}{subjects_text([f.subject], lang)}" for f in group]
+    lines.append(f"    {word('formula', lang)}{colon(lang)}{group[0].formula.get(lang)}")
+    for figure in group:
+        if figure.inputs:
+            sep = "，" if lang == "zh" else ", "
+            shown = sep.join(f"{_input_name(figure, k, lang)} = {_input_value(figure, v, lang)}"
+                             for k, v in figure.inputs.items())
+            whose = subjects_text([figure.subject], lang) if several else ""
+            lines.append(f"    {word('inputs', lang)}{whose}{colon(lang)}{shown}")
+    return lines
+
+
+def _input_name(figure: Figure, key: str, lang: str) -> str:
+    label = figure.input_labels.get(key)
+    return label.get(lang) if label else key
+
+
+def _input_value(figure: Figure, value: object, lang: str) -> str:
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if isinstance(value, (int, float)):
+        return number(value)
+    if isinstance(value, list):
+        return ("、" if lang == "zh" else ", ").join(_input_name(figure, str(v), lang) for v in value)
+    return str(value)
+
+
+def _lines(group: list[Conclusion], lang: str, bullet: str, md: bool) -> list[str]:
+    first = group[0]
+    title = first.text.get(lang)
+    head = f"**{title}**" if md else title
+    tag = f"`{first.id}`" if md else f"[{first.id}]"
+    subjects = subjects_text([c.subject for c in group], lang)
+    worst = max(group, key=lambda c: list(SEVERITY_WORDS).index(c.severity) if c.severity != "info" else -1).severity
+    severity = severity_suffix(worst, lang)
+    if md and severity:
+        severity = f" — *{severity_text(worst, lang)}*"
+    value = f" = {amount(first, lang)}" if isinstance(first, Figure) and len(group) == 1 else ""
+    lines = [f"{bullet}{head}{subjects} {tag}{severity}{value}"]
+    if isinstance(first, Figure):
+        lines += _figure_lines(group, lang)
+    return lines + _because_lines(group, lang)
 
 
 def _section(key: str, items: list[Conclusion], lang: str, md: bool) -> list[str]:
     if not items:
         return []
-    heading = f"## {_word(key, lang)}" if md else _word(key, lang).upper()
+    heading = f"## {word(key, lang)}" if md else word(key, lang).upper()
     lines = [heading]
-    for item in items:
-        lines += _lines(item, lang, "- ", md)
+    for group in grouped(items):
+        lines += _lines(group, lang, "- ", md)
     return lines + [""]
 
 
+def missing_text(advice: Advice, lang: str) -> str:
+    """The facts a need-more-info verdict waits on, as their questions where there are some."""
+    asked = {q.id: q.text.get(lang) for q in advice.verdict.questions}
+    sep = "；" if lang == "zh" else "; "
+    labels = advice.verdict.missing_labels
+    return sep.join(asked.get(fact) or (labels[fact].get(lang) if fact in labels else fact) for fact in advice.verdict.missing)
+
+
 def render_text(advice: Advice, lang: Optional[str] = None, markdown: bool = False,
-                findings: bool = True) -> str:
-    """Human-readable advice; Markdown when ``markdown`` is true."""
+                findings: bool = True, summary: bool = True) -> str:
+    """Human-readable advice (the summary first, unless ``summary`` is false); Markdown when
+    ``markdown`` is true."""
+    from expert.advice.summary import summary_lines
+
     lang = lang or advice.lang
-    company = _word("your_company", lang) if advice.company == "company" else advice.company  # the default name
-    title = f"{_word('title', lang)} {company}"
+    title = title_line(advice, lang)
     lines = [f"# {title}" if markdown else title, ""]
+    if summary:
+        lines += summary_lines(advice, lang, markdown) + [""]
+        lines += [f"## {word('full', lang)}" if markdown else word("full", lang).upper(), ""]
     lines += _section("verdict", [advice.verdict], lang, markdown)
     if advice.verdict.missing:
-        lines.insert(-1, f"    {_word('missing', lang)}: {', '.join(advice.verdict.missing)}")
+        lines.insert(-1, f"    {word('missing', lang)}{colon(lang)}{missing_text(advice, lang)}")
     for key in ("fits", "unfits", "warnings", "actions", "figures"):
         lines += _section(key, getattr(advice, key), lang, markdown)
     if findings:
@@ -99,14 +129,27 @@ def render_text(advice: Advice, lang: Optional[str] = None, markdown: bool = Fal
     return "\n".join(lines).rstrip() + "\n"
 
 
+def render_brief(advice: Advice, lang: Optional[str] = None, markdown: bool = False) -> str:
+    """Only the summary: at most 12 lines a manager reads first."""
+    from expert.advice.summary import summary_lines
+
+    return "\n".join(summary_lines(advice, lang or advice.lang, markdown, title=True)) + "\n"
+
+
 def render_json(advice: Advice) -> str:
     """Indented UTF-8 JSON (pydantic's own serializer: no second encoding pass in Python)."""
     return advice.model_dump_json(indent=2) + "\n"
 
 
-def render(advice: Advice, fmt: str = "text", lang: Optional[str] = None) -> str:
+FORMATS = ("text", "markdown", "json")
+
+
+def render(advice: Advice, fmt: str = "text", lang: Optional[str] = None, brief: bool = False) -> str:
+    """The advice in ``fmt``; ``brief``: only the summary (text and Markdown)."""
     if fmt == "json":
         return render_json(advice)
     if fmt not in ("text", "markdown"):
-        raise ValueError("format must be text, markdown or json")
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+    if brief:
+        return render_brief(advice, lang, markdown=fmt == "markdown")
     return render_text(advice, lang, markdown=fmt == "markdown")

@@ -45,7 +45,7 @@ def answer_spec(ref: FactRef, profile: dict, labels: dict[str, Text]) -> AnswerS
         return AnswerSpec(kind="names")
     if ref.path == "company.in_house_estimate":
         return AnswerSpec(kind="estimate", unit=Text(en="engineer-months, USD per engineer-month, USD per month",
-                                                     zh="人月, 美元/人月, 美元/月"))
+                                                     zh="人月，美元/人月，美元/月"))
     if ref.path == "upgrade.offer":
         names = [o["name"] for o in profile.get(OFFERS) or []]
         return AnswerSpec(kind="choice", choices=[Choice(value=n, label=Text(en=n, zh=n)) for n in names])
@@ -106,7 +106,7 @@ def parse_answer(ref: FactRef, raw: Any, spec: AnswerSpec) -> Any:
     text = raw.strip() if isinstance(raw, str) else raw
     if text == "":
         raise AnswerError("empty answer: type an answer, 'none' for none, or 'unknown'",
-                          "答案为空:请输入答案,没有请输入「无」,不知道请输入「不知道」")
+                          "答案为空：请输入答案，没有请输入「无」，不知道请输入「不知道」")
     if spec.kind == "boolean":
         return _boolean(text, spec)
     if spec.kind == "names":
@@ -115,7 +115,7 @@ def parse_answer(ref: FactRef, raw: Any, spec: AnswerSpec) -> Any:
         return _pick(text, spec.choices)
     if spec.kind == "choices":
         if not isinstance(text, (list, str)):
-            raise AnswerError(f"expected a list of choices, got {text!r}", f"请给出若干选项(列表),收到的是 {text!r}")
+            raise AnswerError(f"expected a list of choices, got {text!r}", f"请给出若干选项（列表），收到的是 {text!r}")
         items = text if isinstance(text, list) else [] if _lower(text) in _NONE_WORDS else _SPLIT.split(text)
         values = [_pick(item.strip() if isinstance(item, str) else item, spec.choices) for item in items
                   if not isinstance(item, str) or item.strip()]
@@ -143,7 +143,7 @@ def _boolean(value: Any, spec: AnswerSpec) -> bool:
         return False
     if word.isdecimal() and 1 <= int(word) <= len(spec.choices):  # the numbered choices: 1) yes 2) no
         return spec.choices[int(word) - 1].value
-    raise AnswerError(f"expected yes or no, got {value!r}", f"请回答“是”或“否”,收到的是 {value!r}")
+    raise AnswerError(f"expected yes or no, got {value!r}", f"请回答“是”或“否”，收到的是 {value!r}")
 
 
 def _names(value: Any) -> list[str]:
@@ -152,7 +152,7 @@ def _names(value: Any) -> list[str]:
             raise AnswerError("expected offer names (text)", "方案名称应为文字")
         names = [v.strip() for v in value]
     elif not isinstance(value, str):
-        raise AnswerError(f"expected offer names, got {value!r}", f"请给出方案名称,收到的是 {value!r}")
+        raise AnswerError(f"expected offer names, got {value!r}", f"请给出方案名称，收到的是 {value!r}")
     elif _lower(value) in _NONE_WORDS:
         return []
     else:
@@ -175,22 +175,22 @@ def _pick(value: Any, choices: list[Choice]) -> Any:
         return choices[int(value) - 1].value
     allowed = ", ".join(str(c.value) for c in choices)
     raise AnswerError(f"{value!r} is not one of: {allowed} (or its number in the list)",
-                      f"{value!r} 不是可选答案之一:{allowed}(也可以输入序号)")
+                      f"{value!r} 不是可选答案之一：{allowed}（也可以输入序号）")
 
 
 def _number(value: Any, spec: AnswerSpec, integer: bool) -> float:
     if isinstance(value, bool):
-        raise AnswerError(f"expected a number, got {value!r}", f"请输入一个数字,收到的是 {value!r}")
+        raise AnswerError(f"expected a number, got {value!r}", f"请输入一个数字，收到的是 {value!r}")
     if isinstance(value, str):
         cleaned = value.replace(",", "").replace("_", "").replace("$", "").replace("%", "").strip()
         try:
             number = float(cleaned)
         except ValueError:
-            raise AnswerError(f"expected a number, got {value!r}", f"请输入一个数字,收到的是 {value!r}") from None
+            raise AnswerError(f"expected a number, got {value!r}", f"请输入一个数字，收到的是 {value!r}") from None
     elif isinstance(value, (int, float)):
         number = float(value)
     else:
-        raise AnswerError(f"expected a number, got {value!r}", f"请输入一个数字,收到的是 {value!r}")
+        raise AnswerError(f"expected a number, got {value!r}", f"请输入一个数字，收到的是 {value!r}")
     if not math.isfinite(number):
         raise AnswerError("expected a finite number", "请输入一个有限的数字")
     low, high = spec.minimum, spec.maximum
@@ -198,10 +198,10 @@ def _number(value: Any, spec: AnswerSpec, integer: bool) -> float:
         bounds = f"between {_plain(low)} and {_plain(high)}" if high is not None else f"at least {_plain(low)}"
         bounds_zh = f"介于 {_plain(low)} 与 {_plain(high)} 之间" if high is not None else f"不小于 {_plain(low)}"
         raise AnswerError(f"{_plain(number)} is out of range: expected a number {bounds}",
-                          f"{_plain(number)} 超出范围:应为{bounds_zh}的数字")
+                          f"{_plain(number)} 超出范围：应为{bounds_zh}的数字")
     if integer:
         if number != int(number):
-            raise AnswerError(f"expected a whole number, got {value!r}", f"请输入整数,收到的是 {value!r}")
+            raise AnswerError(f"expected a whole number, got {value!r}", f"请输入整数，收到的是 {value!r}")
         return int(number)
     return int(number) if number == int(number) and abs(number) < 1e15 else number
 
@@ -220,10 +220,10 @@ def _estimate(value: Any) -> dict:
     elif isinstance(value, str):  # "6, 12,000, 2,000": a comma then a space separates, "12,000" is one number
         parts = [p.strip() for p in _ESTIMATE_SPLIT.split(value) if p.strip()]
     else:
-        raise AnswerError(f"expected engineer-months and costs, got {value!r}", f"请给出人月数与成本,收到的是 {value!r}")
+        raise AnswerError(f"expected engineer-months and costs, got {value!r}", f"请给出人月数与成本，收到的是 {value!r}")
     if len(parts) not in (2, 3):
         raise AnswerError("expected: engineer-months, monthly cost per engineer in USD[, monthly running cost in USD]",
-                          "格式:人月数, 每人月成本(美元)[, 每月运行成本(美元)]")
+                          "格式：人月数，每人月成本（美元）[，每月运行成本（美元）]")
     keys = ("engineer_months", "monthly_cost_per_engineer_usd", "monthly_running_cost_usd")
     number = AnswerSpec(kind="number", minimum=0)
     return {key: _number(part, number, integer=False) for key, part in zip(keys, parts, strict=False)}
@@ -234,7 +234,7 @@ def _availability(value: Any, spec: AnswerSpec) -> dict:
         extra = set(value) - {"availability", "monthly_price_usd"}
         if extra or "availability" not in value:
             raise AnswerError("expected {availability, monthly_price_usd (optional)}",
-                              "格式应为 {availability, monthly_price_usd(可选)}")
+                              "格式应为 {availability, monthly_price_usd（可选）}")
         return value
     text = str(value)
     head, _, price = text.partition("@")
@@ -242,7 +242,7 @@ def _availability(value: Any, spec: AnswerSpec) -> dict:
     if not price.strip():
         return {"availability": availability}
     if availability != Availability.paid.value:
-        raise AnswerError("only a paid capability has a price (write paid@20)", "只有付费能力才有价格(写作 paid@20)")
+        raise AnswerError("only a paid capability has a price (write paid@20)", "只有付费能力才有价格（写作 paid@20）")
     if is_dont_know(price):
         return {"availability": availability, "monthly_price_usd": "unknown"}
     return {"availability": availability,

@@ -19,10 +19,10 @@ _WORDS = {
     "gained": ("Conclusions gained", "新增的结论"),
     "lost": ("Conclusions lost", "失去的结论"),
     "figures": ("Figures changed", "变化的测算"),
-    "none": ("(none)", "(无)"),
+    "none": ("(none)", "（无）"),
     "because": ("because", "因为"),
-    "why_asked": ("asked because it decides", "询问原因:它影响"),
-    "dont_know": ("or: don't know", "或:不知道"),
+    "why_asked": ("asked because it decides", "询问原因：它影响"),
+    "dont_know": ("or: don't know", "或：不知道"),
     "unit": ("unit", "单位"),
     "range": ("range", "范围"),
 }

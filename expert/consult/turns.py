@@ -48,7 +48,7 @@ def apply_answer(consultant: Consultant, asker: Asker, profile: Union[Profile, d
     data = profile_data(consultant.validate(profile))
     if not isinstance(question_id, str):
         return AnswerResult(ok=False, profile=data, error=Text(en=f"question id must be text, got {question_id!r}",
-                                                               zh=f"问题编号应为文字,收到的是 {question_id!r}"))
+                                                               zh=f"问题编号应为文字，收到的是 {question_id!r}"))
     try:
         ref = parse_fact(question_id)
         spec = answer_spec(ref, data, asker.labels)
@@ -57,14 +57,14 @@ def apply_answer(consultant: Consultant, asker: Asker, profile: Union[Profile, d
     except AnswerError as error:
         return AnswerResult(ok=False, profile=data, error=error.text)
     except (FactPathError, ValueError) as error:
-        return AnswerResult(ok=False, profile=data, error=Text(en=str(error), zh=f"无法处理该问题:{error}"))
+        return AnswerResult(ok=False, profile=data, error=Text(en=str(error), zh=f"无法处理该问题：{error}"))
     updated["asked"] = list(dict.fromkeys([*(data.get("asked") or []), ref.id]))
     try:
         validated = Profile.model_validate(updated)
     except ValidationError as error:
         detail = "\n  ".join(validation_problems(error))
         return AnswerResult(ok=False, profile=data,
-                            error=Text(en=f"that answer does not fit: {detail}", zh=f"该答案不符合要求:{detail}"))
+                            error=Text(en=f"that answer does not fit: {detail}", zh=f"该答案不符合要求：{detail}"))
     return AnswerResult(ok=True, profile=profile_data(validated))
 
 

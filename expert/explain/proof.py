@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from expert.advice.model import Advice, Firing, Text
+from expert.advice.wording import plural
 from expert.explain.model import (
     AbsencePremise,
     ConclusionPremise,
@@ -33,7 +34,8 @@ def _unfilled(template: str, rule) -> str:
     def name(match) -> str:
         source = rule.params.get(match.group(1))
         path = getattr(source, "path", None)
-        return f"<{path}>" if path else str(source if source is not None else match.group(0))
+        shown = f"<{path}>" if path else str(source if source is not None else match.group(0))
+        return f"{shown} {plural(match.group(2))}" if match.group(2) and shown != match.group(0) else shown
     return PLACEHOLDER.sub(name, template)
 
 

@@ -34,7 +34,7 @@ _WORDS = {
     "unknown": ("unknown", "未知"),
     "any_of": ("any of", "任一"),
     "no_rule": ("No rule can conclude it for this subject.", "没有规则能为该对象得出这一结论。"),
-    "none": ("(none)", "(无)"),
+    "none": ("(none)", "（无）"),
     "subject": ("for", "对象"),
     "not_computed": ("not computable from the facts given", "无法由已给事实算出"),
     "given": ("given", "实际"),

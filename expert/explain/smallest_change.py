@@ -96,13 +96,13 @@ class SmallestChangeSearch:
             return self.impossible(Text(
                 en=f"No change to the facts of the offers given can: every rule that concludes {self.cid} is about an"
                    " offer, and there is no such offer; name one first (e.g. whatif --set offers=NAME).",
-                zh=f"改变已有方案的事实都无法做到:能得出 {self.cid} 的规则都针对某个方案,而资料中没有这样的方案;"
-                   "请先加入一个方案(例如 whatif --set offers=名称)。"))
+                zh=f"改变已有方案的事实都无法做到：能得出 {self.cid} 的规则都针对某个方案，而资料中没有这样的方案；"
+                   "请先加入一个方案（例如 whatif --set offers=名称）。"))
         if all(self.unsatisfiable(rule, subject) for rule, subject in instances):
             return self.impossible(Text(
                 en=f"No input change can: every rule that concludes {self.cid} has a condition"
                    " no value of the vocabulary satisfies.",
-                zh=f"任何输入的改变都无法做到:能得出 {self.cid} 的每条规则都有一个任何取值都无法满足的条件。"))
+                zh=f"任何输入的改变都无法做到：能得出 {self.cid} 的每条规则都有一个任何取值都无法满足的条件。"))
         singles: list[_Trial] = []
         for ref, value in self.candidates():
             if self.runs >= self.max_runs:
@@ -120,9 +120,11 @@ class SmallestChangeSearch:
             if trial is not None and self.reached(trial.view):
                 return self.found(trial)
         return SmallestChange(found=False, candidates_tried=self.runs, statement=Text(
-            en=f"No change of up to {MAX_FACTS} facts found among the {self.runs} tried (values from the rules' thresholds"
+            en=f"No change of up to {MAX_FACTS} facts found among the {self.runs} tried"
+               " (values from the rules' thresholds"
                " and the vocabulary's choices).",
-            zh=f"在尝试的 {self.runs} 种改变(取值来自规则阈值与词表选项)中,没有找到最多改变 {MAX_FACTS} 项事实就能成立的方案。"))
+            zh=f"在尝试的 {self.runs} 种改变（取值来自规则阈值与词表选项）中，"
+               f"没有找到最多改变 {MAX_FACTS} 项事实就能成立的方案。"))
 
     def found(self, trial: _Trial) -> SmallestChange:
         after = input_facts_of(trial.data)
@@ -133,7 +135,7 @@ class SmallestChangeSearch:
         count = len(changes)
         return SmallestChange(found=True, changes=changes, candidates_tried=self.runs, statement=Text(
             en=f"Changing {count} fact{'s' if count != 1 else ''} would make it hold (checked by running the rules).",
-            zh=f"改变 {count} 项事实即可使其成立(已运行规则验证)。"))
+            zh=f"改变 {count} 项事实即可使其成立（已运行规则验证）。"))
 
     def impossible(self, statement: Text) -> SmallestChange:
         return SmallestChange(found=False, statement=statement, candidates_tried=self.runs)

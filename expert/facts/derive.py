@@ -134,9 +134,10 @@ class _OfferArithmetic:
             sum(priced.values()),
             "USD/month",
             "sum of the monthly prices of required capabilities this offer sells as paid extras"
-            + (f"; {len(unknown)} more have no published price: {', '.join(unknown)}" if unknown else ""),
+            + (f"; {len(unknown)} more {'has' if len(unknown) == 1 else 'have'} no published price (listed below)"
+               if unknown else ""),
             "本方案作为付费附加项出售的必需能力的月价之和"
-            + (f";另有 {len(unknown)} 项未公布价格:{', '.join(unknown)}" if unknown else ""),
+            + (f"；另有 {len(unknown)} 项未公布价格（见下）" if unknown else ""),
             {**{f"price.{k}": v for k, v in priced.items()}, **({"unpriced": unknown} if unknown else {})},
         )
 
@@ -172,7 +173,8 @@ class _OfferArithmetic:
             "USD/month",
             "monthly fee + max(0, monthly minutes - included minutes) x price per 1,000 minutes / 1,000"
             " + MAU x price per MAU + paid must-have extras + yearly maintenance / 12",
-            "月费 + max(0, 月分钟数 - 套餐内分钟数) x 每千分钟单价 / 1000 + 月活 x 每月活单价 + 必需的付费附加项 + 年维护费 / 12",
+            "月费 + max（0，月分钟数 - 套餐内分钟数） × 每千分钟单价 / 1000 + 月活 × 每月活单价"
+            " + 必需的付费附加项 + 年维护费 / 12",
             {k: _round(v) for k, v in parts.items()},
         )
         budget = self.profile.company.monthly_budget_usd
@@ -194,7 +196,7 @@ class _OfferArithmetic:
             payg,
             "USD/month",
             "pay-as-you-go: average monthly minutes x price per 1,000 minutes / 1,000",
-            "按量付费:月均分钟数 x 每千分钟单价 / 1000",
+            "按量付费：月均分钟数 × 每千分钟单价 / 1000",
             inputs,
         )
         if self.ratio is None:
@@ -206,7 +208,7 @@ class _OfferArithmetic:
             "USD/month",
             "fixed plan sized for the peak: average monthly minutes x peak-to-average ratio x price per 1,000 minutes"
             " / 1,000 (capacity paid for every month, used only at the peak)",
-            "按峰值购买的固定套餐:月均分钟数 x 峰均比 x 每千分钟单价 / 1000(容量每月都付费,只在高峰用满)",
+            "按峰值购买的固定套餐：月均分钟数 × 峰均比 × 每千分钟单价 / 1000（容量每月都付费，只在高峰用满）",
             inputs,
         )
 
@@ -222,7 +224,7 @@ class _OfferArithmetic:
             build,
             "USD",
             f"build in-house over {horizon}: engineer-months x monthly cost per engineer + monthly running cost x months",
-            f"自建 {horizon_zh}:人月 x 每人月成本 + 每月运行成本 x 月数",
+            f"自建 {horizon_zh}：人月 × 每人月成本 + 每月运行成本 × 月数",
             {"engineer_months": estimate.engineer_months, "monthly_cost_per_engineer_usd": estimate.monthly_cost_per_engineer_usd,
              "monthly_running_cost_usd": running, "months": months},
         )
@@ -234,14 +236,14 @@ class _OfferArithmetic:
             return  # an unknown recurring bill is not a zero one: only a pure buyout has none
         if monthly is not None:  # the monthly estimate already holds maintenance / 12
             buy = monthly * months + (one_time or 0.0)
-            buy_en, buy_zh = "estimated monthly bill x months + one-time fee", "预估月账单 x 月数 + 一次性费用"
+            buy_en, buy_zh = "estimated monthly bill x months + one-time fee", "预估月账单 × 月数 + 一次性费用"
             inputs = {"estimated_monthly_usd": _round(monthly), "one_time_fee_usd": one_time or 0.0, "months": months}
         else:
             buy = one_time
-            buy_en, buy_zh = "one-time fee (a pure buyout: no recurring bill)", "一次性费用(纯买断:无持续费用)"
+            buy_en, buy_zh = "one-time fee (a pure buyout: no recurring bill)", "一次性费用（纯买断：无持续费用）"
             inputs = {"one_time_fee_usd": one_time, "months": months}
         self.record("offer.derived.buy_total_usd", buy, "USD", f"buy over {horizon}: {buy_en}",
-                    f"采购 {horizon_zh}:{buy_zh}", inputs)
+                    f"采购 {horizon_zh}：{buy_zh}", inputs)
         self.values["offer.derived.buy_saving_usd"] = _round(build - buy)  # above 0: buying costs less
 
     def headroom(self) -> None:
@@ -257,7 +259,7 @@ def _horizon(profile: Profile) -> tuple[int, str, str]:
     months = profile.needs.contract_months or DEFAULT_HORIZON_MONTHS
     assumed = profile.needs.contract_months is None
     return (months, f"{months} months" + (" (assumed; contract length not stated)" if assumed else ""),
-            f"{months} 个月" + ("(假设值;未说明合同期)" if assumed else ""))
+            f"{months} 个月" + ("（假设值；未说明合同期）" if assumed else ""))
 
 
 def _upgrade_counts(out: Derivation, profile: Profile, target: Optional[Offer]) -> None:
@@ -346,9 +348,9 @@ _BASES_EN = {"budget_headroom": "budget headroom (budget - current bill)",
              "budget": "the whole budget (the current bill is not known)",
              "cheapest_complete_alternative": "cheapest complete alternative (its bill + one-time fee / months - current bill)",
              "build_in_house": "building it (build total / months)"}
-_BASES_ZH = {"budget_headroom": "预算余量(预算 - 当前账单)", "budget": "整个预算(当前账单未知)",
-             "cheapest_complete_alternative": "最便宜的完整替代方案(其账单 + 一次性费用 / 月数 - 当前账单)",
-             "build_in_house": "自建(自建总成本 / 月数)"}
+_BASES_ZH = {"budget_headroom": "预算余量（预算 - 当前账单）", "budget": "整个预算（当前账单未知）",
+             "cheapest_complete_alternative": "最便宜的完整替代方案（其账单 + 一次性费用 / 月数 - 当前账单）",
+             "build_in_house": "自建（自建总成本 / 月数）"}
 
 
 def _upgrade_worth(out: Derivation, profile: Profile, target: Optional[Offer], cost: Optional[float]) -> None:
@@ -391,14 +393,14 @@ def _upgrade_worth(out: Derivation, profile: Profile, target: Optional[Offer], c
         worth = min(bases.values())
         _record_company(out, "upgrade.derived.worth_up_to_usd", worth, "USD/month",
                         "the lowest of: " + "; ".join(_BASES_EN[k] for k in bases),
-                        "以下各项中的最低值:" + ";".join(_BASES_ZH[k] for k in bases),
+                        "以下各项中的最低值：" + "；".join(_BASES_ZH[k] for k in bases),
                         {k: _round(v) for k, v in bases.items()})
         _cost_over(out, cost, worth, "upgrade.derived.cost_over_worth_usd", "the worth bound", "价值上限")
     maintenance = target.prices.yearly_maintenance_usd if target is not None and target.prices is not None else None
     if maintenance is not None:
         _record_company(out, "upgrade.derived.update_worth_up_to_usd", maintenance / 12, "USD/month",
                         "the upgraded offer's yearly maintenance fee / 12 (what pays for its updates)",
-                        "升级所属方案的年维护费 / 12(更新本来就由它支付)", {"yearly_maintenance_usd": maintenance})
+                        "升级所属方案的年维护费 / 12（更新本来就由它支付）", {"yearly_maintenance_usd": maintenance})
         _cost_over(out, cost, maintenance / 12, "upgrade.derived.cost_over_update_worth_usd", "the maintenance fee per month",
                    "每月维护费")
 
@@ -410,7 +412,7 @@ def _cost_over(out: Derivation, cost: Optional[float], bound: float, path: str, 
         return
     _record_company(out, path, round(cost) - round(bound), "USD/month",
                     f"the upgrade's monthly cost - {what_en}, each rounded to whole dollars",
-                    f"升级的月均成本 - {what_zh},各自取整到美元", {"monthly_cost_usd": _round(cost), "bound_usd": _round(bound)})
+                    f"升级的月均成本 - {what_zh}，各自取整到美元", {"monthly_cost_usd": _round(cost), "bound_usd": _round(bound)})
 
 
 def _best_value_counts(out: Derivation, profile: Profile) -> None:

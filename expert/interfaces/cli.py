@@ -60,8 +60,9 @@ def main() -> None:
 @click.argument("profile")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--brief", is_flag=True, help="Only the summary (at most 12 lines).")
 @click.option("--knowledge", type=click.Path(file_okay=False), default=None, help="Another knowledge directory.")
-def advise(profile: str, fmt: str, lang: str, knowledge: Optional[str]) -> None:
+def advise(profile: str, fmt: str, lang: str, brief: bool, knowledge: Optional[str]) -> None:
     """Advise on PROFILE (a YAML or JSON file, or - for standard input)."""
     try:
         data = read_profile(profile)
@@ -73,7 +74,7 @@ def advise(profile: str, fmt: str, lang: str, knowledge: Optional[str]) -> None:
         _fail(f"{'<stdin>' if profile == '-' else profile}: {describe_validation_error(error)}", BAD_INPUT)
     except EngineError as error:
         _fail(f"internal error during inference: {error}", INTERNAL)
-    click.echo(render(advice, fmt, lang), nl=False)
+    click.echo(render(advice, fmt, lang, brief), nl=False)
 
 
 def _load(profile: str, advisor: Advisor) -> dict:

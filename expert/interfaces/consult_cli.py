@@ -20,10 +20,10 @@ from expert.consult.render import render_question
 _QUIT = {"quit", "exit", "q", "退出"}
 _WORDS = {
     "intro": ("Answer each question on one line; 'unknown' if you do not know, 'quit' to stop.",
-              "每个问题回答一行;不知道请输入「不知道」,输入「退出」结束。"),
+              "每个问题回答一行；不知道请输入「不知道」，输入「退出」结束。"),
     "invalid": ("Not accepted", "无法接受"),
     "stopped": ("Stopped before the end: the advice below rests on the facts given so far.",
-                "提前结束:以下建议只基于目前给出的事实。"),
+                "提前结束：以下建议只基于目前给出的事实。"),
     "done": ("No open question can change the verdict any more.", "剩下的问题都不会再改变结论。"),
     "saved": ("Profile saved to", "资料已保存到"),
 }

@@ -237,7 +237,7 @@ class _RuleParser:
         basis, reasoning = self.basis(node.get("basis"), line)
         thresholds = self.thresholds(node.get("thresholds"), conditions, paragraphs, line)
         for text in (because.en, because.zh):
-            for name in PLACEHOLDER.findall(text):
+            for name in (match.group(1) for match in PLACEHOLDER.finditer(text)):
                 if name not in params:
                     self.error(line, f"because-text uses {{{name}}} but 'then.with' gives no such value")
         priority = node.get("priority", 0)

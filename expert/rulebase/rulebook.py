@@ -13,7 +13,9 @@ from typing import Optional, Union
 
 SEVERITIES = ("info", "low", "medium", "high")
 # A value shown inside a because-text: "{name}", filled from the rule's `then.with`.
-PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# "{name}" shows a value; "{name:noun}" shows it with the English noun agreeing with it
+# ("{count:capability}" -> "1 capability", "3 capabilities").
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::([A-Za-z][A-Za-z -]*))?\}")
 KINDS = ("verdict", "fit", "unfit", "warning", "action", "figure", "finding", "trait")
 ABOUT_COMPANY, ABOUT_OFFER, ABOUT_ANY, ABOUT_EITHER = "company", "offer", "any", "either"
 

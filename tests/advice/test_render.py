@@ -53,19 +53,21 @@ def test_markdown(advice):
 
 def test_figures_show_value_formula_inputs(advice):
     out = render(advice, "text", "en")
-    assert "= 1,596.00 USD/month" in out
+    assert "= 1,596 USD a month" in out  # the unit said once, in words
     assert "formula:" in out and "inputs:" in out
     assert "公式" in render(advice, "text", "zh")
 
 
 def test_missing_facts_are_listed(unsure):
     out = render(unsure, "text", "en")
-    assert "missing facts:" in out and "needs.capabilities" in out
+    asked = next(q for q in unsure.verdict.questions if q.id == "needs.capabilities")
+    assert "missing facts:" in out and asked.text.en in out  # each missing fact as its question
     lines = out.splitlines()
     verdict_at = lines.index("VERDICT")
     missing_at = next(i for i, line in enumerate(lines) if "missing facts:" in line)
     assert verdict_at < missing_at < lines.index("", verdict_at)  # inside the verdict section
     assert "缺少的事实" in render(unsure, "text", "zh")
+    assert "needs.capabilities" not in render(unsure, "text", "zh")  # asked as its question, not its id
 
 
 def test_default_language_is_the_advice_language(advisor):
@@ -106,4 +108,4 @@ def test_json_for_need_more_info(unsure):
 
 def test_unknown_format_is_refused(advice):
     with pytest.raises(ValueError, match="format"):
-        render(advice, "html")
+        render(advice, "pdf")

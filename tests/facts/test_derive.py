@@ -96,7 +96,8 @@ def test_paywalled_monthly_sum(base):
     assert base.offers["A"]["offer.derived.paywalled_must_have_monthly_usd"] == 600
     assert base.offers["B"]["offer.derived.paywalled_must_have_monthly_usd"] == 50  # priced items only
     figure = base.figures[("B", "offer.derived.paywalled_must_have_monthly_usd")]
-    assert "moderation" in figure.formula_en and "moderation" in figure.formula_zh
+    assert figure.inputs["unpriced"] == ["moderation"]
+    assert "1 more has no published price" in figure.formula_en and "另有 1 项未公布价格" in figure.formula_zh
     assert figure.inputs == {"price.recording": 50, "unpriced": ["moderation"]}
 
 

@@ -9,8 +9,8 @@ from expert.rulebase.rulebook import ConclusionCondition, FactCondition, Knowled
 _WORDS = {
     "when": ("When", "当"), "and": ("and", "且"), "or": ("or", "或"), "conclude": ("conclude", "得出"),
     "concluded": ("has been concluded", "已得出"), "not_concluded": ("has not been concluded", "未得出"),
-    "about_company": ("for the company", "(公司)"), "about_offer": ("for this offer", "(本方案)"),
-    "about_any": ("for any subject", "(任一对象)"), "offer": ("the offer's", "方案的"),
+    "about_company": ("for the company", "（公司）"), "about_offer": ("for this offer", "（本方案）"),
+    "about_any": ("for any subject", "（任一对象）"), "offer": ("the offer's", "方案的"),
 }
 
 

@@ -36,13 +36,13 @@ _WORDS = {
     "cites": ("Cites", "引用"), "formula": ("Figure formula", "计算公式"),
     "computed": ("Computed values and named sets it tests", "所检验的计算值和命名集合"),
     "set": ("set", "集合"), "none": ("none", "无"),
-    "rationale": ("Rationale", "理由"), "expect": ("Expected (the article decides)", "预期(文章决定)"),
-    "pin": ("Pinned (engine detail)", "固定(引擎细节)"), "verdict": ("verdict", "结论"),
+    "rationale": ("Rationale", "理由"), "expect": ("Expected (the article decides)", "预期（文章决定）"),
+    "pin": ("Pinned (engine detail)", "固定（引擎细节）"), "verdict": ("verdict", "结论"),
     "present": ("present", "出现"), "absent": ("absent", "不出现"), "produced_by": ("Concluded by", "由以下规则得出"),
     "consumed_by": ("Needed by", "被以下规则使用"), "field": ("field", "字段"), "numbers": ("numbers", "数值"),
     "source": ("source", "来源"), "rule": ("rule", "规则"), "summary": ("rules, claims, cases", "条规则、论断、案例"),
     "legend": ("An arrow runs from a conclusion a rule needs to the one it makes; dashed: needed absent.",
-               "箭头从规则需要的结论指向它得出的结论;虚线表示要求该结论不存在。"),
+               "箭头从规则需要的结论指向它得出的结论；虚线表示要求该结论不存在。"),
 }
 STYLE = ("body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}"
          "code{background:#f3f3f3;padding:0 .2rem}section{border-top:1px solid #ddd;padding:.5rem 0}"

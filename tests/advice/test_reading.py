@@ -1,0 +1,105 @@
+"""What a person reads, over every worked case and example: the summary opens the text and
+fits in 12 lines, no line is printed twice, nothing on screen contradicts anything else,
+and the Chinese reads as Chinese (full-width punctuation, 您, labels instead of ids)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import support
+import yaml
+from chinese import chinese_problems
+
+from expert.advice.render import render
+from expert.advice.summary import MAX_LINES
+from expert.audit.cases import load_cases
+from expert.facts.fields import ENUM, LIST_ENUM, field_catalogue
+
+CASES = load_cases(support.KNOWLEDGE / "cases")
+PROFILES = [(case.id, case.profile) for case in CASES] + [
+    (path.stem, yaml.safe_load(path.read_text(encoding="utf-8"))) for path in sorted(support.EXAMPLES.glob("*.yaml"))
+]
+TAG = re.compile(r"\[([a-z]+\.[a-z_]+)\]")
+
+
+def _names(profile: dict) -> set[str]:
+    """The user's own words, which stay as written in any language."""
+    names = {(profile.get("company") or {}).get("name") or ""}
+    names |= {offer.get("name", "") for offer in profile.get("offers") or []}
+    names |= {addon.get("name", "") for addon in (profile.get("needs") or {}).get("custom_addons") or []}
+    names |= {addon.get("name", "") for offer in profile.get("offers") or [] for addon in offer.get("addons") or []}
+    return {name for name in names if name}
+
+
+def _enum_words() -> set[str]:
+    return {value for spec in field_catalogue().values() if spec.kind in (ENUM, LIST_ENUM)
+            for value in spec.choices} - {"none", "other", "AI"}
+
+
+@pytest.fixture(scope="module")
+def advices(advisor):
+    return {(name, lang): advisor.advise(profile, lang=lang) for name, profile in PROFILES for lang in ("en", "zh")}
+
+
+@pytest.mark.parametrize("name", [name for name, _ in PROFILES])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_line_twice_and_nothing_added(advices, name, lang):
+    advice = advices[(name, lang)]
+    for fmt in ("text", "markdown"):
+        out = render(advice, fmt, lang)
+        # conclusions and their reasons (a figure's value or input may equal another's)
+        lines = [line for line in out.splitlines() if line.startswith("- ") or line.lstrip().startswith(("because", "因为"))]
+        repeated = {line for line in lines if lines.count(line) > 1}
+        assert not repeated, f"{name} ({fmt}, {lang}) prints these twice: {sorted(repeated)}"
+        shown = set(TAG.findall(out)) | set(re.findall(r"`([a-z]+\.[a-z_]+)`", out))
+        assert shown <= advice.conclusion_ids()  # the renderer concludes nothing of its own
+        assert "<" not in out.replace("<=", "")  # severity as words: Markdown eats <medium>
+
+
+@pytest.mark.parametrize("name", [name for name, _ in PROFILES])
+def test_nothing_on_screen_contradicts(advices, knowledge, name):
+    advice = advices[(name, "en")]
+    reached = {(c.id, c.subject) for c in advice.all_conclusions()}
+    for exclusion in knowledge.exclusions:
+        first, second = exclusion.ids
+        if exclusion.scope == "anywhere":
+            assert not ({first, second} <= {cid for cid, _ in reached}), (name, exclusion.ids)
+        else:
+            subjects = {s for cid, s in reached if cid == first} & {s for cid, s in reached if cid == second}
+            assert not subjects, (name, exclusion.ids, subjects)
+
+
+@pytest.mark.parametrize("name", [name for name, _ in PROFILES])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_brief_is_the_opening_and_short(advices, name, lang):
+    advice = advices[(name, lang)]
+    brief = render(advice, "text", lang, brief=True)
+    assert len(brief.splitlines()) <= MAX_LINES
+    assert brief.splitlines()[1].startswith("Verdict: " if lang == "en" else "结论：")
+    full = render(advice, "text", lang)
+    body = brief.splitlines()[1:]
+    assert full.splitlines()[2:2 + len(body)] == body  # the full text opens with the same summary
+    assert advice.verdict.text.get(lang) in brief
+
+
+@pytest.mark.parametrize("name,profile", PROFILES, ids=[name for name, _ in PROFILES])
+def test_chinese_reads_as_chinese(advices, name, profile):
+    advice = advices[(name, "zh")]
+    words = _enum_words()
+    problems = []
+    for fmt in ("text", "markdown"):
+        problems += chinese_problems(render(advice, fmt, "zh"), _names(profile), words)
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_cli_brief_fits_in_twelve_lines():
+    from click.testing import CliRunner
+
+    from expert.interfaces.cli import main
+
+    result = CliRunner().invoke(main, ["advise", str(support.EXAMPLES / "live-commerce.yaml"), "--brief"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) <= MAX_LINES and lines[1].startswith("Verdict: ")
+    assert any(line.startswith("Top warnings") for line in lines) and any(line.startswith("What to do") for line in lines)
