@@ -14,6 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from expert.facts.safe_files import UnsafeFileError, read_regular_file
+from expert.facts.shown import escape_controls, shown
 from expert.facts.yamlsource import UnsafeDocumentError, check_plain_document, load_yaml_text
 
 MAX_PROFILE_BYTES = 1_000_000  # a real profile is a few KB; refuse anything absurd
@@ -85,14 +86,19 @@ def describe_validation_error(error: ValidationError) -> str:
 
 
 def validation_problems(error: ValidationError) -> list[str]:
-    """Each problem of a validation error as "field.path: what was expected (got ...)"."""
+    """Each problem of a validation error as "field.path: what was expected (got ...)".
+
+    Never raises: values are quoted short and escaped (``shown``), whatever they are.
+    """
     lines = []
-    for item in error.errors():
-        path = ".".join(str(p) for p in item["loc"]) or "(profile)"
-        message = item["msg"]
+    for item in error.errors(include_url=False, include_context=False, include_input=True):
+        path = ".".join(shown(p, 60) if not isinstance(p, (str, int)) else escape_controls(str(p))[:60]
+                        for p in item["loc"]) or "(profile)"
+        message = escape_controls(item["msg"])[:200]
         if item["type"] == "extra_forbidden":
             message = "unknown field (not part of the profile vocabulary; see `expert schema`)"
         given = item.get("input")
-        shown = "" if item["type"] in ("extra_forbidden", "missing") or isinstance(given, (dict, list)) else f" (got {given!r})"
-        lines.append(f"{path}: {message}{shown}")
+        quoted = "" if item["type"] in ("extra_forbidden", "missing") or isinstance(given, (dict, list)) \
+            else f" (got {shown(given)})"
+        lines.append(f"{path}: {message}{quoted}")
     return lines

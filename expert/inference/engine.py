@@ -55,8 +55,7 @@ from expert.rulebase.compiler import (
     any_of_sets,
     compile_knowledge,
     referenced_fields,
-    session_rule,
-    sink_rules,
+    ruleset_patterns,
 )
 from expert.rulebase.engine_numbers import engine_number
 from expert.rulebase.rulebook import ABOUT_ANY, ABOUT_COMPANY, ConclusionCondition, KnowledgeBase
@@ -182,8 +181,7 @@ class Engine:
         self._session_ids = itertools.count(1)  # unique within this engine's ruleset
         self._host = durable_engine.Host()
         self.name = f"expert_{knowledge.fingerprint or 'kb'}_{next(_RULESET_NAMES)}"
-        definition = {rule_id: {**c.pattern, "run": _never} for rule_id, c in self.compiled.items()}
-        definition.update({name: {**rule, "run": _never} for name, rule in {**sink_rules(), **session_rule()}.items()})
+        definition = {name: {**pattern, "run": _never} for name, pattern in ruleset_patterns(self.compiled).items()}
         self._host.register_rulesets({self.name: definition})
         self._handle = self._host.get_ruleset(self.name)._handle
         self._negations = self._negation_plan()

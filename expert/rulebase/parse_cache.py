@@ -144,7 +144,7 @@ def load_yaml_cached(text: str) -> object:
         temporary = entry.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_bytes(payload)
         os.replace(temporary, entry)
-    except (OSError, _NotCacheable, TypeError):
+    except (OSError, _NotCacheable, TypeError, RecursionError):
         return data
     _prune(root, directory)
     return data
