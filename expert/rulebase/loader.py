@@ -25,7 +25,7 @@ from expert.facts.yamlsource import line_of
 from expert.rulebase.compiler import compile_knowledge, referenced_fields, ruleset_patterns
 from expert.rulebase.engine_limits import engine_limit_problems
 from expert.rulebase.engine_numbers import NUMBER_DECIMALS, NUMBER_LIMIT
-from expert.rulebase.parse_cache import load_yaml_cached
+from expert.rulebase.parse_cache import load_yaml_loaded
 from expert.rulebase.rulebook import (
     ABOUT_ANY,
     ABOUT_COMPANY,
@@ -92,15 +92,18 @@ MAX_KNOWLEDGE_BYTES = 64_000_000  # all files of one knowledge directory togethe
 
 
 class Fingerprint:
-    """What one load read: a digest of every knowledge file's bytes, and the bytes it may still read."""
+    """What one load read: a digest of every knowledge file's text and of the tree loaded from it
+    (which an edited parse-cache entry changes), and the bytes the load may still read."""
 
     def __init__(self) -> None:
         self.digest = hashlib.sha256()
         self.left = MAX_KNOWLEDGE_BYTES
 
-    def update(self, raw: bytes) -> None:
-        self.digest.update(raw)
-        self.left -= len(raw)
+    def update(self, loaded: bytes) -> None:
+        self.digest.update(loaded)
+
+    def spend(self, size: int) -> None:
+        self.left -= size
 
     def hexdigest(self) -> str:
         return self.digest.hexdigest()
@@ -124,13 +127,17 @@ def read_knowledge_file(path: Path, problems: Problems, digest) -> tuple[str, ob
     except (OSError, UnicodeDecodeError) as error:
         problems.add(str(path), 0, None, f"cannot read: {one_line(str(error))}")
         return "", None
-    digest.update(raw)
+    if isinstance(digest, Fingerprint):
+        digest.spend(len(raw))
+    digest.update(raw)  # the text (rules are shown to auditors as written, comments included)
     try:
-        return text, load_yaml_cached(text)
+        data, loaded = load_yaml_loaded(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problems.add(str(path), mark.line + 1 if mark else 0, None, f"not valid YAML: {one_line(str(error))}")
-    return text, None
+        return text, None
+    digest.update(loaded)  # and the tree actually loaded, from the cache or parsed
+    return text, data
 
 
 def _texts(value: object) -> bool:
@@ -619,7 +626,7 @@ def load_knowledge(directory: Optional[Path | str] = None, require_bases: bool =
     if not directory.is_dir():
         raise KnowledgeError([f"{directory}: no such knowledge directory"])
     catalogue = field_catalogue()
-    digest = Fingerprint()  # every knowledge file's text, in load order
+    digest = Fingerprint()  # every knowledge file's text and parsed tree, in load order
     claims, paragraphs = _load_claims(directory, problems, digest)
     conclusions = _load_conclusions(directory, catalogue, problems, digest)
     labels = _load_labels(directory, problems, digest)

@@ -145,3 +145,23 @@ def test_a_questions_file_of_the_wrong_shape_is_refused_at_load(tmp_path):
         questions: {}
         """), encoding="utf-8")
     assert "questions.yaml" in refusal(tmp_path)
+
+
+def test_the_fingerprint_describes_what_was_loaded_even_from_an_edited_cache(tmp_path, monkeypatch):
+    """Editing a parse-cache entry changes what the advisor runs on: the fingerprint follows."""
+    kb = support.write_mini_kb(tmp_path / "kb")
+    monkeypatch.setenv("EXPERT_CACHE_DIR", "off")
+    uncached = load_knowledge(kb).fingerprint
+    monkeypatch.setenv("EXPERT_CACHE_DIR", str(tmp_path / "cache"))
+    assert load_knowledge(kb).fingerprint == uncached  # writes the cache
+    assert load_knowledge(kb).fingerprint == uncached  # served from it
+    edited = 0
+    for entry in (tmp_path / "cache").glob("parse-*/*.json"):
+        payload = entry.read_bytes()
+        if b"No spiky traffic." in payload:
+            entry.write_bytes(payload.replace(b"No spiky traffic.", b"Pay them anyway."))
+            edited += 1
+    assert edited == 1
+    tampered = load_knowledge(kb)
+    assert tampered.rules["base.dont"].because.en == "Pay them anyway."  # the cache was used...
+    assert tampered.fingerprint != uncached  # ...and the fingerprint says so
