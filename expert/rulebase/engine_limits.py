@@ -29,7 +29,7 @@ equal, such as 30 and 30.0, count as two), so a knowledge base it accepts fits.
 
 from __future__ import annotations
 
-import ast
+import bisect
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -61,6 +61,7 @@ class _Node:
     tests: dict = field(default_factory=dict)  # (field, operator, value) -> _Node (hash table)
     listed: dict = field(default_factory=dict)  # $nex tests -> _Node (list)
     forwards: list = field(default_factory=list)  # the $or forward nodes in the list
+    constants: dict = field(default_factory=dict)  # child key -> the constant it compares with
     joins: int = 0  # beta nodes fed
 
     def children(self) -> list[_Node]:
@@ -71,45 +72,58 @@ class _Node:
         a field that one value (or its absence) satisfies; forward nodes always match."""
         by_field: dict[str, list] = {}
         for name, operator, constant in [*self.tests, *self.listed]:
-            by_field.setdefault(name, []).append((operator, constant))
+            by_field.setdefault(name, []).append((operator, self.constants[name, operator, constant]))
         return sum(_most_satisfied(tests) for tests in by_field.values()) + len(self.forwards)
-
-
-_COMPARE = {"$lt": lambda v, c: v < c, "$lte": lambda v, c: v <= c, "$gt": lambda v, c: v > c,
-            "$gte": lambda v, c: v >= c, "$eq": lambda v, c: v == c, "$neq": lambda v, c: v != c}
 
 
 def _most_satisfied(tests: list[tuple[str, object]]) -> int:
     """The most of one field's tests a single value, or the field's absence, satisfies.
-    Joins and anything unrecognised count as satisfied (an over-count is safe)."""
+
+    Every candidate value (each constant, just above and below each number, and "something
+    else") is scored with counts and bisection, so thousands of tests cost milliseconds.
+    Joins count as always satisfied (an over-count is safe); a range test is satisfied
+    only by numbers (the loader allows ranges only on number fields, which hold numbers).
+    """
     missing = sum(1 for operator, _ in tests if operator == "$nex")
-    constants = []
-    for _, text in tests:
-        try:
-            constants.append(ast.literal_eval(text))
-        except (ValueError, SyntaxError):
+    always = sum(1 for operator, constant in tests if operator == "$ex" or isinstance(constant, dict))
+    equal, unequal = Counter(), Counter()
+    ranges: dict[str, list] = {"$lt": [], "$lte": [], "$gt": [], "$gte": []}
+    for operator, constant in tests:
+        if operator in ("$nex", "$ex") or isinstance(constant, dict):
             continue
-    numbers = sorted({c for c in constants if isinstance(c, (int, float)) and not isinstance(c, bool)})
-    candidates: list = [*constants, object()]
+        if operator == "$eq":
+            equal[constant] += 1
+        elif operator == "$neq":
+            unequal[constant] += 1
+        elif operator in ranges and _is_number(constant):
+            ranges[operator].append(constant)
+        else:
+            always += 1  # an operator or constant this model does not know: assume it matches
+    for values in ranges.values():
+        values.sort()
+    numbers = sorted({c for c in [*equal, *unequal, *(c for v in ranges.values() for c in v)] if _is_number(c)})
+    candidates: list = [*equal, *unequal, _OTHER]
     for number in numbers:
         candidates += [number - 1e-6, number + 1e-6]
     if numbers:
         candidates += [numbers[0] - 1, numbers[-1] + 1]
+    unequal_total = sum(unequal.values())
     best = 0
     for value in candidates:
-        count = 0
-        for operator, text in tests:
-            if operator == "$nex":
-                continue
-            if operator == "$ex":
-                count += 1
-                continue
-            try:
-                count += bool(_COMPARE[operator](value, ast.literal_eval(text)))
-            except (KeyError, TypeError, ValueError, SyntaxError):
-                count += 1
+        count = equal.get(value, 0) + unequal_total - unequal.get(value, 0)
+        if _is_number(value):
+            count += (len(ranges["$lt"]) - bisect.bisect_right(ranges["$lt"], value)
+                      + len(ranges["$lte"]) - bisect.bisect_left(ranges["$lte"], value)
+                      + bisect.bisect_left(ranges["$gt"], value) + bisect.bisect_right(ranges["$gte"], value))
         best = max(best, count)
-    return max(best, missing)
+    return max(best + always, missing)
+
+
+_OTHER = object()  # a value equal to no constant
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 class _Network:
@@ -144,6 +158,7 @@ class _Network:
         table = parent.listed if operator == "$nex" else parent.tests
         child = table.get(key)
         if child is None:
+            parent.constants[key] = constant
             shown_name = field_name.replace(ENGINE_SEPARATOR, ".")
             child = table[key] = self._node(f"the test {shown_name} {operator} {_short(constant)}")
         return child, 1 if joined else 0
