@@ -13,18 +13,22 @@ Library entry points for chat bots and agents::
 
 The parts, lowest first (each imports only those below it): ``facts``, ``rulebase``,
 ``inference``, ``advice``, ``explain``, ``consult``, ``audit``, ``interfaces``.  This
-root only re-exports the public names; the explanation and consultation models are
-imported when first asked for, so ``expert advise`` starts without them.
+root only re-exports the public names, each imported when first asked for: the
+explanation and consultation models stay unloaded for ``expert advise``, and importing
+the package costs nothing, so the command's entry point (``expert.interfaces.entry``) can
+take charge of Ctrl-C before pydantic or durable_rules start loading.
 """
 
 from importlib import import_module
 from typing import Any
 
-from expert.advice.model import Advice, Question
-from expert.facts.vocabulary import Profile
-from expert.interfaces.advisor import Advisor, advise, default_advisor
-
 _LAZY = {
+    "Advice": "expert.advice.model",
+    "Question": "expert.advice.model",
+    "Profile": "expert.facts.vocabulary",
+    "Advisor": "expert.interfaces.advisor",
+    "advise": "expert.interfaces.advisor",
+    "default_advisor": "expert.interfaces.advisor",
     "Explanation": "expert.explain.model",
     "WhatIf": "expert.consult.model",
     "ConsultStep": "expert.consult.model",

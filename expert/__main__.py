@@ -1,5 +1,5 @@
 """``python -m expert``: the same as the ``expert`` command."""
 
-from expert.interfaces.cli import main
+from expert.interfaces.entry import main
 
 main()

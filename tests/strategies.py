@@ -71,7 +71,7 @@ money = number(0, 1e6)
 ADDONS = ["karaoke scoring", "sign-language avatar"]
 
 company = st.fixed_dictionaries({}, optional={
-    "name": st.text(min_size=1, max_size=20),
+    "name": st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=20),  # no controls
     "size": values(CompanySize),
     "stage": values(Stage),
     "industry": values(Industry),

@@ -214,3 +214,49 @@ def distinct_profile(i: int) -> dict:
         profile["offers"] = [{"name": f"offer-{i}", "pricing_model": "usage_based",
                               "prices": {"per_1000_minutes_usd": 1 + i % 4}}]
     return profile
+
+
+# --- generated knowledge bases, for the engine's limits (issue 11) ----------------------
+_GENERATED_RULE = """\
+  - id: gen.r{i}
+    about: company
+    title: {{en: "Generated {i}", zh: "生成规则 {i}"}}
+    because: {{en: "Generated rule {i}.", zh: "生成的规则 {i}。"}}
+    cites: {{claims: [C02], paragraphs: [P02]}}
+    basis: stated
+    when:
+      - {condition}
+{thresholds}    then: {{conclude: {conclude}}}
+"""
+_NUMERIC_FIELDS = ("needs.usage.monthly_minutes", "needs.usage.mau", "needs.usage.largest_event_participants",
+                   "company.monthly_budget_usd")
+
+
+def write_generated_kb(directory: Path, kind: str, count: int) -> Path:
+    """A knowledge base of ``count`` generated rules on top of the minimal one.
+
+    kind "constants": every rule tests needs.usage.monthly_minutes against its own constant;
+    "flat": the constants spread over four numeric fields; "chain": rule i concludes gen.c{i}
+    from gen.c{i-1}; "reversed-chain": the same chain written last rule first.
+    """
+    write_mini_kb(directory)
+    rules, conclusions = [], []
+    for i in range(count):
+        if kind in ("chain", "reversed-chain"):
+            conclusions.append(f"  - {{id: gen.c{i}, kind: trait, about: company, severity: info, "
+                               f"title: {{en: \"Step {i}\", zh: \"步骤 {i}\"}}}}\n")
+            condition = "concluded: trait.a" if i == 0 else f"concluded: gen.c{i - 1}"
+            rules.append(_GENERATED_RULE.format(i=i, condition=condition, thresholds="", conclude=f"gen.c{i}"))
+            continue
+        path = _NUMERIC_FIELDS[0] if kind == "constants" else _NUMERIC_FIELDS[i % len(_NUMERIC_FIELDS)]
+        value = 1000 + i
+        thresholds = f"    thresholds:\n      {path}: {{judgement: \"a generated test threshold\"}}\n"
+        rules.append(_GENERATED_RULE.format(i=i, condition=f"{path}: {{at_least: {value}}}", thresholds=thresholds,
+                                            conclude="trait.b"))
+    if kind == "reversed-chain":
+        rules.reverse()
+    (directory / "rules" / "50-generated.yaml").write_text("rules:\n" + "\n".join(rules), encoding="utf-8")
+    if conclusions:
+        with (directory / "conclusions.yaml").open("a", encoding="utf-8") as handle:
+            handle.writelines(conclusions)
+    return directory

@@ -38,6 +38,9 @@ from pydantic import ValidationError
 from expert.advice.consultation import Consultant
 from expert.advice.model import Advice
 from expert.audit.exclusions import exclusion_violations
+from expert.facts.safe_files import read_regular_file
+from expert.facts.shown import one_line
+from expert.rulebase.loader import MAX_KNOWLEDGE_FILE_BYTES
 from expert.rulebase.parse_cache import load_yaml_cached
 
 _CASE_KEYS = {"id", "title", "assumes", "rationale", "profile", "expect", "pin"}
@@ -108,9 +111,9 @@ def load_cases(directory: Path, require_rationale: bool = True) -> list[Case]:
     seen: dict[str, str] = {}
     for path in sorted(directory.glob("*.yaml")):
         try:
-            data = load_yaml_cached(path.read_text(encoding="utf-8"))
+            data = load_yaml_cached(read_regular_file(path, MAX_KNOWLEDGE_FILE_BYTES).decode("utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-            raise CaseFileError(f"{path}: cannot read case: {error}") from None
+            raise CaseFileError(f"{path}: cannot read case: {one_line(str(error))}") from None
         required = {"id", "profile", "expect"} | ({"rationale"} if require_rationale else set())
         if not isinstance(data, dict) or not required <= set(data) <= _CASE_KEYS:
             raise CaseFileError(f"{path}: a case needs id, rationale, profile, expect "

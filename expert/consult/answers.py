@@ -16,6 +16,7 @@ from typing import Any, Optional
 from expert.advice.model import AnswerSpec, Choice, Text
 from expert.facts.factpaths import OFFERS, UPGRADE, FactRef
 from expert.facts.fields import BOOL, ENUM, LIST_ENUM, NUMBER, field_catalogue
+from expert.facts.shown import shown
 from expert.facts.vocabulary import Availability
 
 DONT_KNOW = object()  # the answer "I don't know": the fact stays unstated, and is not asked again
@@ -115,7 +116,7 @@ def parse_answer(ref: FactRef, raw: Any, spec: AnswerSpec) -> Any:
         return _pick(text, spec.choices)
     if spec.kind == "choices":
         if not isinstance(text, (list, str)):
-            raise AnswerError(f"expected a list of choices, got {text!r}", f"请给出若干选项（列表），收到的是 {text!r}")
+            raise AnswerError(f"expected a list of choices, got {shown(text)}", f"请给出若干选项（列表），收到的是 {shown(text)}")
         items = text if isinstance(text, list) else [] if _lower(text) in _NONE_WORDS else _SPLIT.split(text)
         values = [_pick(item.strip() if isinstance(item, str) else item, spec.choices) for item in items
                   if not isinstance(item, str) or item.strip()]
@@ -141,9 +142,9 @@ def _boolean(value: Any, spec: AnswerSpec) -> bool:
         return True
     if word in _NO:
         return False
-    if word.isdecimal() and 1 <= int(word) <= len(spec.choices):  # the numbered choices: 1) yes 2) no
+    if word.isdecimal() and len(word) < 4 and 1 <= int(word) <= len(spec.choices):  # the numbered choices: 1) yes 2) no
         return spec.choices[int(word) - 1].value
-    raise AnswerError(f"expected yes or no, got {value!r}", f"请回答“是”或“否”，收到的是 {value!r}")
+    raise AnswerError(f"expected yes or no, got {shown(value)}", f"请回答“是”或“否”，收到的是 {shown(value)}")
 
 
 def _names(value: Any) -> list[str]:
@@ -152,7 +153,7 @@ def _names(value: Any) -> list[str]:
             raise AnswerError("expected offer names (text)", "方案名称应为文字")
         names = [v.strip() for v in value]
     elif not isinstance(value, str):
-        raise AnswerError(f"expected offer names, got {value!r}", f"请给出方案名称，收到的是 {value!r}")
+        raise AnswerError(f"expected offer names, got {shown(value)}", f"请给出方案名称，收到的是 {shown(value)}")
     elif _lower(value) in _NONE_WORDS:
         return []
     else:
@@ -171,26 +172,29 @@ def _pick(value: Any, choices: list[Choice]) -> Any:
     for choice in choices:
         if word and word in (_lower(choice.value), choice.label.en.lower(), choice.label.zh.lower()):
             return choice.value
-    if isinstance(value, str) and value.isdecimal() and 1 <= int(value) <= len(choices):
+    if isinstance(value, str) and value.isdecimal() and len(value) < 4 and 1 <= int(value) <= len(choices):
         return choices[int(value) - 1].value
     allowed = ", ".join(str(c.value) for c in choices)
-    raise AnswerError(f"{value!r} is not one of: {allowed} (or its number in the list)",
-                      f"{value!r} 不是可选答案之一：{allowed}（也可以输入序号）")
+    raise AnswerError(f"{shown(value)} is not one of: {allowed} (or its number in the list)",
+                      f"{shown(value)} 不是可选答案之一：{allowed}（也可以输入序号）")
 
 
 def _number(value: Any, spec: AnswerSpec, integer: bool) -> float:
     if isinstance(value, bool):
-        raise AnswerError(f"expected a number, got {value!r}", f"请输入一个数字，收到的是 {value!r}")
+        raise AnswerError(f"expected a number, got {shown(value)}", f"请输入一个数字，收到的是 {shown(value)}")
     if isinstance(value, str):
         cleaned = value.replace(",", "").replace("_", "").replace("$", "").replace("%", "").strip()
         try:
             number = float(cleaned)
         except ValueError:
-            raise AnswerError(f"expected a number, got {value!r}", f"请输入一个数字，收到的是 {value!r}") from None
+            raise AnswerError(f"expected a number, got {shown(value)}", f"请输入一个数字，收到的是 {shown(value)}") from None
     elif isinstance(value, (int, float)):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond any float: out of every range
+            number = math.inf if value > 0 else -math.inf
     else:
-        raise AnswerError(f"expected a number, got {value!r}", f"请输入一个数字，收到的是 {value!r}")
+        raise AnswerError(f"expected a number, got {shown(value)}", f"请输入一个数字，收到的是 {shown(value)}")
     if not math.isfinite(number):
         raise AnswerError("expected a finite number", "请输入一个有限的数字")
     low, high = spec.minimum, spec.maximum
@@ -201,7 +205,7 @@ def _number(value: Any, spec: AnswerSpec, integer: bool) -> float:
                           f"{_plain(number)} 超出范围：应为{bounds_zh}的数字")
     if integer:
         if number != int(number):
-            raise AnswerError(f"expected a whole number, got {value!r}", f"请输入整数，收到的是 {value!r}")
+            raise AnswerError(f"expected a whole number, got {shown(value)}", f"请输入整数，收到的是 {shown(value)}")
         return int(number)
     return int(number) if number == int(number) and abs(number) < 1e15 else number
 
@@ -209,6 +213,8 @@ def _number(value: Any, spec: AnswerSpec, integer: bool) -> float:
 def _plain(value: Optional[float]) -> str:
     if value is None:
         return "-"
+    if abs(value) >= 1e15:
+        return f"{value:.3g}"
     return f"{int(value):,}" if value == int(value) else f"{value:,}"
 
 
@@ -220,7 +226,8 @@ def _estimate(value: Any) -> dict:
     elif isinstance(value, str):  # "6, 12,000, 2,000": a comma then a space separates, "12,000" is one number
         parts = [p.strip() for p in _ESTIMATE_SPLIT.split(value) if p.strip()]
     else:
-        raise AnswerError(f"expected engineer-months and costs, got {value!r}", f"请给出人月数与成本，收到的是 {value!r}")
+        raise AnswerError(f"expected engineer-months and costs, got {shown(value)}",
+                          f"请给出人月数与成本，收到的是 {shown(value)}")
     if len(parts) not in (2, 3):
         raise AnswerError("expected: engineer-months, monthly cost per engineer in USD[, monthly running cost in USD]",
                           "格式：人月数，每人月成本（美元）[，每月运行成本（美元）]")

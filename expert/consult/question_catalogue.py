@@ -19,10 +19,8 @@ from expert.facts import vocabulary
 from expert.facts.factpaths import OFFERS, UPGRADE
 from expert.facts.fields import SECTION, field_catalogue
 from expert.facts.yamlsource import line_of
-from expert.rulebase.loader import KnowledgeError, Problems, read_bilingual, read_knowledge_file
+from expert.rulebase.loader import QUESTIONS_FILE, KnowledgeError, Problems, read_bilingual, read_knowledge_file
 from expert.rulebase.rulebook import Bilingual, KnowledgeBase
-
-QUESTIONS_FILE = "questions.yaml"
 
 
 @dataclass(frozen=True)
@@ -90,6 +88,8 @@ def load_questions(knowledge: KnowledgeBase) -> QuestionCatalogue:
     problems = Problems()
     file = str(path)
     _, data = read_knowledge_file(path, problems, hashlib.sha256())
+    if problems.items:  # unreadable or not YAML: say that, not what the shape should be
+        raise KnowledgeError(problems.items)
     if not isinstance(data, dict) or set(data) != {"questions", "choices"} or not isinstance(data["questions"], list) \
             or not isinstance(data["choices"], dict):
         raise KnowledgeError([f"{file}: holds two keys: 'questions' (a list) and 'choices' (a mapping)"])

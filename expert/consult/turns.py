@@ -21,6 +21,7 @@ from expert.consult.asking import Asker
 from expert.consult.model import AnswerResult, ConsultStep
 from expert.facts.factpaths import FactPathError, get_fact, parse_fact, set_fact
 from expert.facts.profile_io import validation_problems
+from expert.facts.shown import shown
 from expert.facts.vocabulary import Profile
 
 
@@ -47,8 +48,8 @@ def apply_answer(consultant: Consultant, asker: Asker, profile: Union[Profile, d
     """
     data = profile_data(consultant.validate(profile))
     if not isinstance(question_id, str):
-        return AnswerResult(ok=False, profile=data, error=Text(en=f"question id must be text, got {question_id!r}",
-                                                               zh=f"问题编号应为文字，收到的是 {question_id!r}"))
+        return AnswerResult(ok=False, profile=data, error=Text(en=f"question id must be text, got {shown(question_id)}",
+                                                               zh=f"问题编号应为文字，收到的是 {shown(question_id)}"))
     try:
         ref = parse_fact(question_id)
         spec = answer_spec(ref, data, asker.labels)
@@ -58,6 +59,10 @@ def apply_answer(consultant: Consultant, asker: Asker, profile: Union[Profile, d
         return AnswerResult(ok=False, profile=data, error=error.text)
     except (FactPathError, ValueError) as error:
         return AnswerResult(ok=False, profile=data, error=Text(en=str(error), zh=f"无法处理该问题：{error}"))
+    except (OverflowError, TypeError, RecursionError) as error:  # an answer of a shape no check foresaw
+        problem = f"{type(error).__name__}: {shown(str(error), 80)}"
+        return AnswerResult(ok=False, profile=data, error=Text(en=f"cannot use that answer ({problem})",
+                                                               zh=f"无法使用该答案（{problem}）"))
     updated["asked"] = list(dict.fromkeys([*(data.get("asked") or []), ref.id]))
     try:
         validated = Profile.model_validate(updated)

@@ -17,6 +17,7 @@ from expert.consult.model import FigureChange, WhatIf
 from expert.explain.model import FactChange
 from expert.facts.factpaths import FactRef, get_fact, parse_fact, set_fact
 from expert.facts.fields import TEXT
+from expert.facts.shown import shown
 from expert.facts.vocabulary import Profile
 
 
@@ -27,10 +28,11 @@ class ChangeError(ValueError):
 def parse_change(text: str) -> tuple[str, str]:
     """'needs.usage.mau=50000' -> ('needs.usage.mau', '50000')."""
     if not isinstance(text, str):
-        raise ChangeError(f"{text!r}: expected a 'PATH=VALUE' string")
+        raise ChangeError(f"{shown(text)}: expected a 'PATH=VALUE' string")
     path, sep, value = text.partition("=")
     if not sep or not path.strip():
-        raise ChangeError(f"{text!r}: expected PATH=VALUE, e.g. needs.usage.mau=50000 or offers[Cloud IM].pricing_model=buyout")
+        raise ChangeError(f"{shown(text)}: expected PATH=VALUE, "
+                          "e.g. needs.usage.mau=50000 or offers[Cloud IM].pricing_model=buyout")
     return path.strip(), value.strip()
 
 
@@ -40,7 +42,7 @@ def apply_changes(labels: dict[str, Text], data: dict, changes: Union[dict, list
     result, applied = data, []
     for path, raw in pairs:
         if not isinstance(path, str):
-            raise ChangeError(f"{path!r}: expected a fact path such as needs.usage.mau")
+            raise ChangeError(f"{shown(path)}: expected a fact path such as needs.usage.mau")
         try:
             ref = parse_fact(path)
         except ValueError as error:
@@ -60,7 +62,7 @@ def _value(labels: dict[str, Text], ref: FactRef, raw: Any, data: dict) -> Any:
         return None
     if ref.spec is not None and ref.spec.kind == TEXT:
         if not isinstance(raw, str):
-            raise ChangeError(f"{ref.id}: expected text, got {raw!r}")
+            raise ChangeError(f"{ref.id}: expected text, got {shown(raw)}")
         return raw
     try:
         spec = answer_spec(ref, data, labels)

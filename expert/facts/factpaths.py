@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from expert.facts.fields import SECTION, FieldSpec, field_catalogue
+from expert.facts.shown import shown
 
 OFFERS, UPGRADE = "offers", "upgrade"
 
@@ -67,27 +68,27 @@ def parse_fact(text: str, sections: bool = False) -> FactRef:
     if text.startswith("offers["):
         close = text.rfind("]")
         if close < len("offers[") + 1:
-            raise FactPathError(f"{text!r}: expected offers[<offer name>].<field>, e.g. offers[Cloud IM].pricing_model")
+            raise FactPathError(f"{shown(text)}: expected offers[<offer name>].<field>, e.g. offers[Cloud IM].pricing_model")
         name, rest = text[len("offers["):close], text[close + 1:]
         if not rest.startswith(".") or len(rest) < 2:
-            raise FactPathError(f"{text!r}: expected a field after offers[{name}], e.g. offers[{name}].pricing_model")
+            raise FactPathError(f"{shown(text)}: expected a field after offers[{name}], e.g. offers[{name}].pricing_model")
         path = f"offer{rest}"
         _check_input_path(path, text, sections)
         return FactRef(path, name)
     if text.startswith("offer."):
-        raise FactPathError(f"{text!r}: name the offer, e.g. offers[<name>].{text[len('offer.'):]}")
+        raise FactPathError(f"{shown(text)}: name the offer, e.g. offers[<name>].{text[len('offer.'):]}")
     _check_input_path(text, text, sections)
     return FactRef(text)
 
 
-def _check_input_path(path: str, shown: str, sections: bool = False) -> None:
+def _check_input_path(path: str, given: str, sections: bool = False) -> None:
     spec = field_catalogue().get(path)
     if path == "offer.name":
-        raise FactPathError(f"{shown!r}: an offer's name is its identity; change `offers` instead")
+        raise FactPathError(f"{shown(given)}: an offer's name is its identity; change `offers` instead")
     if spec is None or spec.derived:
-        raise FactPathError(f"{shown!r}: not an input fact of the profile vocabulary (see `expert schema`)")
+        raise FactPathError(f"{shown(given)}: not an input fact of the profile vocabulary (see `expert schema`)")
     if spec.kind == SECTION and not sections and path not in (UPGRADE, "offer.capabilities", "company.in_house_estimate"):
-        raise FactPathError(f"{shown!r}: a section, not a fact; name one of its fields")
+        raise FactPathError(f"{shown(given)}: a section, not a fact; name one of its fields")
 
 
 def _offer(profile: dict, name: str) -> Optional[dict]:
@@ -130,14 +131,14 @@ def set_fact(profile: dict, ref: FactRef, value: Any) -> dict:
     result = copy.deepcopy(profile)
     if ref.path == OFFERS:
         if value is not None and not isinstance(value, list):
-            raise FactPathError(f"offers: expected a list of names, got {value!r}")
+            raise FactPathError(f"offers: expected a list of names, got {shown(value)}")
         names = list(value or [])
         known = {o.get("name"): o for o in result.get(OFFERS) or []}
         result[OFFERS] = [known.get(name) or {"name": name} for name in names]
         return result
     if ref.path == UPGRADE:
         if value is not None and not isinstance(value, bool):
-            raise FactPathError(f"upgrade: expected yes or no, got {value!r}")
+            raise FactPathError(f"upgrade: expected yes or no, got {shown(value)}")
         if not value:
             result.pop(UPGRADE, None)
         elif result.get(UPGRADE) is None:
@@ -147,7 +148,7 @@ def set_fact(profile: dict, ref: FactRef, value: Any) -> dict:
         offer = _offer(result, ref.offer)
         if offer is None:
             names = ", ".join(o.get("name", "?") for o in result.get(OFFERS) or []) or "none"
-            raise FactPathError(f"{ref.id}: no offer named {ref.offer!r} (offers: {names})")
+            raise FactPathError(f"{ref.id}: no offer named {shown(ref.offer)} (offers: {names})")
         keys = ref.path.split(".")[1:]
         if keys[0] == "capabilities" and len(keys) == 2:
             _set_capability(offer, keys[1], value)

@@ -7,12 +7,14 @@ field path and what was expected; the CLI prints it and exits 2, never a traceba
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
+from expert.facts.safe_files import UnsafeFileError, read_regular_file
+from expert.facts.shown import escape_controls, shown
 from expert.facts.yamlsource import UnsafeDocumentError, check_plain_document, load_yaml_text
 
 MAX_PROFILE_BYTES = 1_000_000  # a real profile is a few KB; refuse anything absurd
@@ -60,18 +62,21 @@ def parse_profile_bytes(raw: bytes, source: str) -> dict:
 def read_profile(path: str) -> dict:
     """Read PATH (YAML or JSON), or standard input for '-'."""
     if path == "-":
-        raw = sys.stdin.buffer.read(MAX_PROFILE_BYTES + 1)
+        if sys.stdin is None:  # the process was started with standard input closed
+            raise ProfileInputError("<stdin>: standard input is closed; pipe a profile in or name a file")
+        try:
+            raw = sys.stdin.buffer.read(MAX_PROFILE_BYTES + 1)
+        except (OSError, ValueError) as error:
+            raise ProfileInputError(f"<stdin>: cannot read: {getattr(error, 'strerror', None) or error}") from None
         return parse_profile_bytes(raw, "<stdin>")
-    file = Path(path)
-    if not file.exists():
+    if not os.path.lexists(path):
         raise ProfileInputError(f"{path}: no such file")
-    if not file.is_file():
-        raise ProfileInputError(f"{path}: not a regular file")
     try:
-        with file.open("rb") as handle:
-            raw = handle.read(MAX_PROFILE_BYTES + 1)
+        raw = read_regular_file(path, MAX_PROFILE_BYTES)
+    except UnsafeFileError as error:
+        raise ProfileInputError(str(error)) from None
     except OSError as error:
-        raise ProfileInputError(f"{path}: cannot read: {error.strerror}") from None
+        raise ProfileInputError(f"{path}: cannot read: {error.strerror or error}") from None
     return parse_profile_bytes(raw, path)
 
 
@@ -81,14 +86,19 @@ def describe_validation_error(error: ValidationError) -> str:
 
 
 def validation_problems(error: ValidationError) -> list[str]:
-    """Each problem of a validation error as "field.path: what was expected (got ...)"."""
+    """Each problem of a validation error as "field.path: what was expected (got ...)".
+
+    Never raises: values are quoted short and escaped (``shown``), whatever they are.
+    """
     lines = []
-    for item in error.errors():
-        path = ".".join(str(p) for p in item["loc"]) or "(profile)"
-        message = item["msg"]
+    for item in error.errors(include_url=False, include_context=False, include_input=True):
+        path = ".".join(shown(p, 60) if not isinstance(p, (str, int)) else escape_controls(str(p))[:60]
+                        for p in item["loc"]) or "(profile)"
+        message = escape_controls(item["msg"])[:200]
         if item["type"] == "extra_forbidden":
             message = "unknown field (not part of the profile vocabulary; see `expert schema`)"
         given = item.get("input")
-        shown = "" if item["type"] in ("extra_forbidden", "missing") or isinstance(given, (dict, list)) else f" (got {given!r})"
-        lines.append(f"{path}: {message}{shown}")
+        quoted = "" if item["type"] in ("extra_forbidden", "missing") or isinstance(given, (dict, list)) \
+            else f" (got {shown(given)})"
+        lines.append(f"{path}: {message}{quoted}")
     return lines

@@ -9,17 +9,55 @@ is range-checked, so nothing loose ever reaches the inference engine.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from enum import Enum
-from typing import Annotated, Literal, Optional, Union
+from types import UnionType
+from typing import Annotated, Literal, Optional, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 
 class _Strict(BaseModel):
-    """Base for all input models: unknown keys are errors, NaN/inf are refused."""
+    """Base for all input models: unknown keys are errors, NaN/inf are refused, and the
+    shapes are strict where pydantic is lax: true/false is not a number (``mau: true`` is
+    not 1), a list is a list (not a set, a generator or a string), and text holds no
+    control characters (a name is printed on terminals: an escape sequence in it could
+    retitle or drive the reader's terminal)."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, use_enum_values=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _strict_shape(cls, value: object, info: ValidationInfo) -> object:
+        kinds = _kinds(cls.model_fields[info.field_name].annotation)
+        if isinstance(value, bool):
+            if bool not in kinds and kinds & {int, float}:
+                raise ValueError("expected a number, not true/false")
+        elif "list" in kinds and value is not None and not isinstance(value, (list, tuple)):
+            raise ValueError(f"expected a list, got {type(value).__name__}")
+        elif isinstance(value, (list, tuple)) and any(isinstance(v, (list, tuple, set, frozenset)) for v in value):
+            raise ValueError("expected a list of values, got a list inside a list")  # (and never a deep recursion)
+        elif isinstance(value, str) and _CONTROL.search(value):
+            raise ValueError("control characters (escape, bell, NUL, line breaks...) are not accepted in text")
+        elif isinstance(value, (list, tuple)) and any(isinstance(v, str) and _CONTROL.search(v) for v in value):
+            raise ValueError("control characters (escape, bell, NUL, line breaks...) are not accepted in text")
+        return value
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1: what drives a terminal
+
+
+def _kinds(annotation: object) -> set:
+    """The plain types an annotation admits ("list" for a list), through Optional/Annotated/Union."""
+    origin = get_origin(annotation)
+    if origin is list:
+        return {"list"}
+    if origin is Annotated:
+        return _kinds(get_args(annotation)[0])
+    if origin is Union or origin is UnionType:
+        return set().union(*(_kinds(arg) for arg in get_args(annotation)))
+    return {annotation}
 
 
 class CompanySize(str, Enum):

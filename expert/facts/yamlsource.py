@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import yaml
 
+from expert.facts.shown import shown
+
 
 class LineDict(dict):
     """A dict that knows the 1-based line it started on in its source file."""
@@ -34,22 +36,53 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, (str, int, float, bool)) or key is None:
             raise yaml.constructor.ConstructorError(
-                None, None, f"unsupported key {key!r}", key_node.start_mark
+                None, None, f"unsupported key {shown(key)}", key_node.start_mark
             )
         if key in mapping:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
+                None, None, f"duplicate key {shown(key)}", key_node.start_mark
             )
         mapping[key] = loader.construct_object(value_node, deep=True)
     return mapping
 
 
+MAX_NUMBER_CHARS = 40  # a number written with more characters is no figure a profile or rule needs
+
+
+def _construct_int(loader: _LineLoader, node: yaml.ScalarNode) -> int:
+    """An integer of at most MAX_NUMBER_CHARS characters: a 5,000-digit one would be refused
+    by Python's own int() with a bare ValueError (3.11 caps conversions at 4,300 digits)."""
+    if len(node.value) > MAX_NUMBER_CHARS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a number of {len(node.value):,} characters; at most {MAX_NUMBER_CHARS} are accepted",
+            node.start_mark)
+    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+
+
+def _construct_object(loader: _LineLoader, node: yaml.Node, deep: bool = False) -> object:
+    """Build a node, refusing aliases: a node built a second time is one an alias points to.
+    An alias "bomb" of a few hundred bytes expands into billions of nodes for any code
+    that walks the result (the parse cache, a validator); profiles and knowledge need none."""
+    if node in loader.constructed_objects:
+        raise yaml.constructor.ConstructorError(
+            None, None, "anchors and aliases (& and *) are not accepted", node.start_mark)
+    return yaml.constructor.BaseConstructor.construct_object(loader, node, deep)
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_LineLoader.construct_object = _construct_object
 
 
 def load_yaml_text(text: str) -> object:
-    """Parse one YAML (or JSON, a subset of YAML) document with line-aware mappings."""
-    return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    """Parse one YAML (or JSON, a subset of YAML) document with line-aware mappings.
+
+    No aliases, no number longer than MAX_NUMBER_CHARS, and nesting too deep for Python's
+    recursion is a YAML error like any other (never a RecursionError)."""
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise yaml.YAMLError("nested too deep (a few dozen levels at most are expected)") from None
 
 
 def line_of(node: object) -> int:

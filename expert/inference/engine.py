@@ -14,9 +14,14 @@ It hides every sharp edge recorded in shared/notes/durable-rules.md:
   wrapper makes (start, complete, next) minus closures and timers; any error in a rule's
   action is recorded and raised to the caller as ``EngineError`` once the loop has run;
 * unhandled facts: never-firing sink rules make every fact type "handled";
-* identity: a fact's ``id`` field is durable_rules' message identity, so our facts never
-  use that name (conclusions use ``cid``); every fact carries a per-session serial
-  ``n``, and a rare content-hash collision is retried with a new serial, never lost;
+* identity: durable_rules indexes a session's stored facts by a 32-bit FNV-1 hash of the
+  message id (``storeMessage`` in its state.c); a fact whose hash is taken is dropped, the
+  rest of its batch is stored, and the call returns "observed" without saying which fact.
+  So every fact gets an ``id`` chosen here whose hash no other fact of the session (nor
+  the session's own state message) has: a collision cannot happen.  Should the engine still
+  report one, the facts it stored are read back and only the missing ones are asserted
+  again (with fresh ids): a fact is never lost and never stored twice.  Conclusions use
+  ``cid``; every fact also carries a per-session serial ``n``;
 * a session in which no action ran segfaults on ``delete_state`` (verified): a
   ``session`` fact and rule make sure one always runs;
 * negation: stratified in rounds (see ``rulebase/strata.py``), asserting "absent" markers only
@@ -51,8 +56,7 @@ from expert.rulebase.compiler import (
     any_of_sets,
     compile_knowledge,
     referenced_fields,
-    session_rule,
-    sink_rules,
+    ruleset_patterns,
 )
 from expert.rulebase.engine_numbers import engine_number
 from expert.rulebase.rulebook import ABOUT_ANY, ABOUT_COMPANY, ConclusionCondition, KnowledgeBase
@@ -97,6 +101,7 @@ import durable_rules_engine as native  # noqa: E402
 durable_engine.Host._run = lambda self: None  # no timer/dispatch threads: see module docstring
 
 _NOT_HANDLED, _OBSERVED, _QUEUED = 1, 2, 3  # result codes of durable_rules' assert calls
+_COLLISION_RETRIES = 5  # re-assertions of facts dropped by an index collision before giving up
 
 _RULESET_NAMES = itertools.count(1)
 
@@ -160,20 +165,30 @@ class _Session:
         self.errors: list[str] = []
         self.activations: set = set()  # (rule, matched fact serials) already fired
         self.pending: list[dict] = []  # conclusions concluded by this wave of firings
+        # durable_rules stores the session's state as a message with id "sid-<sid>" (events.c)
+        self.taken: set[int] = {fnv1_32(f"sid-{sid}")}  # the 32-bit id hashes in use
 
-    def assert_new(self, fact: dict) -> int:
-        """Assert a fact we know is new (retrying with a fresh serial on a hash collision).
+    def stamp(self, fact: dict) -> None:
+        """Give the fact its session serial ``n`` and an ``id`` whose 32-bit hash is free."""
+        while True:
+            serial = next(self.serial)
+            hashed = fnv1_32(_message_id(serial))
+            if hashed not in self.taken:
+                break
+        self.taken.add(hashed)
+        fact["n"], fact["id"] = serial, _message_id(serial)
 
-        Returns durable_rules' state handle for the session (0 when it queued the fact).
-        """
-        for _ in range(5):
-            fact["n"] = next(self.serial)
-            code, state_handle = native.assert_fact(self.handle, _encode(fact))[:2]
-            if code == _NOT_HANDLED:
-                raise EngineError(f"durable_rules did not accept fact {fact}")
-            if code != _OBSERVED:
-                return 0 if code == _QUEUED else state_handle
-        raise EngineError(f"durable_rules refused fact {fact.get('cid', fact.get('t'))} as already observed")
+
+def _message_id(serial: int) -> str:
+    return f"f{serial}"
+
+
+def fnv1_32(text: str) -> int:
+    """durable_rules' ``fnv1Hash32`` (state.c): FNV-1, 32 bits, over the id's bytes (ASCII here)."""
+    hashed = 0x811C9DC5
+    for byte in text.encode():
+        hashed = ((hashed ^ byte) * 16777619) & 0xFFFFFFFF
+    return hashed
 
 
 def _engine_fact(fact: dict, fields: frozenset, any_sets: dict) -> dict:
@@ -204,8 +219,7 @@ class Engine:
         self._session_ids = itertools.count(1)  # unique within this engine's ruleset
         self._host = durable_engine.Host()
         self.name = f"expert_{knowledge.fingerprint or 'kb'}_{next(_RULESET_NAMES)}"
-        definition = {rule_id: {**c.pattern, "run": _never} for rule_id, c in self.compiled.items()}
-        definition.update({name: {**rule, "run": _never} for name, rule in {**sink_rules(), **session_rule()}.items()})
+        definition = {name: {**pattern, "run": _never} for name, pattern in ruleset_patterns(self.compiled).items()}
         self._host.register_rulesets({self.name: definition})
         self._handle = self._host.get_ruleset(self.name)._handle
         self._negations = self._negation_plan()
@@ -265,8 +279,7 @@ class Engine:
         session.outcome.firings.append(firing)
         if new:
             session.outcome.conclusions[key] = firing
-            session.pending.append({"t": CONCLUSION_FACT, "cid": rule.conclude, "subject": subject,
-                                    "sid": session.sid, "n": next(session.serial)})
+            session.pending.append({"t": CONCLUSION_FACT, "cid": rule.conclude, "subject": subject})
 
     def _absent_markers(self, session: _Session, conditions: list[ConclusionCondition]) -> list[dict]:
         concluded = session.outcome.conclusions
@@ -278,17 +291,34 @@ class Engine:
                 subjects = [COMPANY_SUBJECT] if (condition.id, COMPANY_SUBJECT) not in concluded else []
             else:
                 subjects = [name for name in session.offers if (condition.id, name) not in concluded]
-            markers += [{"t": ABSENT_FACT, "cid": condition.id, "subject": s, "sid": session.sid} for s in subjects]
+            markers += [{"t": ABSENT_FACT, "cid": condition.id, "subject": s} for s in subjects]
         return markers
 
     def _assert_batch(self, session: _Session, facts: list[dict]) -> int:
-        """Assert new facts in one call; return the session's state handle."""
-        code, state_handle = native.assert_facts(self._handle, _encode(facts))[:2]
-        if code == _OBSERVED:  # a rare identity-hash collision: fall back to one by one
-            return [session.assert_new(fact) for fact in facts][-1]
-        if code == _NOT_HANDLED:
-            raise EngineError("durable_rules did not accept the facts")
-        return 0 if code == _QUEUED else state_handle
+        """Assert new facts in one call, each exactly once; return the session's state handle."""
+        for fact in facts:
+            fact["sid"] = session.sid
+            session.stamp(fact)
+        for _ in range(_COLLISION_RETRIES):
+            code, state_handle = native.assert_facts(self._handle, _encode(facts))[:2]
+            if code == _NOT_HANDLED:
+                raise EngineError("durable_rules did not accept the facts")
+            if code != _OBSERVED:
+                return 0 if code == _QUEUED else state_handle
+            # Some fact hit a taken index slot and was dropped; the others are stored.
+            facts = self._not_stored(session, facts)
+            if not facts:
+                return state_handle
+            for fact in facts:
+                session.stamp(fact)
+        raise EngineError(f"durable_rules kept refusing {len(facts)} fact(s) as already observed")
+
+    def _not_stored(self, session: _Session, facts: list[dict]) -> list[dict]:
+        """The facts of a batch durable_rules did not store (read back from the session)."""
+        stored = orjson.loads(native.get_facts(self._handle, session.sid))
+        stored_ids = {fact.get("id") for fact in stored}
+        session.taken.update(fnv1_32(str(i)) for i in stored_ids if i is not None)
+        return [fact for fact in facts if fact["id"] not in stored_ids]
 
     def _settle(self, session: _Session, facts: list[dict]) -> None:
         """Assert facts, then fire in waves until no rule can fire.
@@ -296,9 +326,6 @@ class Engine:
         The conclusions of one wave are asserted together at its end (one native call
         instead of one per conclusion); chaining is monotonic, so the result is the same.
         """
-        for fact in facts:
-            fact["sid"] = session.sid
-            fact["n"] = next(session.serial)
         while facts:
             state_handle = self._assert_batch(session, facts)
             session.pending = []

@@ -17,13 +17,14 @@ from pydantic import ValidationError
 
 from expert.advice.render import render
 from expert.facts.profile_io import ProfileInputError, describe_validation_error, read_profile
+from expert.facts.safe_files import guard_output
 from expert.facts.vocabulary import Profile
 from expert.inference.engine import EngineError
 from expert.interfaces.advisor import Advisor, default_advisor
 from expert.interfaces.mcp_command import mcp_command
 from expert.rulebase.loader import KnowledgeError
 
-BAD_INPUT, INTERNAL = 2, 1
+BAD_INPUT, INTERNAL, INTERRUPTED = 2, 1, 130
 
 
 def _fail(message: str, code: int) -> None:
@@ -41,13 +42,21 @@ def _advisor(knowledge: Optional[str]) -> Advisor:
 
 class _ExpertGroup(click.Group):
     """Parts of a knowledge base load on first use (questions.yaml for a need-more-info
-    verdict): a problem found then is reported like one found at start, never as a traceback."""
+    verdict): a problem found then is reported like one found at start, never as a traceback.
+    Ctrl-C ends any command with status 130 and no traceback; output that cannot be written
+    (standard output closed, a full disk) is one line on stderr and status 1 (see guard_output)."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except KnowledgeError as error:
             _fail(str(error), INTERNAL)
+        except KeyboardInterrupt:
+            sys.exit(INTERRUPTED)
+
+    def main(self, *args, **kwargs):
+        with guard_output():
+            return super().main(*args, **kwargs)
 
 
 @click.group(cls=_ExpertGroup, context_settings={"help_option_names": ["-h", "--help"]})

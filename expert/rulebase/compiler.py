@@ -238,5 +238,11 @@ def referenced_fields(compiled: dict[str, CompiledRule]) -> frozenset[str]:
     return frozenset(names)
 
 
+def ruleset_patterns(compiled: dict[str, CompiledRule]) -> dict[str, dict]:
+    """Every rule's pattern as durable_rules receives it, the engine's own rules included
+    (the engine attaches the actions; ``engine_limits`` checks the patterns fit)."""
+    return {**{rule_id: item.pattern for rule_id, item in compiled.items()}, **sink_rules(), **session_rule()}
+
+
 def compile_knowledge(knowledge: KnowledgeBase) -> dict[str, CompiledRule]:
     return {rule_id: compile_rule(rule, knowledge.depths[rule_id]) for rule_id, rule in knowledge.rules.items()}

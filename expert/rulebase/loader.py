@@ -19,10 +19,14 @@ from typing import Optional
 import yaml
 
 from expert.facts.fields import FieldSpec, field_catalogue
+from expert.facts.safe_files import UnsafeFileError, read_regular_file
+from expert.facts.shown import one_line, shown
 from expert.facts.vocabulary import Capability, PainPoint
 from expert.facts.yamlsource import line_of
+from expert.rulebase.compiler import compile_knowledge, referenced_fields, ruleset_patterns
+from expert.rulebase.engine_limits import engine_limit_problems
 from expert.rulebase.engine_numbers import NUMBER_DECIMALS, NUMBER_LIMIT
-from expert.rulebase.parse_cache import load_yaml_cached
+from expert.rulebase.parse_cache import load_yaml_loaded
 from expert.rulebase.rulebook import (
     ABOUT_ANY,
     ABOUT_COMPANY,
@@ -89,20 +93,57 @@ class Problems:
         self.items.append(f"{where}: rule {rule}: {message}" if rule else f"{where}: {message}")
 
 
+MAX_KNOWLEDGE_FILE_BYTES = 8_000_000  # the bundled rule files are 10-40 KB; 10,000 generated rules fit in 8 MB
+MAX_KNOWLEDGE_BYTES = 64_000_000  # all files of one knowledge directory together
+
+
+class Fingerprint:
+    """What one load read: a digest of every knowledge file's text and of the tree loaded from it
+    (which an edited parse-cache entry changes), and the bytes the load may still read."""
+
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256()
+        self.left = MAX_KNOWLEDGE_BYTES
+
+    def update(self, loaded: bytes) -> None:
+        self.digest.update(loaded)
+
+    def spend(self, size: int) -> None:
+        self.left -= size
+
+    def hexdigest(self) -> str:
+        return self.digest.hexdigest()
+
+
 def read_knowledge_file(path: Path, problems: Problems, digest) -> tuple[str, object]:
-    """Read a knowledge file once: its text (added to the fingerprint) and its parsed data."""
+    """Read a knowledge file once: its text (added to the fingerprint) and its parsed data.
+
+    Regular files only, at most MAX_KNOWLEDGE_FILE_BYTES each and MAX_KNOWLEDGE_BYTES per
+    load (a FIFO would block forever, /dev/zero never ends); no aliases, no absurd numbers
+    or nesting (see ``yamlsource.load_yaml_text``): the same checks with or without the cache.
+    """
+    left = getattr(digest, "left", MAX_KNOWLEDGE_BYTES)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        problems.add(str(path), 0, None, f"cannot read: {error}")
+        raw = read_regular_file(path, min(MAX_KNOWLEDGE_FILE_BYTES, max(left, 0)))
+        text = raw.decode("utf-8")
+    except UnsafeFileError as error:
+        problems.add(str(path), 0, None, f"cannot read: {error} (knowledge files: regular files, at most "
+                                         f"{MAX_KNOWLEDGE_FILE_BYTES:,} bytes each, {MAX_KNOWLEDGE_BYTES:,} in all)")
         return "", None
-    digest.update(text.encode("utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        problems.add(str(path), 0, None, f"cannot read: {one_line(str(error))}")
+        return "", None
+    if isinstance(digest, Fingerprint):
+        digest.spend(len(raw))
+    digest.update(raw)  # the text (rules are shown to auditors as written, comments included)
     try:
-        return text, load_yaml_cached(text)
+        data, loaded = load_yaml_loaded(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        problems.add(str(path), mark.line + 1 if mark else 0, None, f"not valid YAML: {error}")
-    return text, None
+        problems.add(str(path), mark.line + 1 if mark else 0, None, f"not valid YAML: {one_line(str(error))}")
+        return text, None
+    digest.update(loaded)  # and the tree actually loaded, from the cache or parsed
+    return text, data
 
 
 def _texts(value: object) -> bool:
@@ -168,7 +209,8 @@ def _load_conclusions(directory: Path, catalogue: dict[str, FieldSpec], problems
         line = line_of(node)
         if not isinstance(node, dict) or not {"id", "kind", "about", "severity", "title"} <= set(node) <= allowed:
             got = sorted(node) if isinstance(node, dict) else node
-            problems.add(file, line, None, f"a conclusion needs id, kind, about, severity, title (figures: shows); got {got!r}")
+            problems.add(file, line, None,
+                         f"a conclusion needs id, kind, about, severity, title (figures: shows); got {shown(got)}")
             continue
         if not all(isinstance(node[k], str) for k in ("id", "kind", "about", "severity")) \
                 or not isinstance(node.get("shows", ""), str):
@@ -318,11 +360,11 @@ class _RuleParser:
             return tuple(claims), tuple(paragraphs)
         for claim in claims:
             if claim not in self.claims:
-                self.error(line_of(node), f"cites unknown claim {claim!r}")
+                self.error(line_of(node), f"cites unknown claim {shown(claim)}")
         grounded = {p for c in claims if c in self.claims for p in self.claims[c].paragraphs}
         for paragraph in paragraphs:
             if paragraph not in self.paragraphs:
-                self.error(line_of(node), f"cites unknown paragraph {paragraph!r}")
+                self.error(line_of(node), f"cites unknown paragraph {shown(paragraph)}")
             elif paragraph not in grounded:
                 self.error(line_of(node), f"paragraph {paragraph} is not one the cited claims {claims} rest on")
         return tuple(claims), tuple(paragraphs)
@@ -341,7 +383,8 @@ class _RuleParser:
     def condition(self, item: object, about: str, line: int):
         here = line_of(item) or line
         if not isinstance(item, dict) or len(item) != 1:
-            self.error(here, f"a condition is a one-key mapping (a field path, any_of, concluded or not_concluded); got {item!r}")
+            self.error(here, "a condition is a one-key mapping (a field path, any_of, concluded or not_concluded); "
+                             f"got {shown(item)}")
             return None
         (key, value), = item.items()
         if key in ("concluded", "not_concluded"):
@@ -361,12 +404,12 @@ class _RuleParser:
     def fact_condition(self, item: object, about: str, line: int) -> Optional[FactCondition]:
         here = line_of(item) or line
         if not isinstance(item, dict) or len(item) != 1:
-            self.error(here, f"a field condition is written 'path: {{operator: value}}'; got {item!r}")
+            self.error(here, f"a field condition is written 'path: {{operator: value}}'; got {shown(item)}")
             return None
         (path, tests), = item.items()
         spec = self.catalogue.get(path)
         if spec is None:
-            self.error(here, f"unknown field {path!r}")
+            self.error(here, f"unknown field {shown(path)}")
             return None
         if spec.fact == "offer" and about != ABOUT_OFFER:
             self.error(here, f"field {path} is about an offer; only rules with 'about: offer' may test it")
@@ -383,7 +426,8 @@ class _RuleParser:
     def fact_test(self, spec: FieldSpec, operator: object, value: object, line: int) -> Optional[FactTest]:
         allowed = FACT_OPERATORS[spec.kind]
         if operator not in allowed:
-            self.error(line, f"operator {operator!r} does not apply to {spec.path} ({spec.kind}); use one of {list(allowed)}")
+            self.error(line, f"operator {shown(operator)} does not apply to {spec.path} ({spec.kind}); "
+                             f"use one of {list(allowed)}")
             return None
         if operator in ("known", "unknown"):
             if value is not True:
@@ -412,16 +456,17 @@ class _RuleParser:
     @staticmethod
     def value_problem(spec: FieldSpec, value: object) -> Optional[str]:
         if spec.kind == "bool":
-            return None if isinstance(value, bool) else f"expected true or false, got {value!r}"
+            return None if isinstance(value, bool) else f"expected true or false, got {shown(value)}"
         if spec.kind in ("enum", "list"):
-            return None if value in spec.choices else f"{value!r} is not one of {list(spec.choices)}"
+            return None if value in spec.choices else f"{shown(value)} is not one of {list(spec.choices)}"
         if spec.kind == "number":
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                return f"expected a finite number, got {value!r}"
+                return f"expected a finite number, got {shown(value)}"
             if spec.minimum is not None and value < spec.minimum or spec.maximum is not None and value > spec.maximum:
-                return f"{value} is outside the field's range [{spec.minimum}, {spec.maximum}]"
+                return f"{shown(value)} is outside the field's range [{spec.minimum}, {spec.maximum}]"
             if abs(value) > NUMBER_LIMIT or round(value, NUMBER_DECIMALS) != value:
-                return f"{value}: rule constants have at most {NUMBER_DECIMALS} decimals and magnitude <= {NUMBER_LIMIT:.0f}"
+                return (f"{shown(value)}: rule constants have at most {NUMBER_DECIMALS} decimals "
+                        f"and magnitude <= {NUMBER_LIMIT:.0f}")
         return None
 
     def conclusion_condition(self, value: object, negated: bool, about: str, line: int) -> Optional[ConclusionCondition]:
@@ -436,7 +481,7 @@ class _RuleParser:
             return None
         kind = self.conclusions.get(cid)
         if kind is None:
-            self.error(line, f"{word}: unknown conclusion {cid!r}")
+            self.error(line, f"{word}: unknown conclusion {shown(cid)}")
             return None
         if wanted is None:
             wanted = ABOUT_COMPANY if kind.about == ABOUT_COMPANY else (ABOUT_OFFER if about == ABOUT_OFFER else ABOUT_COMPANY)
@@ -458,7 +503,7 @@ class _RuleParser:
         cid = node["conclude"] if isinstance(node["conclude"], str) else ""
         kind = self.conclusions.get(cid)
         if kind is None:
-            self.error(here, f"concludes unknown conclusion {node['conclude']!r} (not in conclusions.yaml)")
+            self.error(here, f"concludes unknown conclusion {shown(node['conclude'])} (not in conclusions.yaml)")
         elif kind.about not in (about, ABOUT_EITHER):
             self.error(here, f"{cid} is about the {kind.about}; this rule is about the {about}")
         severity = node.get("severity")
@@ -474,7 +519,7 @@ class _RuleParser:
                 path = value.get("fact")
                 spec = self.catalogue.get(path) if set(value) == {"fact"} and isinstance(path, str) else None
                 if spec is None:
-                    self.error(here, f"with.{name}: expected {{fact: <known field path>}}, got {value!r}")
+                    self.error(here, f"with.{name}: expected {{fact: <known field path>}}, got {shown(value)}")
                 elif spec.fact == "offer" and about != ABOUT_OFFER:
                     self.error(here, f"with.{name}: {path} is about an offer; this rule is about the company")
                 else:
@@ -516,7 +561,7 @@ def _load_market_facts(directory: Path, problems: Problems, digest) -> dict[str,
     for fid, node in data["market_facts"].items():
         line = line_of(node) or line_of(data["market_facts"])
         if not isinstance(fid, str) or not _MARKET_ID.match(fid):
-            problems.add(file, line, None, f"market fact id {fid!r} must look like M01")
+            problems.add(file, line, None, f"market fact id {shown(fid)} must look like M01")
         elif not isinstance(node, dict) or set(node) != {"text", "section"} \
                 or not all(isinstance(v, str) and v.strip() for v in node.values()):
             problems.add(file, line, None, f"{fid}: needs exactly 'text' (the figure as stated) and 'section'")
@@ -637,6 +682,23 @@ def _load_formulas(directory: Path, catalogue: dict[str, FieldSpec], problems: P
     return found
 
 
+QUESTIONS_FILE = "questions.yaml"
+
+
+def _check_questions_file(directory: Path, problems: Problems, digest) -> None:
+    """questions.yaml is read in full on first use (``expert.consult``); here, at load, it
+    must at least be readable YAML of the right shape, so a broken one is refused now."""
+    path = directory / QUESTIONS_FILE
+    if not path.exists() and not path.is_symlink():
+        return
+    _, data = read_knowledge_file(path, problems, digest)
+    if data is None and any(item.startswith(str(path)) for item in problems.items):
+        return
+    if not isinstance(data, dict) or set(data) != {"questions", "choices"} or not isinstance(data["questions"], list) \
+            or not isinstance(data["choices"], dict):
+        problems.add(str(path), line_of(data), None, "holds two keys: 'questions' (a list) and 'choices' (a mapping)")
+
+
 def _rule_sources(text: str) -> dict[int, str]:
     """The literal text of each rule (keyed by its first line) for display to auditors."""
     lines = text.splitlines()
@@ -656,7 +718,7 @@ def load_knowledge(directory: Optional[Path | str] = None, require_bases: bool =
     if not directory.is_dir():
         raise KnowledgeError([f"{directory}: no such knowledge directory"])
     catalogue = field_catalogue()
-    digest = hashlib.sha256()  # the fingerprint: every knowledge file's text, in load order
+    digest = Fingerprint()  # every knowledge file's text and parsed tree, in load order
     claims, paragraphs = _load_claims(directory, problems, digest)
     conclusions = _load_conclusions(directory, catalogue, problems, digest)
     labels = _load_labels(directory, problems, digest)
@@ -664,6 +726,7 @@ def load_knowledge(directory: Optional[Path | str] = None, require_bases: bool =
     exclusions = _load_exclusions(directory, conclusions, problems, digest)
     sets = _load_sets(directory, problems, digest)
     formulas = _load_formulas(directory, catalogue, problems, digest)
+    _check_questions_file(directory, problems, digest)
     rules: dict[str, Rule] = {}
     rule_files = sorted((directory / "rules").glob("*.yaml"))
     if not rule_files:
@@ -703,7 +766,12 @@ def load_knowledge(directory: Optional[Path | str] = None, require_bases: bool =
         levels, conclusion_levels, depths = stratify(rules)
     except StratificationError as error:
         raise KnowledgeError([str(error)]) from None
-    return KnowledgeBase(claims, conclusions, rules, str(directory), levels=levels, conclusion_levels=conclusion_levels,
-                         depths=depths, labels=labels, market_facts=market_facts, exclusions=exclusions, sets=sets,
-                         formulas=formulas,
-                         fingerprint=digest.hexdigest()[:12])
+    knowledge = KnowledgeBase(claims, conclusions, rules, str(directory), levels=levels,
+                              conclusion_levels=conclusion_levels, depths=depths, labels=labels,
+                              market_facts=market_facts, exclusions=exclusions, sets=sets, formulas=formulas,
+                              fingerprint=digest.hexdigest()[:12])
+    compiled = compile_knowledge(knowledge)
+    limits = engine_limit_problems(ruleset_patterns(compiled), {"profile or offer": len(referenced_fields(compiled)) + 3})
+    if limits:  # refused here: past some of these durable_rules would hang, not fail
+        raise KnowledgeError([f"{directory}: {problem}" for problem in limits])
+    return knowledge

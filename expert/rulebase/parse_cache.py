@@ -128,23 +128,38 @@ def _decode(node: object) -> object:
 
 def load_yaml_cached(text: str) -> object:
     """Parse like ``load_yaml_text``, served from the cache when this exact text was seen."""
+    return load_yaml_loaded(text)[0]
+
+
+def load_yaml_loaded(text: str) -> tuple[object, bytes]:
+    """Parse like ``load_yaml_cached``, and say what was loaded: the canonical encoding of the
+    tree actually returned (the cache entry's bytes when served from the cache).
+
+    A knowledge fingerprint built from these bytes describes what the advisor runs on:
+    an edited cache entry changes it, exactly as an edited file does.
+    """
     root = cache_dir()
-    if root is None:
-        return load_yaml_text(text)
-    directory = root / f"parse-{parser_version()}"
-    entry = directory / (hashlib.sha256(text.encode()).hexdigest() + ".json")
-    try:
-        return _decode(orjson.loads(entry.read_bytes()))
-    except (OSError, orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
-        pass
+    directory = root / f"parse-{parser_version()}" if root is not None else None
+    entry = directory / (hashlib.sha256(text.encode()).hexdigest() + ".json") if directory is not None else None
+    if entry is not None:
+        try:
+            payload = entry.read_bytes()
+            return _decode(orjson.loads(payload)), payload
+        except (OSError, orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
+            pass
     data = load_yaml_text(text)  # YAML errors propagate to the caller, as without a cache
     try:
         payload = orjson.dumps(_encode(data))
+    except (_NotCacheable, TypeError, RecursionError):
+        return data, b"text:" + text.encode()  # not representable: the text itself is what was loaded
+    if entry is None:
+        return data, payload
+    try:
         directory.mkdir(parents=True, exist_ok=True)
         temporary = entry.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_bytes(payload)
         os.replace(temporary, entry)
-    except (OSError, _NotCacheable, TypeError):
-        return data
+    except OSError:
+        return data, payload
     _prune(root, directory)
-    return data
+    return data, payload
