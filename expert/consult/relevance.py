@@ -188,6 +188,8 @@ class _State:
                 drop |= {"upgrade.adds_capabilities", OFFERS, "upgrade.offer"}
             if settled["upgrade.adds_capabilities"] and settled["needs.capabilities"] and not considered:
                 drop |= {OFFERS, "upgrade.offer"}  # which offer cannot change what is new and required
+        if upgrade.get("adds_custom_addons") and path != "upgrade.derived.needed_fix_count":
+            drop -= {OFFERS, "upgrade.offer"}  # which offer decides whether a named add-on is new
         kept = []
         relevant = considered if settled["upgrade.adds_capabilities"] and (
             path != "upgrade.derived.needed_addition_count" or settled["needs.capabilities"]) else None

@@ -171,8 +171,10 @@ class _Network:
 
 def _stack_bound(node: _Node, memo: dict) -> int:
     """Most alpha nodes durable_rules' matching (events.c handleAlpha, a depth-first walk
-    with a 64-entry stack) can hold pending below ``node``: what node pushes, plus the most
-    any child pushes in turn.  Iterative: a chain thousands of tests long is no recursion."""
+    with a 64-entry stack: pop one node, push the children it matches) can hold pending
+    once ``node`` is popped: what it pushes, or, while its top child is worked on, the other
+    pushed children plus what that child needs in turn.  Iterative: a chain thousands of
+    tests long is no recursion."""
     order, stack = [], [node]
     while stack:
         current = stack.pop()
@@ -182,8 +184,14 @@ def _stack_bound(node: _Node, memo: dict) -> int:
         order.append(current)
         stack.extend(current.children())
     for current in reversed(order):  # children before parents (the network is a tree of shared nodes)
+        if not current.children():
+            memo[id(current)] = 0
+            continue
+        # handleAlpha pops a node, then pushes the k children it matches; the child on top is
+        # popped in turn while the other k - 1 wait: a chain (k = 1) does not grow the stack
+        pushed = current.matching_at_once()
         below = max((memo[id(child)] or 0 for child in current.children()), default=0)
-        memo[id(current)] = (current.matching_at_once() + below) if current.children() else 0
+        memo[id(current)] = max(pushed, pushed - 1 + below) if pushed else 0
     return memo[id(node)]
 
 

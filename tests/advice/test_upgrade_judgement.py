@@ -61,3 +61,13 @@ def test_priced_or_free(advisor, prices, expected):
     advice = advisor.advise({"upgrade": {"kind": "version_update", **prices}})
     found = {c.id for c in advice.findings} & {"finding.upgrade_free", "finding.upgrade_priced"}
     assert found == ({expected} if expected else set())
+
+
+def test_required_capabilities_are_asked_before_pain_points_when_both_are_unknown(advisor):
+    """Both unknown, the upgrade adds a capability and fixes a pain: the capabilities are the
+    missing fact (the rules keep the old order), never both findings at once."""
+    advice = advisor.advise({"upgrade": {"kind": "feature", "adds_capabilities": ["hd_video"],
+                                         "fixes_pain_points": ["latency"]}})
+    found = {c.id for c in advice.findings} & set(JUDGEMENTS.values())
+    assert found == {"finding.upgrade_capability_need_unknown"}
+    assert advice.verdict.id == "verdict.need_more_info"

@@ -171,3 +171,24 @@ def test_the_rules_test_upgrade_counts_against_none_or_some_only(advisor):
     numbers = thresholds_by_field(advisor.knowledge)
     for path in UPGRADE_COUNTS:
         assert numbers.get(path, set()) <= {0, 1}, path
+
+
+def test_the_upgraded_offer_stays_open_when_the_upgrade_names_an_add_on(advisor):
+    """Review witness: whether a named add-on is new depends on which offer the upgrade is
+    for, even when it adds no catalogue capability; that question must not be dropped."""
+    data = {"needs": {"capabilities": [], "pain_points": [],
+                      "custom_addons": [{"name": "karaoke scoring", "required": True}]},
+            "offers": [{"name": "T", "pricing_model": "buyout_subscription",
+                        "custom_addons": [{"name": "karaoke scoring", "availability": "included"}]}],
+            "upgrade": {"kind": "version_update", "adds_capabilities": [], "adds_custom_addons": ["karaoke scoring"],
+                        "fixes_pain_points": [], "monthly_price_usd": 10},
+            "asked": ["upgrade", "offers"]}
+    run = advisor.consult(data)
+    analysis = RelevanceAnalysis(advisor.knowledge, FactView.build(run.facts, run.concluded), run.data,
+                                 frozenset(run.data["asked"]))
+    state = analysis.state
+    for path in ("upgrade.derived.new_addition_count", "upgrade.derived.needed_addition_count"):
+        everything = [f for f in state.deps(path, "company") if state.is_open(f)]
+        assert "upgrade.offer" in state.upgrade_count_open(path, everything), path
+    step = advisor.next_step(data)  # the verdict (pay, on "no offer includes it") is not settled yet
+    assert not step.done and step.question.id == "upgrade.offer"

@@ -165,3 +165,19 @@ def test_the_fingerprint_describes_what_was_loaded_even_from_an_edited_cache(tmp
     tampered = load_knowledge(kb)
     assert tampered.rules["base.dont"].because.en == "Pay them anyway."  # the cache was used...
     assert tampered.fingerprint != uncached  # ...and the fingerprint says so
+
+
+def test_long_conditions_under_a_wide_fan_out_run_and_are_accepted(tmp_path):
+    """The stack holds what waits, not how deep the walk goes: handleAlpha pops a node before
+    pushing the children it matches, so a rule's chain of tests does not grow it.  Fifty
+    rules matched at once, each going on through twenty more tests the same fact passes,
+    peak at about fifty entries; the engine runs them (a bound that added the chain, 70, would
+    have refused a knowledge base that works)."""
+    kb = support.write_generated_kb(tmp_path / "kb", "constants", 50)
+    generated = kb / "rules" / "50-generated.yaml"
+    chain = "".join(f"      - needs.usage.monthly_minutes: {{at_least: {step}}}\n" for step in range(1, 21))
+    text = generated.read_text(encoding="utf-8").replace("    thresholds:\n", chain + "    thresholds:\n")
+    generated.write_text(text, encoding="utf-8")
+    assert text.count("at_least: 20}") == 50
+    result = load_in_child(kb)
+    assert result.returncode == 0 and "RAN verdict.pay" in result.stdout, result.stdout + result.stderr
