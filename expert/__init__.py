@@ -9,7 +9,8 @@ Library entry points for chat bots and agents::
     advisor.explain(profile, "verdict.pay")          # how, or why not (+ smallest change)
     advisor.what_if(profile, ["needs.usage.mau=50000"])
     step = advisor.next_step({})                     # a stateless consultation turn
-    advisor.apply_answer(step.profile, step.question.id, "yes")
+    advisor.apply_answer(step.profile, step.question.id, "yes")   # InputError if it does not fit
+    advisor.take_back_answer(profile, "needs.usage.mau")          # "don't know" included
 
 The parts, lowest first (each imports only those below it): ``facts``, ``rulebase``,
 ``inference``, ``advice``, ``explain``, ``consult``, ``audit``, ``interfaces``.  This
@@ -20,19 +21,28 @@ imported when first asked for, so ``expert advise`` starts without them.
 from importlib import import_module
 from typing import Any
 
-from expert.advice.model import Advice, Question
+from expert.advice.input_errors import InputError, InputErrorDetail, InputProblem
+from expert.advice.model import Advice, AnswerSpec, Choice, Conclusion, ConclusionRef, Figure, Question, Text, Verdict
 from expert.facts.vocabulary import Profile
 from expert.interfaces.advisor import Advisor, advise, default_advisor
 
 _LAZY = {
     "Explanation": "expert.explain.model",
+    "ProofNode": "expert.explain.model",
+    "WhyNotNode": "expert.explain.model",
+    "SmallestChange": "expert.explain.model",
+    "FactChange": "expert.explain.model",
     "WhatIf": "expert.consult.model",
+    "FigureChange": "expert.consult.model",
     "ConsultStep": "expert.consult.model",
     "AnswerResult": "expert.consult.model",
     "render": "expert.advice.render",
 }
 
-__all__ = ["Advice", "Advisor", "AnswerResult", "ConsultStep", "Explanation", "Profile", "Question", "WhatIf",
+# Every model a verb takes or returns, and the parts a bot reads by name.
+__all__ = ["Advice", "Advisor", "AnswerResult", "AnswerSpec", "Choice", "Conclusion", "ConclusionRef", "ConsultStep",
+           "Explanation", "FactChange", "Figure", "FigureChange", "InputError", "InputErrorDetail", "InputProblem",
+           "Profile", "ProofNode", "Question", "SmallestChange", "Text", "Verdict", "WhatIf", "WhyNotNode",
            "advise", "default_advisor", "render"]
 __version__ = "0.1.0"
 

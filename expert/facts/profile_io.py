@@ -82,13 +82,18 @@ def describe_validation_error(error: ValidationError) -> str:
 
 def validation_problems(error: ValidationError) -> list[str]:
     """Each problem of a validation error as "field.path: what was expected (got ...)"."""
+    return [f"{path}: {message}" for path, message in problem_lines(error)]
+
+
+def problem_lines(error: ValidationError) -> list[tuple[str, str]]:
+    """Each problem of a validation error as (field path, what was expected (got ...)), in English."""
     lines = []
-    for item in error.errors():
+    for item in error.errors(include_url=False):
         path = ".".join(str(p) for p in item["loc"]) or "(profile)"
         message = item["msg"]
         if item["type"] == "extra_forbidden":
             message = "unknown field (not part of the profile vocabulary; see `expert schema`)"
         given = item.get("input")
         shown = "" if item["type"] in ("extra_forbidden", "missing") or isinstance(given, (dict, list)) else f" (got {given!r})"
-        lines.append(f"{path}: {message}{shown}")
+        lines.append((path, f"{message}{shown}"))
     return lines
