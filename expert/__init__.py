@@ -37,13 +37,14 @@ _LAZY = {
     "ConsultStep": "expert.consult.model",
     "AnswerResult": "expert.consult.model",
     "render": "expert.advice.render",
+    "json_schema": "expert.interfaces.schemas",
 }
 
 # Every model a verb takes or returns, and the parts a bot reads by name.
 __all__ = ["Advice", "Advisor", "AnswerResult", "AnswerSpec", "Choice", "Conclusion", "ConclusionRef", "ConsultStep",
            "Explanation", "FactChange", "Figure", "FigureChange", "InputError", "InputErrorDetail", "InputProblem",
            "Profile", "ProofNode", "Question", "SmallestChange", "Text", "Verdict", "WhatIf", "WhyNotNode",
-           "advise", "default_advisor", "render"]
+           "advise", "default_advisor", "json_schema", "render"]
 __version__ = "0.1.0"
 
 

@@ -17,9 +17,9 @@ from pydantic import ValidationError
 
 from expert.advice.render import render
 from expert.facts.profile_io import ProfileInputError, describe_validation_error, read_profile
-from expert.facts.vocabulary import Profile
 from expert.inference.engine import EngineError
 from expert.interfaces.advisor import Advisor, default_advisor
+from expert.interfaces.schemas import SCHEMAS, json_schema
 from expert.rulebase.loader import KnowledgeError
 
 BAD_INPUT, INTERNAL = 2, 1
@@ -344,9 +344,12 @@ def rules_show(rule_id: str, lang: str, knowledge: Optional[str]) -> None:
 
 
 @main.command()
-def schema() -> None:
-    """Print the profile's JSON Schema."""
-    click.echo(json.dumps(Profile.model_json_schema(), indent=2, ensure_ascii=False))
+@click.argument("name", type=click.Choice(list(SCHEMAS)), default="profile")
+def schema(name: str) -> None:
+    """Print the JSON Schema of NAME: the profile (default, every field described in English
+    and Chinese), an advice, a consultation step, an answer's result, an explanation, a
+    what-if, or an input error."""
+    click.echo(json.dumps(json_schema(name), indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":  # pragma: no cover
