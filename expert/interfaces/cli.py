@@ -56,12 +56,28 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("profile")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.argument("profiles", nargs=-1, required=True, metavar="PROFILE...")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default=None,
+              help="Output form [default: text; JSON Lines with --jsonl].")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 @click.option("--knowledge", type=click.Path(file_okay=False), default=None, help="Another knowledge directory.")
-def advise(profile: str, fmt: str, lang: str, knowledge: Optional[str]) -> None:
-    """Advise on PROFILE (a YAML or JSON file, or - for standard input)."""
+@click.option("--jsonl", is_flag=True, help="PROFILE holds one JSON profile per line (- for stdin): one Advice per line.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes for batches.")
+def advise(profiles: tuple, fmt: Optional[str], lang: str, knowledge: Optional[str], jsonl: bool, jobs: int) -> None:
+    """Advise on PROFILE (a YAML or JSON file, or - for standard input), on several files
+    (each under a '==> FILE <==' header; one JSON line per file with --format json), or
+    with --jsonl on every line of a JSON Lines file; bad records are reported, the rest
+    advised, and the exit status is 2 when any was bad."""
+    if jsonl and (len(profiles) != 1 or fmt not in (None, "json")):
+        _fail("--jsonl takes one input (a file or -) and writes JSON Lines", BAD_INPUT)
+    if jsonl or len(profiles) > 1 or jobs > 1:
+        from expert.interfaces.batch import run
+
+        try:
+            sys.exit(run(list(profiles), jsonl, fmt or "text", lang, jobs, knowledge))
+        except ProfileInputError as error:
+            _fail(str(error), BAD_INPUT)
+    profile, fmt = profiles[0], fmt or "text"
     try:
         data = read_profile(profile)
         advisor = _advisor(knowledge)
