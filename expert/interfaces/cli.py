@@ -70,7 +70,7 @@ def advise(profiles: tuple, fmt: Optional[str], lang: str, knowledge: Optional[s
     advised, and the exit status is 2 when any was bad."""
     if jsonl and (len(profiles) != 1 or fmt not in (None, "json")):
         _fail("--jsonl takes one input (a file or -) and writes JSON Lines", BAD_INPUT)
-    if jsonl or len(profiles) > 1 or jobs > 1:
+    if jsonl or len(profiles) > 1:
         from expert.interfaces.batch import run
 
         try:

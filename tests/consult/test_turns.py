@@ -49,7 +49,8 @@ def test_why_subjects_are_company_or_an_offer(advisor):
 def test_next_step_and_apply_answer_raise_the_same_error(advisor):
     bad = {"company": {"size": "huge"}}
     for call in (lambda: advisor.next_step(bad), lambda: advisor.apply_answer(bad, "company.stage", "growth"),
-                 lambda: advisor.take_back_answer(bad, "company.stage"), lambda: advisor.advise(bad)):
+                 lambda: advisor.take_back_answer(bad, "company.stage"), lambda: advisor.advise(bad),
+                 lambda: advisor.explain(bad, "verdict.pay"), lambda: advisor.what_if(bad, {"needs.usage.mau": 5})):
         with pytest.raises(InputError) as caught:
             call()
         (problem,) = caught.value.problems
