@@ -21,14 +21,14 @@ def test_the_readme_has_python_examples():
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=[f"python-{i}" for i in range(len(SNIPPETS))])
 def test_readme_python_runs(snippet, monkeypatch):
     """Each block runs from the checkout; a bot's user answers the first choice, or "don't
-    know" where there is none, and a bad answer once ("maybe") to see it refused."""
+    know" where there is none, and an empty answer once, to see it refused."""
     monkeypatch.chdir(support.REPO)
     told: list[str] = []
     state = {"asked": 0}
 
     def ask_the_user(text: str) -> str:
         state["asked"] += 1
-        return "maybe" if state["asked"] == 2 else "1" if state["asked"] % 3 else "不知道"
+        return "" if state["asked"] == 2 else "1" if state["asked"] % 3 else "不知道"
 
     namespace = {"ask_the_user": ask_the_user, "tell_the_user": told.append, "__name__": "readme"}
     exec(compile(snippet, "README.md", "exec"), namespace)  # noqa: S102 - our own README

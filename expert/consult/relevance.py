@@ -19,8 +19,8 @@ A rule's weight is shared among the open rules of its conclusion (all must be se
 and among the facts of each open condition (a fact that alone decides one weighs most).
 
 A computed value is open while an input it reads is open, unless a requirement of it is
-settled unmet (``FieldSpec.requires``); the upgrade's relevance is refined further
-(``relevance_open``).  Offers not named yet are stood for by one placeholder offer whose
+settled unmet (``FieldSpec.requires``); the upgrade's counts are refined further
+(``upgrade_count_open``).  Offers not named yet are stood for by one placeholder offer whose
 every fact depends on the question ``offers``; the details of an upgrade wait on the
 question ``upgrade``.
 """
@@ -38,7 +38,9 @@ from expert.rulebase.compiler import ANY_SUBJECT, COMPANY_SUBJECT
 from expert.rulebase.rulebook import ABOUT_COMPANY, ConclusionCondition, FactCondition, FactTest, KnowledgeBase, Rule
 
 OPEN, TRUE, FALSE = "open", "true", "false"
-RELEVANCE = "upgrade.derived.relevance"
+# The upgrade's counts whose open inputs are refined (``_State.upgrade_count_open``).
+UPGRADE_COUNTS = ("upgrade.derived.new_addition_count", "upgrade.derived.new_capability_count",
+                  "upgrade.derived.needed_addition_count", "upgrade.derived.needed_fix_count")
 PLACEHOLDER_OFFER = "\x00offer"  # stands for offers not named yet (never a valid name: names are printable)
 VERDICT_WEIGHT = 100.0
 CHAIN_DECAY = 0.5  # a fact that reaches the verdict through a chain of rules weighs less: it may never matter
@@ -132,17 +134,20 @@ class _State:
         value = get_fact(self.profile, refs[0]) if refs else None  # no refs: no target offer
         return value is None or bool(wanted) and value not in wanted.split("|")
 
-    def relevance_open(self, open_deps: list[str]) -> list[str]:
-        """The open inputs that can still change the upgrade's relevance (see derive._upgrade_relevance).
+    def upgrade_count_open(self, path: str, open_deps: list[str]) -> list[str]:
+        """The open inputs that can still move one of the upgrade's counts across zero
+        (``UPGRADE_COUNTS``; see ``derive._upgrade_counts``).
 
-        Its generic inputs are many; given what is settled, most cannot matter:
-        it is "needed" for good once a settled added capability is required and not already
-        included, or a settled fix meets a settled pain; the fixes cannot matter when no
-        pain is reported and the additions are stated; the pains cannot matter when the
-        upgrade fixes nothing; the required capabilities cannot matter when it adds
-        nothing new; the additions cannot matter when nothing is required and the fixes are
-        stated; the target's capabilities matter only for added ones that are required.
-        ``tests/test_relevance.py`` checks each dropped fact against every answer.
+        Their generic inputs are many; given what is settled, most cannot matter.  The rules
+        test these counts only against 0 and 1 (none or some: a test checks it), so a count
+        already at least one on settled facts is decided, and an input that cannot add to a
+        count is dropped:
+        - the fixes meet the pains only where both are stated: an empty side ends it;
+        - an added capability is new unless the target includes it: the target's other
+          capabilities, and the target itself when nothing is added, cannot matter;
+        - an addition is needed only if also required: no requirement, or nothing new,
+          ends it; the target matters only for additions that are required.
+        ``tests/consult/test_relevance.py`` checks each dropped fact against every answer.
         """
         upgrade = self.profile.get(UPGRADE) or {}
         needs = self.profile.get("needs") or {}
@@ -159,34 +164,40 @@ class _State:
             value = get_fact(self.profile, ref)
             return value.get("availability") if isinstance(value, dict) else value
 
-        if settled["upgrade.fixes_pain_points"] and settled["needs.pain_points"] and set(fixes or ()) & set(pains or ()):
-            return []
-        if settled["upgrade.adds_capabilities"] and settled["needs.capabilities"] and any(
-                availability(c) not in ("open", "included") for c in set(adds or ()) & set(caps or ())):
-            return []
-        drop: set[str] = set()
-        if settled["needs.pain_points"] and pains == [] and settled["upgrade.adds_capabilities"] and adds is not None:
-            drop.add("upgrade.fixes_pain_points")
-        if settled["upgrade.fixes_pain_points"] and not fixes:
-            drop.add("needs.pain_points")
-        new_adds = settled["upgrade.adds_capabilities"] and all(availability(c) == "included" for c in adds or ())
-        if new_adds:  # it adds nothing the target does not already include
-            drop.add("needs.capabilities")
-        if settled["needs.capabilities"] and caps == [] and settled["upgrade.fixes_pain_points"] and fixes is not None:
-            drop.add("upgrade.adds_capabilities")
-        target_caps = None if not settled["needs.capabilities"] or caps is None else set(caps) & set(adds or ())
+        if path == "upgrade.derived.needed_fix_count":
+            if settled["upgrade.fixes_pain_points"] and settled["needs.pain_points"] and set(fixes or ()) & set(pains or ()):
+                return []
+            drop = set()
+            if settled["upgrade.fixes_pain_points"] and not fixes:
+                drop.add("needs.pain_points")
+            if settled["needs.pain_points"] and not pains:
+                drop.add("upgrade.fixes_pain_points")
+            return [f for f in open_deps if f not in drop]
+        considered = set(adds or ()) & set(caps or ()) if path == "upgrade.derived.needed_addition_count" else set(adds or ())
+        if settled["upgrade.adds_capabilities"] and (path != "upgrade.derived.needed_addition_count"
+                                                     or settled["needs.capabilities"]) \
+                and any(availability(c) not in ("open", "included") for c in considered):
+            return []  # at least one, whatever the open facts say
+        drop = set()
+        if settled["upgrade.adds_capabilities"] and not adds:
+            drop |= {"needs.capabilities", OFFERS, "upgrade.offer"}
+        if path == "upgrade.derived.needed_addition_count":
+            if settled["upgrade.adds_capabilities"] and all(availability(c) == "included" for c in adds or ()):
+                drop.add("needs.capabilities")  # it adds nothing the target does not already include
+            if settled["needs.capabilities"] and not caps:
+                drop |= {"upgrade.adds_capabilities", OFFERS, "upgrade.offer"}
+            if settled["upgrade.adds_capabilities"] and settled["needs.capabilities"] and not considered:
+                drop |= {OFFERS, "upgrade.offer"}  # which offer cannot change what is new and required
         kept = []
+        relevant = considered if settled["upgrade.adds_capabilities"] and (
+            path != "upgrade.derived.needed_addition_count" or settled["needs.capabilities"]) else None
         for fact in open_deps:
             if fact in drop:
                 continue
-            if ".capabilities." in fact and fact.startswith(OFFERS + "[") and target_caps is not None \
-                    and fact.rsplit(".", 1)[1] not in target_caps:
+            if ".capabilities." in fact and fact.startswith(OFFERS + "[") and (
+                    fact in drop or relevant is not None and fact.rsplit(".", 1)[1] not in relevant):
                 continue
             kept.append(fact)
-        target_matters = not settled["upgrade.adds_capabilities"] or bool(adds) and (
-            not settled["needs.capabilities"] or caps is None or bool(set(caps) & set(adds)))
-        if not target_matters:  # which offer it belongs to cannot change what it adds that is new and required
-            kept = [f for f in kept if f not in (OFFERS, "upgrade.offer")]
         return kept
 
     def deps(self, path: str, subject: str) -> list[str]:
@@ -294,8 +305,8 @@ class RelevanceAnalysis:
             value = None  # settled: the value is never computed on this profile
         else:
             open_deps = [f for f in self.state.deps(test.path, subject) if self.state.is_open(f)]
-            if open_deps and test.path == RELEVANCE:
-                open_deps = self.state.relevance_open(open_deps)
+            if open_deps and test.path in UPGRADE_COUNTS:
+                open_deps = self.state.upgrade_count_open(test.path, open_deps)
             if open_deps:
                 return OPEN, open_deps
             value = None if subject == PLACEHOLDER_OFFER and test.path.startswith("offer.") else \
@@ -385,17 +396,21 @@ class RelevanceAnalysis:
             for group in groups:
                 share = 1.0 / len(group) / producers[(cid, subject)]
                 for fact in group:
-                    if lift and fact.startswith("upgrade."):
-                        fact = UPGRADE  # whether there is an upgrade comes before what it is
                     verdict_scores[fact] = verdict_scores.get(fact, 0.0) + share * verdict_weight
                     warning_scores[fact] = warning_scores.get(fact, 0.0) + share * warning_weight
                     reasons.setdefault(fact, set()).add((cid, subject))
+        if lift:  # whether there is an upgrade comes before what it is: it weighs what its weightiest detail does
+            details = [f for f in verdict_scores if f.startswith("upgrade.")]
+            if details:
+                for scores in (verdict_scores, warning_scores):
+                    scores[UPGRADE] = scores.get(UPGRADE, 0.0) + max(scores.pop(f, 0.0) for f in details)
+                reasons.setdefault(UPGRADE, set()).update(*(reasons.pop(f) for f in details))
         return Relevance(dict(statuses), verdict_scores, warning_scores, {f: sorted(r) for f, r in reasons.items()},
                          frozenset(verdict_scores))
 
     def _weights(self) -> dict[str, tuple[float, float]]:
         """What deciding each open conclusion is worth, for the verdict and for warnings: its
-        own weight plus, halved per link, what the open rules consuming it can still change."""
+        own weight plus, halved per link, the most that an open rule consuming it can still change."""
         consumers, own = self.index.consumers, self.index.own_weights
         open_conclusions = {cid for (cid, _), status in self.conclusion_status.items() if status == OPEN}
         open_rules = {rule_id for (rule_id, _), (status, _) in self.instances.items() if status == OPEN}
@@ -406,11 +421,12 @@ class RelevanceAnalysis:
             if found is None:
                 weights[cid] = (0.0, 0.0)  # the rules form no cycle; this only guards the recursion
                 verdict, warning = own.get(cid, (0.0, 0.0))
-                for rule in consumers.get(cid, ()):
-                    if rule.conclude in open_conclusions and rule.id in open_rules:
-                        more = weight(rule.conclude)
-                        verdict += CHAIN_DECAY * more[0]
-                        warning += CHAIN_DECAY * more[1]
+                downstream = [weight(rule.conclude) for rule in consumers.get(cid, ())
+                              if rule.conclude in open_conclusions and rule.id in open_rules]
+                # the most it can change, not the sum: a finding read by five verdict rules
+                # still decides one verdict
+                verdict += CHAIN_DECAY * max((w[0] for w in downstream), default=0.0)
+                warning += CHAIN_DECAY * max((w[1] for w in downstream), default=0.0)
                 found = weights[cid] = (verdict, warning)
             return found
 

@@ -93,6 +93,7 @@ class TestReport(OutputModel):
     actual: Any  # null: not stated (or, for a computed value, not computable)
     status: Status
     missing: list[str] = []  # for a computed value not computable: the unstated facts it needs
+    set_name: Optional[str] = None  # the named set (knowledge/sets.yaml) the expected list was written as
 
 
 class ConditionReport(OutputModel):

@@ -125,7 +125,9 @@ class ProofBuilder:
         if not spec.derived:
             return InputPremise(fact=fact_id(path, subject), value=value)
         figure = self.figures.get((subject, path))
-        formula = figure.formula if figure is not None else None
+        written = self.knowledge.formulas.get(path)  # every derived field has one (formulas.yaml)
+        formula = figure.formula if figure is not None else \
+            Text(en=written.en, zh=written.zh) if written is not None else None
         inputs = {ref.id: get_fact(self.profile, ref) for ref in derived_inputs(path, subject, self.profile)}
         return DerivedPremise(fact=fact_id(path, subject), value=value, formula=formula, inputs=inputs)
 

@@ -22,6 +22,7 @@ _WORDS = {
     "derived": ("computed", "计算值"),
     "from": ("from", "依据"),
     "formula": ("formula", "公式"),
+    "set": ("the set", "集合"),
     "absent": ("not concluded", "未得出"),
     "not_stated": ("not stated", "未说明"),
     "concluded": ("concluded", "已得出"),
@@ -146,7 +147,10 @@ def _condition_lines(report: ConditionReport, lang: str, md: bool, indent: int) 
             continue
         actual = _w("not_computed", lang) if test.actual is None and ".derived." in f".{test.fact}" \
             else show(test.actual, lang)
-        lines.append(f"{pad}[{_w(test.status, lang)}] {test.fact} {operator} {show(test.expected, lang)}"
+        expected = show(test.expected, lang)
+        if test.set_name:
+            expected = f"{_w('set', lang)} {test.set_name} ({expected})"
+        lines.append(f"{pad}[{_w(test.status, lang)}] {test.fact} {operator} {expected}"
                      f"  ({_w('given', lang)}: {actual}{missing})")
     return lines
 

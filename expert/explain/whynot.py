@@ -44,7 +44,8 @@ class WhyNotBuilder:
         if not isinstance(condition, ConclusionCondition):
             tests = [TestReport(fact=fact_id(t.test.path, subject), operator=t.test.operator,
                                 expected=_plain(t.test.value), actual=t.value, status=t.status,
-                                missing=self.missing(t.test.path, subject) if t.value is None else [])
+                                missing=self.missing(t.test.path, subject) if t.value is None else [],
+                                set_name=t.test.set_name)
                      for t in check.tests]
             alternatives = [self.condition(a, subject, depth, seen) for a in check.alternatives]
             return ConditionReport(status=check.status, tests=tests, alternatives=alternatives)

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Optional
 
-from expert.facts.vocabulary import Availability, Offer, PainPoint, PricingModel, Profile, UpgradeKind
+from expert.facts.vocabulary import Availability, Offer, PainPoint, PricingModel, Profile
 
 DEFAULT_HORIZON_MONTHS = 24
 
@@ -177,7 +177,7 @@ class _OfferArithmetic:
         )
         budget = self.profile.company.monthly_budget_usd
         if budget is not None:
-            self.values["offer.derived.exceeds_budget"] = self.values["offer.derived.estimated_monthly_usd"] > budget
+            self.values["offer.derived.over_budget_usd"] = _round(self.exact["offer.derived.estimated_monthly_usd"] - budget)
 
     def peak_versus_payg(self) -> None:
         """Only for pure per-minute pricing: with a fee or bundled minutes the unit price is an overage rate."""
@@ -242,7 +242,7 @@ class _OfferArithmetic:
             inputs = {"one_time_fee_usd": one_time, "months": months}
         self.record("offer.derived.buy_total_usd", buy, "USD", f"buy over {horizon}: {buy_en}",
                     f"采购 {horizon_zh}:{buy_zh}", inputs)
-        self.values["offer.derived.buy_cheaper_than_build"] = buy < build
+        self.values["offer.derived.buy_saving_usd"] = _round(build - buy)  # above 0: buying costs less
 
     def headroom(self) -> None:
         usage = self.profile.needs.usage
@@ -260,28 +260,26 @@ def _horizon(profile: Profile) -> tuple[int, str, str]:
             f"{months} 个月" + ("(假设值;未说明合同期)" if assumed else ""))
 
 
-def _upgrade_relevance(profile: Profile, target: Optional[Offer]) -> str:
-    """Does the upgrade add a required capability or fix a stated pain?
+def _upgrade_counts(out: Derivation, profile: Profile, target: Optional[Offer]) -> None:
+    """Counts over what the upgrade adds and fixes, for the rules in ``30-upgrade.yaml`` to judge.
 
-    needed: it adds a required capability the upgraded offer does not already include,
-    or fixes a stated pain point; not_needed: neither, with the deciding facts stated;
-    unknown_contents / unknown_capabilities / unknown_pain_points: the fact that would
-    decide it is not stated (unknown is not false).
+    Arithmetic on sets, no judgement: a list not stated counts as empty here, and the rules
+    test the stated-or-not facts themselves where unknown must not read as none.
     """
     upgrade, needs = profile.upgrade, profile.needs
     included = _included(target)
-    adds = _added_keys(upgrade) - included  # paying again for what you have buys nothing
-    fixes = set(upgrade.fixes_pain_points or [])
-    required = set(needs.capabilities or []) | {ADDON_PREFIX + a.name for a in needs.custom_addons or () if a.required}
-    if adds & required or fixes & set(needs.pain_points or []):
-        return "needed"
-    if upgrade.adds_capabilities is None and upgrade.adds_custom_addons is None and upgrade.fixes_pain_points is None:
-        return "unknown_contents"
-    if set(upgrade.adds_capabilities or []) - included and needs.capabilities is None:
-        return "unknown_capabilities"
-    if fixes and needs.pain_points is None:
-        return "unknown_pain_points"
-    return "not_needed"
+    new = _added_keys(upgrade) - included  # paying again for what you have buys nothing
+    required = set(required_keys(profile) or [])
+    if needs.capabilities is None:  # required custom add-ons are known even when capabilities are not
+        required = {ADDON_PREFIX + a.name for a in needs.custom_addons or () if a.required}
+    fixes, pains = set(upgrade.fixes_pain_points or []), set(needs.pain_points or [])
+    out.profile.update({  # formulas: knowledge/formulas.yaml
+        "upgrade.derived.added_addon_count": len(upgrade.adds_custom_addons or ()),
+        "upgrade.derived.new_addition_count": len(new),
+        "upgrade.derived.new_capability_count": len(set(upgrade.adds_capabilities or []) - included),
+        "upgrade.derived.needed_addition_count": len(new & required),
+        "upgrade.derived.needed_fix_count": len(fixes & pains),
+    })
 
 
 def _included(offer: Optional[Offer]) -> set:
@@ -347,78 +345,87 @@ def _whole_monthly(values: dict, offer: Offer, months: int) -> float:
 _BASES_EN = {"budget_headroom": "budget headroom (budget - current bill)",
              "budget": "the whole budget (the current bill is not known)",
              "cheapest_complete_alternative": "cheapest complete alternative (its bill + one-time fee / months - current bill)",
-             "build_in_house": "building it (build total / months)", "maintenance_fee": "maintenance fee / 12"}
+             "build_in_house": "building it (build total / months)"}
 _BASES_ZH = {"budget_headroom": "预算余量(预算 - 当前账单)", "budget": "整个预算(当前账单未知)",
              "cheapest_complete_alternative": "最便宜的完整替代方案(其账单 + 一次性费用 / 月数 - 当前账单)",
-             "build_in_house": "自建(自建总成本 / 月数)", "maintenance_fee": "已签维护费 / 12"}
+             "build_in_house": "自建(自建总成本 / 月数)"}
 
 
 def _upgrade_worth(out: Derivation, profile: Profile, target: Optional[Offer], cost: Optional[float]) -> None:
-    """What a needed upgrade is worth paying, per month, at most: the lowest of the bounds
-    the article gives to judge a price by that are known here.
+    """The most the upgrade's additions could be worth per month: the lowest known of the
+    bounds the article judges a price by.  Whether the upgrade is needed, and so whether the
+    bound applies, is for the rules (``upgrade.priced-above-worth``) to say.
 
     - budget headroom: the monthly budget less the upgraded offer's current bill (P38);
       when that bill is not known, the whole budget, which the headroom cannot exceed;
-    - a complete alternative: the cheapest other offer that provides every must-have (so
-      what the upgrade adds too), its whole bill with any one-time fee spread over the
-      months, less the current bill (compare offers, best value: P46, P48); only when the
-      upgrade is needed for what it adds, since no offer is known to fix a stated pain;
-    - building it: the in-house estimate spread over the horizon (do the math: P36);
-    - for a version update on a buyout + maintenance contract: the maintenance fee per
-      month, which is what pays for updates (P23).
-    The pain an upgrade fixes is what makes it needed; the article gives it no price.
+    - a complete alternative: the cheapest other offer that provides every must-have, its
+      whole bill with any one-time fee spread over the months, less the current bill (P46,
+      P48).  An alternative counts only when it is known to give what the upgrade brings:
+      what it adds, yes (it has every must-have), a pain it fixes, no (offers do not state
+      what pains they cure), except a missing capability that a needed addition provides;
+    - building it: the in-house estimate spread over the horizon (do the math: P36).
+    The comparison with the price is a whole-dollar difference, for the rules to test.
     """
-    relevance = out.profile.get("upgrade.derived.relevance")
     bases: dict[str, float] = {}
     months = _horizon(profile)[0]
-    if relevance == "needed":
-        current = _current_bill(out, profile, target) if target is not None else None
-        budget = profile.company.monthly_budget_usd
-        if budget is not None:
-            if current is not None:
-                bases["budget_headroom"] = max(0.0, budget - current)
-            else:
-                bases["budget"] = budget
-        # an alternative is known to provide what the upgrade adds, not to cure a pain; a
-        # "missing capability" pain is cured by providing the needed capability it adds
-        needed_adds = _added_keys(profile.upgrade) & set(required_keys(profile) or [])
-        fixes_a_pain = set(profile.upgrade.fixes_pain_points or []) & set(profile.needs.pain_points or []) \
-            - ({PainPoint.missing_capability} if needed_adds else set())
-        alternatives = [_whole_monthly(v, offer, months) for offer in profile.offers
-                        for v in [out.offers[offer.name]] if target is not None and offer.name != target.name
-                        and _complete(v)]
-        if current is not None and alternatives and not fixes_a_pain:
-            bases["cheapest_complete_alternative"] = max(0.0, min(alternatives) - current)
-        build = next((o.get("offer.derived.build_total_usd") for o in out.offers.values()
-                      if "offer.derived.build_total_usd" in o), None)
-        if build is not None:
-            bases["build_in_house"] = build / months
-    elif out.profile.get("upgrade.derived.kind") == "version_update" and target is not None \
-            and target.pricing_model is PricingModel.buyout_subscription and target.prices is not None \
-            and target.prices.yearly_maintenance_usd is not None:
-        bases["maintenance_fee"] = target.prices.yearly_maintenance_usd / 12
-    if not bases:
+    current = _current_bill(out, profile, target) if target is not None else None
+    budget = profile.company.monthly_budget_usd
+    if budget is not None:
+        if current is not None:
+            bases["budget_headroom"] = max(0.0, budget - current)
+        else:
+            bases["budget"] = budget
+    needed_adds = _added_keys(profile.upgrade) & set(required_keys(profile) or [])
+    uncured_pain = set(profile.upgrade.fixes_pain_points or []) & set(profile.needs.pain_points or []) \
+        - ({PainPoint.missing_capability} if needed_adds else set())
+    alternatives = [_whole_monthly(v, offer, months) for offer in profile.offers
+                    for v in [out.offers[offer.name]] if target is not None and offer.name != target.name
+                    and _complete(v)]
+    if current is not None and alternatives and not uncured_pain:
+        bases["cheapest_complete_alternative"] = max(0.0, min(alternatives) - current)
+    build = next((o.get("offer.derived.build_total_usd") for o in out.offers.values()
+                  if "offer.derived.build_total_usd" in o), None)
+    if build is not None:
+        bases["build_in_house"] = build / months
+    if bases:
+        worth = min(bases.values())
+        _record_company(out, "upgrade.derived.worth_up_to_usd", worth, "USD/month",
+                        "the lowest of: " + "; ".join(_BASES_EN[k] for k in bases),
+                        "以下各项中的最低值:" + ";".join(_BASES_ZH[k] for k in bases),
+                        {k: _round(v) for k, v in bases.items()})
+        _cost_over(out, cost, worth, "upgrade.derived.cost_over_worth_usd", "the worth bound", "价值上限")
+    maintenance = target.prices.yearly_maintenance_usd if target is not None and target.prices is not None else None
+    if maintenance is not None:
+        _record_company(out, "upgrade.derived.update_worth_up_to_usd", maintenance / 12, "USD/month",
+                        "the upgraded offer's yearly maintenance fee / 12 (what pays for its updates)",
+                        "升级所属方案的年维护费 / 12(更新本来就由它支付)", {"yearly_maintenance_usd": maintenance})
+        _cost_over(out, cost, maintenance / 12, "upgrade.derived.cost_over_update_worth_usd", "the maintenance fee per month",
+                   "每月维护费")
+
+
+def _cost_over(out: Derivation, cost: Optional[float], bound: float, path: str, what_en: str, what_zh: str) -> None:
+    """The upgrade's monthly cost less a bound, in whole dollars: quotes round a yearly fee
+    / 12 (5,000 / 12 = 416.67 is quoted as 417), so cents must not tip the comparison."""
+    if cost is None:
         return
-    worth = min(bases.values())
-    _record_company(out, "upgrade.derived.worth_up_to_usd", worth, "USD/month",
-                    "the lowest of: " + "; ".join(_BASES_EN[k] for k in bases),
-                    "以下各项中的最低值:" + ";".join(_BASES_ZH[k] for k in bases),
-                    {k: _round(v) for k, v in bases.items()})
-    if cost is not None:
-        # in whole dollars: quotes round a yearly fee / 12 (5,000 / 12 = 416.67 is quoted as 417)
-        out.profile["upgrade.derived.priced_above_worth"] = round(cost) > round(worth)
+    _record_company(out, path, round(cost) - round(bound), "USD/month",
+                    f"the upgrade's monthly cost - {what_en}, each rounded to whole dollars",
+                    f"升级的月均成本 - {what_zh},各自取整到美元", {"monthly_cost_usd": _round(cost), "bound_usd": _round(bound)})
 
 
-def _best_value(out: Derivation, profile: Profile) -> None:
-    """Mark the cheapest offer among those that cover every must-have at a known price, a
-    one-time fee spread over the months (the whole cost path, not the monthly headline)."""
+def _best_value_counts(out: Derivation, profile: Profile) -> None:
+    """For each offer, how many other complete offers there are and how many cost less per
+    month (a one-time fee spread over the months: the whole cost path, not the headline).
+    Complete: every must-have included or sold at a known price, and a known bill."""
     months = _horizon(profile)[0]
     complete = {offer.name: _whole_monthly(out.offers[offer.name], offer, months) for offer in profile.offers
                 if _complete(out.offers[offer.name])}
-    if len(complete) >= 2:
-        cheapest = min(complete.values())
-        for name in complete:
-            out.offers[name]["offer.derived.cheapest_complete_offer"] = complete[name] == cheapest
+    for offer in profile.offers:
+        values = out.offers[offer.name]
+        rivals = [cost for name, cost in complete.items() if name != offer.name]
+        values["offer.derived.complete_rival_count"] = len(rivals)
+        if offer.name in complete:
+            values["offer.derived.cheaper_complete_rival_count"] = sum(1 for c in rivals if c < complete[offer.name])
 
 
 def derive(profile: Profile) -> Derivation:
@@ -429,19 +436,7 @@ def derive(profile: Profile) -> Derivation:
     upgrade = profile.upgrade
     target = next((o for o in profile.offers if upgrade and o.name == upgrade.offer), None)
     if upgrade is not None:
-        if upgrade.kind is not None:
-            # A "version update" that adds capabilities is judged as what it is: a mixed upgrade.
-            relabelled = upgrade.kind is UpgradeKind.version_update and bool(_added_keys(upgrade) - _included(target))
-            out.profile["upgrade.derived.relabelled"] = relabelled
-            out.profile["upgrade.derived.kind"] = UpgradeKind.mixed.value if relabelled else upgrade.kind.value
-        if out.profile.get("upgrade.derived.kind") in (UpgradeKind.feature.value, UpgradeKind.mixed.value):
-            out.profile["upgrade.derived.relevance"] = _upgrade_relevance(profile, target)
-        prices = [p for p in (upgrade.monthly_price_usd, upgrade.one_time_price_usd) if p is not None]
-        if prices:
-            out.profile["upgrade.derived.priced"] = any(p > 0 for p in prices)
-        covered = _maintenance_coverage(target, upgrade, out.profile.get("upgrade.derived.priced"))
-        if covered is not None:
-            out.profile["upgrade.derived.covered_by_maintenance_subscription"] = covered
+        _upgrade_counts(out, profile, target)
     for offer in profile.offers:
         sums = _OfferArithmetic(profile, offer, out)
         must = _must_haves(offer, required_keys(profile))
@@ -454,25 +449,7 @@ def derive(profile: Profile) -> Derivation:
         sums.build_versus_buy()
         sums.headroom()
         out.offers[offer.name] = {k: v for k, v in sums.values.items() if not (isinstance(v, float) and not math.isfinite(v))}
-    _best_value(out, profile)
+    _best_value_counts(out, profile)
     if upgrade is not None:
         _upgrade_worth(out, profile, target, _upgrade_cost(out, profile))
     return out
-
-
-def _maintenance_coverage(target: Optional[Offer], upgrade, priced: Optional[bool]) -> Optional[bool]:
-    """Is the upgrade paid for by a buyout + maintenance contract's yearly fee?
-
-    Only on such a contract, and only when the upgrade costs nothing extra: it is billed
-    through the maintenance fee, or carries no price.  A price on top of the fee is a
-    second charge (not covered); whether it is on top is unknown until stated.
-    """
-    if target is None or target.pricing_model is None:
-        return None
-    if target.pricing_model is not PricingModel.buyout_subscription:
-        return False
-    if upgrade.billed_through_maintenance is True or priced is False:
-        return True
-    if upgrade.billed_through_maintenance is False and priced is True:
-        return False
-    return None

@@ -111,8 +111,6 @@ def _walk(model: type[BaseModel], prefix: str) -> list[FieldSpec]:
     return specs
 
 
-_RELEVANCE = ("needed", "not_needed", "unknown_contents", "unknown_capabilities", "unknown_pain_points")
-_KINDS = ("feature", "version_update", "mixed")
 
 # Fields computed by derive.py from several input facts; see its docstrings for formulas.
 _PRICES = tuple(f"offer.prices.{p}" for p in ("monthly_fee_usd", "included_minutes", "per_1000_minutes_usd",
@@ -128,15 +126,16 @@ def _derived(path: str, kind: str, inputs: tuple[str, ...], choices: tuple[str, 
     return FieldSpec(path, kind, choices, derived=True, inputs=inputs, requires=requires, **bounds)
 
 
-_KIND_INPUTS = ("upgrade", "upgrade.kind", "upgrade.adds_capabilities")
-_RELEVANCE_INPUTS = (*_KIND_INPUTS, "upgrade.fixes_pain_points", "needs.capabilities", "needs.pain_points",
-                     "upgrade.offer", "target.capabilities")
+_NEW_INPUTS = ("upgrade", "upgrade.adds_capabilities", "upgrade.offer", "target.capabilities")
+_RELEVANCE_INPUTS = (*_NEW_INPUTS, "upgrade.fixes_pain_points", "needs.capabilities", "needs.pain_points")
 _UPGRADE_PRICE = ("upgrade", "upgrade.monthly_price_usd", "upgrade.one_time_price_usd")
 _UPGRADE_COST = (*_UPGRADE_PRICE, "needs.contract_months")
 _A_PRICE = "upgrade.monthly_price_usd|upgrade.one_time_price_usd"  # one of them: no price, no cost
 _WORTH = (*_RELEVANCE_INPUTS, "company.monthly_budget_usd", *(p.replace("offer.", "target.") for p in _BILL[1:]),
-          *(p.replace("offer.", "offers.") for p in _BILL[1:]), "offers.capabilities", *_BUILD,
-          "target.pricing_model", "target.prices.yearly_maintenance_usd")
+          *(p.replace("offer.", "offers.") for p in _BILL[1:]), "offers.capabilities", *_BUILD)
+_UPDATE_WORTH = ("upgrade", "upgrade.offer", "target.prices.yearly_maintenance_usd")
+_COMPLETE = ("offers", "needs.capabilities", "offers.capabilities", "needs.usage.monthly_minutes", "needs.usage.mau",
+             *(p.replace("offer.", "offers.") for p in _PRICES))
 
 
 def _dedupe(paths: tuple[str, ...]) -> tuple[str, ...]:
@@ -148,24 +147,27 @@ DERIVED_FIELDS: tuple[FieldSpec, ...] = (
     _derived("derived.offer_count", NUMBER, ("offers",), minimum=0, maximum=20),
     # custom add-ons are volunteered with the needs, never asked: not stated counts as none
     _derived("derived.required_addon_count", NUMBER, (), minimum=0, maximum=20),
-    _derived("upgrade.derived.kind", ENUM, _KIND_INPUTS, _KINDS, requires=("upgrade", "upgrade.kind")),
-    _derived("upgrade.derived.relabelled", BOOL, _KIND_INPUTS, requires=("upgrade", "upgrade.kind")),
-    _derived("upgrade.derived.relevance", ENUM, _RELEVANCE_INPUTS, _RELEVANCE, requires=("upgrade", "upgrade.kind")),
-    _derived("upgrade.derived.covered_by_maintenance_subscription", BOOL,
-             ("upgrade", "upgrade.offer", "target.pricing_model", "upgrade.billed_through_maintenance", *_UPGRADE_PRICE[1:]),
-             requires=("upgrade", "upgrade.offer", "target.pricing_model")),
+    # custom add-ons are volunteered, never asked: not stated counts as none
+    _derived("upgrade.derived.added_addon_count", NUMBER, (), requires=("upgrade",), minimum=0, maximum=20),
+    _derived("upgrade.derived.new_addition_count", NUMBER, _NEW_INPUTS, requires=("upgrade",), minimum=0),
+    _derived("upgrade.derived.new_capability_count", NUMBER, _NEW_INPUTS, requires=("upgrade",), minimum=0),
+    _derived("upgrade.derived.needed_addition_count", NUMBER, (*_NEW_INPUTS, "needs.capabilities"), requires=("upgrade",),
+             minimum=0),
+    _derived("upgrade.derived.needed_fix_count", NUMBER, ("upgrade", "upgrade.fixes_pain_points", "needs.pain_points"),
+             requires=("upgrade",), minimum=0),
     _derived("upgrade.derived.monthly_cost_usd", NUMBER, _UPGRADE_COST, requires=("upgrade", _A_PRICE), minimum=0,
              unit="USD/month"),
-    _derived("upgrade.derived.worth_up_to_usd", NUMBER, _dedupe(_WORTH), requires=("upgrade", "upgrade.kind"), minimum=0,
+    _derived("upgrade.derived.worth_up_to_usd", NUMBER, _dedupe(_WORTH), requires=("upgrade",), minimum=0,
              unit="USD/month"),
-    _derived("upgrade.derived.priced_above_worth", BOOL, _dedupe((*_WORTH, *_UPGRADE_COST)),
-             requires=("upgrade", "upgrade.kind", _A_PRICE)),
-    _derived("upgrade.derived.priced", BOOL, ("upgrade", "upgrade.monthly_price_usd", "upgrade.one_time_price_usd"),
-             requires=("upgrade",)),
+    _derived("upgrade.derived.cost_over_worth_usd", NUMBER, _dedupe((*_WORTH, *_UPGRADE_COST)),
+             requires=("upgrade", _A_PRICE), unit="USD/month"),
+    _derived("upgrade.derived.update_worth_up_to_usd", NUMBER, _UPDATE_WORTH, requires=("upgrade", "upgrade.offer"),
+             minimum=0, unit="USD/month"),
+    _derived("upgrade.derived.cost_over_update_worth_usd", NUMBER, _dedupe((*_UPDATE_WORTH, *_UPGRADE_COST)),
+             requires=("upgrade", "upgrade.offer", _A_PRICE), unit="USD/month"),
     _derived("offer.derived.is_upgrade_target", BOOL, ("upgrade", "upgrade.offer"), requires=("upgrade", "upgrade.offer")),
-    _derived("offer.derived.cheapest_complete_offer", BOOL, ("offers", "needs.capabilities", "offers.capabilities",
-                                                             "needs.usage.monthly_minutes", "needs.usage.mau",
-                                                             *(p.replace("offer.", "offers.") for p in _PRICES))),
+    _derived("offer.derived.complete_rival_count", NUMBER, _COMPLETE, minimum=0),
+    _derived("offer.derived.cheaper_complete_rival_count", NUMBER, _COMPLETE, minimum=0),
     _derived("offer.derived.paywalled_must_have_count", NUMBER, _MUST_HAVES, requires=_MUST_HAVES[:1], minimum=0),
     _derived("offer.derived.paywalled_unknown_price_count", NUMBER, _MUST_HAVES, requires=_MUST_HAVES[:1], minimum=0),
     _derived("offer.derived.paywalled_must_have_monthly_usd", NUMBER, _MUST_HAVES, requires=_MUST_HAVES[:1], minimum=0,
@@ -173,7 +175,8 @@ DERIVED_FIELDS: tuple[FieldSpec, ...] = (
     _derived("offer.derived.unavailable_must_have_count", NUMBER, _MUST_HAVES, requires=_MUST_HAVES[:1], minimum=0),
     _derived("offer.derived.unlisted_must_have_count", NUMBER, _MUST_HAVES, requires=_MUST_HAVES[:1], minimum=0),
     _derived("offer.derived.estimated_monthly_usd", NUMBER, _BILL, minimum=0, unit="USD/month"),
-    _derived("offer.derived.exceeds_budget", BOOL, (*_BILL, "company.monthly_budget_usd")),
+    _derived("offer.derived.over_budget_usd", NUMBER, (*_BILL, "company.monthly_budget_usd"),
+             requires=("company.monthly_budget_usd",), unit="USD/month"),
     _derived("offer.derived.payg_monthly_usd", NUMBER, (*_PRICES[:3], _PEAK[1]), requires=_PEAK[:2], minimum=0,
              unit="USD/month"),
     _derived("offer.derived.fixed_for_peak_monthly_usd", NUMBER, (*_PRICES[:3], *_PEAK[1:]), requires=_PEAK, minimum=0,
@@ -181,7 +184,8 @@ DERIVED_FIELDS: tuple[FieldSpec, ...] = (
     _derived("offer.derived.build_total_usd", NUMBER, _BUILD, requires=_BUILD[:1], minimum=0, unit="USD"),
     _derived("offer.derived.buy_total_usd", NUMBER, (*_BILL, *_BUILD, "offer.pricing_model"), requires=_BUILD[:1],
              minimum=0, unit="USD"),
-    _derived("offer.derived.buy_cheaper_than_build", BOOL, (*_BILL, *_BUILD, "offer.pricing_model"), requires=_BUILD[:1]),
+    _derived("offer.derived.buy_saving_usd", NUMBER, (*_BILL, *_BUILD, "offer.pricing_model"), requires=_BUILD[:1],
+             unit="USD"),
     _derived("offer.derived.event_headroom_ratio", NUMBER, ("needs.usage.largest_event_participants",
                                                             "offer.max_concurrent_participants"),
              requires=("needs.usage.largest_event_participants", "offer.max_concurrent_participants"), minimum=0),

@@ -1,6 +1,6 @@
 """Interfaces: how people and programs reach the expert.
 
-The ``Advisor`` library façade (the one place that composes the parts), the click CLI
-and the terminal consultation.
+The ``Advisor`` library façade (the one place that composes the parts), the click CLI,
+the terminal consultation and the MCP server for LLM agents.
 May import: every part.
 """

@@ -19,6 +19,7 @@ from expert.advice.render import render
 from expert.facts.profile_io import ProfileInputError, describe_validation_error, read_profile
 from expert.inference.engine import EngineError
 from expert.interfaces.advisor import Advisor, default_advisor
+from expert.interfaces.mcp_command import mcp_command
 from expert.interfaces.schemas import SCHEMAS, json_schema
 from expert.rulebase.loader import KnowledgeError
 
@@ -310,10 +311,9 @@ def rules() -> None:
 @click.option("--knowledge", type=click.Path(file_okay=False), default=None)
 def rules_list(knowledge: Optional[str]) -> None:
     """One line per rule: id, what it concludes, where it is written, what it cites."""
-    advisor = _advisor(knowledge)
-    for rule in advisor.knowledge.rules.values():
-        where = f"{Path(rule.file).name}:{rule.line}"
-        click.echo(f"{rule.id:40} -> {rule.conclude:38} {where:24} {' '.join(rule.claims + rule.paragraphs)}")
+    from expert.audit.rule_info import render_rule_list, rule_list
+
+    click.echo(render_rule_list(rule_list(_advisor(knowledge).knowledge)), nl=False)
 
 
 @rules.command(name="show")
@@ -322,41 +322,17 @@ def rules_list(knowledge: Optional[str]) -> None:
 @click.option("--knowledge", type=click.Path(file_okay=False), default=None)
 def rules_show(rule_id: str, lang: str, knowledge: Optional[str]) -> None:
     """Show RULE_ID as written, its citations with the claims' text, and the cases that fire it."""
-    advisor = _advisor(knowledge)
-    rule = advisor.knowledge.rules.get(rule_id)
-    if rule is None:
-        _fail(f"no rule {rule_id!r}; see `expert rules list`", BAD_INPUT)
-    click.echo(f"{rule.id}  ({rule.file}:{rule.line})")
-    click.echo(f"{rule.title.get(lang)}")
-    click.echo("")
-    click.echo(rule.source)
-    click.echo("")
-    click.echo("cites:")
-    for claim_id in rule.claims:
-        claim = advisor.knowledge.claims[claim_id]
-        click.echo(f"  {claim_id} ({', '.join(claim.paragraphs)}): {claim.summary.get(lang)}")
-    click.echo(f"  paragraphs: {', '.join(rule.paragraphs)}")
-    if rule.basis == "inferred":
-        click.echo(f"basis: inferred: {rule.reasoning}")
-    else:
-        click.echo(f"basis: {rule.basis or '(not stated)'}")
-    for path, source in rule.thresholds.items():
-        if source.kind == "market":
-            fact = advisor.knowledge.market_facts[source.ref]
-            detail = f"market fact {source.ref} ({fact.section}): {fact.text}"
-        elif source.kind == "paragraph":
-            detail = f"paragraph {source.ref}"
-        else:
-            detail = f"{source.kind}: {source.note}"
-        click.echo(f"threshold {path}: {detail}")
     from expert.audit.cases import CaseFileError, check
+    from expert.audit.rule_info import render_rule_detail, rule_detail
 
+    advisor = _advisor(knowledge)
+    if rule_id not in advisor.knowledge.rules:  # before running the cases
+        _fail(f"no rule {rule_id!r}; see `expert rules list`", BAD_INPUT)
     try:
-        report = check(advisor)
+        detail = rule_detail(advisor.knowledge, rule_id, check(advisor))
     except (CaseFileError, EngineError) as error:
         _fail(str(error), INTERNAL)
-    firing = [r.case.id for r in report.results if rule.id in r.rules_fired]
-    click.echo(f"fired by cases: {', '.join(firing) if firing else '(none)'}")
+    click.echo(render_rule_detail(detail, lang), nl=False)
 
 
 @main.command()
@@ -367,6 +343,8 @@ def schema(name: str) -> None:
     what-if, or an input error."""
     click.echo(json.dumps(json_schema(name), indent=2, ensure_ascii=False))
 
+
+main.add_command(mcp_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -20,6 +20,7 @@ import yaml
 
 from expert.facts.bundled import CHECKOUT_KNOWLEDGE_DIR, DEFAULT_KNOWLEDGE_DIR, PACKAGED_KNOWLEDGE_DIR  # noqa: F401 (re-exported)
 from expert.facts.fields import FieldSpec, field_catalogue
+from expert.facts.vocabulary import Capability, PainPoint
 from expert.facts.yamlsource import line_of
 from expert.rulebase.engine_numbers import NUMBER_DECIMALS, NUMBER_LIMIT
 from expert.rulebase.parse_cache import load_yaml_cached
@@ -42,6 +43,7 @@ from expert.rulebase.rulebook import (
     FactTest,
     KnowledgeBase,
     MarketFact,
+    NamedSet,
     ParamRef,
     Rule,
     ThresholdSource,
@@ -55,6 +57,10 @@ _MARKET_ID = re.compile(r"^M\d{2}$")
 _PARAGRAPH_ID = re.compile(r"^P\d{2}$")
 
 _THEN_KEYS = {"conclude", "severity", "with"}
+_SET_KEYS = {"id", "of", "title", "definition", "members", "all_except"}
+# What a named set may hold: the vocabulary's own domains, so a new capability is in every
+# set defined by exclusion (beyond basic = every capability but the basic ones) at once.
+SET_DOMAINS = {"capability": tuple(c.value for c in Capability), "pain_point": tuple(p.value for p in PainPoint)}
 
 
 class KnowledgeError(Exception):
@@ -185,8 +191,10 @@ class _RuleParser:
 
     def __init__(self, file: str, catalogue: dict[str, FieldSpec], conclusions: dict[str, ConclusionType],
                  claims: dict[str, Claim], paragraphs: set[str], problems: Problems,
-                 market_facts: Optional[dict[str, MarketFact]] = None, require_bases: bool = True) -> None:
+                 market_facts: Optional[dict[str, MarketFact]] = None, require_bases: bool = True,
+                 sets: Optional[dict[str, NamedSet]] = None) -> None:
         self.file, self.catalogue, self.conclusions = file, catalogue, conclusions
+        self.sets = sets or {}
         self.market_facts = market_facts or {}
         self.require_bases = require_bases
         self.claims, self.paragraphs, self.problems = claims, paragraphs, problems
@@ -375,6 +383,14 @@ class _RuleParser:
                 self.error(line, f"{spec.path}: '{operator}' takes the value true")
             return FactTest(spec.path, operator, True)
         many = operator in ("one_of", "not_one_of", "includes_any", "includes_all", "includes_none")
+        set_name = None
+        if many and isinstance(value, dict):
+            if set(value) != {"set"} or value["set"] not in self.sets:
+                self.error(line, f"{spec.path}: '{operator}' takes a list or {{set: NAME}} with NAME one of "
+                                 f"{sorted(self.sets)} (sets.yaml); got {value!r}")
+                return None
+            set_name = value["set"]
+            value = list(self.sets[set_name].members)
         values = value if many else [value]
         if many and (not isinstance(value, list) or not value):
             self.error(line, f"{spec.path}: '{operator}' takes a non-empty list")
@@ -384,7 +400,7 @@ class _RuleParser:
             if problem:
                 self.error(line, f"{spec.path} {operator}: {problem}")
                 return None
-        return FactTest(spec.path, operator, tuple(values) if many else value)
+        return FactTest(spec.path, operator, tuple(values) if many else value, set_name)
 
     @staticmethod
     def value_problem(spec: FieldSpec, value: object) -> Optional[str]:
@@ -538,6 +554,82 @@ def _load_exclusions(directory: Path, conclusions: dict[str, ConclusionType], pr
     return tuple(result)
 
 
+def _load_sets(directory: Path, problems: Problems, digest) -> dict[str, NamedSet]:
+    """Optional sets.yaml: named lists of capabilities or pain points, defined once.
+
+    A set lists its ``members``, or is ``all_except`` another set of the same kind (every
+    value of its domain but those).  Rules use one as ``{includes_any: {set: NAME}}``.
+    """
+    path = directory / "sets.yaml"
+    if not path.exists():
+        return {}
+    file = str(path)
+    _, data = read_knowledge_file(path, problems, digest)
+    if not isinstance(data, dict) or set(data) != {"sets"} or not isinstance(data["sets"], list):
+        problems.add(file, 0, None, "sets.yaml holds one key, 'sets', with a list of {id, of, title, definition, members}")
+        return {}
+    found: dict[str, NamedSet] = {}
+    for node in data["sets"]:
+        line = line_of(node)
+        if not isinstance(node, dict) or not {"id", "of", "title", "definition"} <= set(node) <= _SET_KEYS \
+                or ("members" in node) == ("all_except" in node):
+            problems.add(file, line, None, "a set needs id, of, title, definition and either members or all_except")
+            continue
+        sid, of = node["id"], node["of"]
+        if not isinstance(sid, str) or not re.match(r"^[a-z][a-z0-9_]*$", sid) or sid in found:
+            problems.add(file, line, None, f"set id {sid!r} must be a new lower_case name")
+            continue
+        if of not in SET_DOMAINS:
+            problems.add(file, line, sid, f"set {sid}: 'of' must be one of {sorted(SET_DOMAINS)}")
+            continue
+        title = read_bilingual(node["title"], "title", file, line, sid, problems)
+        definition = read_bilingual(node["definition"], "definition", file, line, sid, problems)
+        domain = SET_DOMAINS[of]
+        if "members" in node:
+            members = node["members"]
+            if not isinstance(members, list) or not members or any(m not in domain for m in members) \
+                    or len(set(members)) != len(members):
+                problems.add(file, line, sid, f"set {sid}: members must be distinct values of {of}: {list(domain)}")
+                continue
+            found[sid] = NamedSet(sid, of, title, tuple(members), definition, None, file, line)
+            continue
+        base = found.get(node["all_except"])
+        if base is None or base.of != of:
+            problems.add(file, line, sid, f"set {sid}: all_except must name a set of {of} defined above it")
+            continue
+        members = tuple(m for m in domain if m not in base.members)
+        found[sid] = NamedSet(sid, of, title, members, definition, base.id, file, line)
+    return found
+
+
+def _load_formulas(directory: Path, catalogue: dict[str, FieldSpec], problems: Problems,
+                   digest) -> dict[str, Bilingual]:
+    """formulas.yaml: how each derived value is computed, in both languages, one per field.
+
+    Optional (a knowledge base made for a test may leave it out), but once present it must
+    cover every derived field: a formula missing there is a value an auditor cannot check.
+    """
+    path = directory / "formulas.yaml"
+    file = str(path)
+    if not path.exists():
+        return {}
+    _, data = read_knowledge_file(path, problems, digest)
+    if not isinstance(data, dict) or set(data) != {"formulas"} or not isinstance(data["formulas"], dict):
+        problems.add(file, 0, None, "formulas.yaml holds one key, 'formulas', mapping derived fields to {en, zh}")
+        return {}
+    derived = {p for p, spec in catalogue.items() if spec.derived}
+    found: dict[str, Bilingual] = {}
+    for name, node in data["formulas"].items():
+        line = line_of(node)
+        if name not in derived:
+            problems.add(file, line, None, f"{name!r} is not a derived field; derived fields: {sorted(derived)}")
+            continue
+        found[name] = read_bilingual(node, f"formula of {name}", file, line, None, problems)
+    for missing in sorted(derived - set(found)):
+        problems.add(file, 0, None, f"derived field {missing} has no formula")
+    return found
+
+
 def _rule_sources(text: str) -> dict[int, str]:
     """The literal text of each rule (keyed by its first line) for display to auditors."""
     lines = text.splitlines()
@@ -563,6 +655,8 @@ def load_knowledge(directory: Optional[Path | str] = None, require_bases: bool =
     labels = _load_labels(directory, problems, digest)
     market_facts = _load_market_facts(directory, problems, digest)
     exclusions = _load_exclusions(directory, conclusions, problems, digest)
+    sets = _load_sets(directory, problems, digest)
+    formulas = _load_formulas(directory, catalogue, problems, digest)
     rules: dict[str, Rule] = {}
     rule_files = sorted((directory / "rules").glob("*.yaml"))
     if not rule_files:
@@ -576,7 +670,8 @@ def load_knowledge(directory: Optional[Path | str] = None, require_bases: bool =
             problems.add(file, 0, None, "a rule file holds one key, 'rules', with a list of rules")
             continue
         sources = _rule_sources(text)
-        parser = _RuleParser(file, catalogue, conclusions, claims, paragraphs, problems, market_facts, require_bases)
+        parser = _RuleParser(file, catalogue, conclusions, claims, paragraphs, problems, market_facts, require_bases,
+                             sets)
         for node in data["rules"]:
             try:
                 rule = parser.parse(node, sources.get(line_of(node), ""))
@@ -602,5 +697,6 @@ def load_knowledge(directory: Optional[Path | str] = None, require_bases: bool =
     except StratificationError as error:
         raise KnowledgeError([str(error)]) from None
     return KnowledgeBase(claims, conclusions, rules, str(directory), levels=levels, conclusion_levels=conclusion_levels,
-                         depths=depths, labels=labels, market_facts=market_facts, exclusions=exclusions,
+                         depths=depths, labels=labels, market_facts=market_facts, exclusions=exclusions, sets=sets,
+                         formulas=formulas,
                          fingerprint=digest.hexdigest()[:12])

@@ -59,11 +59,31 @@ class ConclusionType:
 
 @dataclass(frozen=True)
 class FactTest:
-    """One operator applied to one field, e.g. ``needs.usage.mau at_least 50000``."""
+    """One operator applied to one field, e.g. ``needs.usage.mau at_least 50000``.
+
+    ``set_name`` names the named set (``knowledge/sets.yaml``) a list operator was written
+    with; ``value`` holds its members, so what the engine tests is what the set says.
+    """
 
     path: str
     operator: str
     value: object = None
+    set_name: Optional[str] = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class NamedSet:
+    """A list of values defined once in ``knowledge/sets.yaml`` and used by name in rules,
+    so no list is kept in sync by hand (e.g. the basic capabilities and the rest)."""
+
+    id: str
+    of: str  # the vocabulary's name for the values' kind: capability | pain_point
+    title: Bilingual
+    members: tuple[str, ...]
+    definition: Bilingual  # how the members were chosen, with the paragraphs it rests on
+    all_except: Optional[str] = None  # members are every value of `of` but those of this set
+    file: str = ""
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -210,6 +230,8 @@ class KnowledgeBase:
     labels: dict[str, Bilingual] = field(default_factory=dict)  # enum value -> how it reads in text
     market_facts: dict[str, MarketFact] = field(default_factory=dict)
     exclusions: tuple[Exclusion, ...] = ()
+    sets: dict[str, NamedSet] = field(default_factory=dict)
+    formulas: dict[str, Bilingual] = field(default_factory=dict)  # derived field -> how it is computed
     fingerprint: str = ""
 
 

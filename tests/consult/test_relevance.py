@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from expert.advice.input_errors import InputError
 from expert.audit.cases import load_cases
 from expert.consult.question_catalogue import askable_facts
-from expert.consult.relevance import PLACEHOLDER_OFFER, RelevanceAnalysis
+from expert.consult.relevance import PLACEHOLDER_OFFER, UPGRADE_COUNTS, RelevanceAnalysis
 from expert.explain.conditions import FactView
 from expert.explain.smallest_change import rule_thresholds
 from expert.facts.factpaths import input_facts_of, parse_fact, set_fact
@@ -76,13 +76,15 @@ def test_need_more_info_lists_ranked_questions(advisor):
     verdict = advisor.advise({}).verdict
     assert verdict.id == "verdict.need_more_info"
     ids = [q.id for q in verdict.questions]
-    # the required capabilities come first: with no pain point they decide between "features are
-    # enough" and "a need beyond basic is unmet" (review finding 2), and they weigh on the upgrade too
-    assert ids[:2] == ["needs.capabilities", "upgrade"] and "needs.pain_points" in ids
+    # whether an upgrade is on the table comes first: every verdict rule turns on it.  Since issue 9
+    # its judgement is rules (not one derived value), and the ranking counts each; the required
+    # capabilities still come before the pain points (review finding 2), among the first three.
+    assert ids[0] == "upgrade" and "needs.capabilities" in ids[:3] and "needs.pain_points" in ids
+    assert ids.index("needs.capabilities") < ids.index("needs.pain_points")
     scores = [q.score for q in verdict.questions]
     assert all(s > 0 for s in scores) and scores == sorted(scores, reverse=True)
     first = verdict.questions[0]
-    assert first.answer.kind == "choices" and first.why and first.text.zh
+    assert first.answer.kind == "boolean" and first.why and first.text.zh  # "is there an upgrade?"
 
 
 def test_settled_verdicts_list_no_questions(advisor, full_profile):
@@ -110,7 +112,7 @@ def test_apply_answer_errors_are_bilingual_and_keep_the_profile(advisor):
 def test_next_step_is_stateless(advisor):
     first = advisor.next_step({})
     again = advisor.next_step({})
-    assert first.model_dump() == again.model_dump() and not first.done and first.question.id == "needs.capabilities"
+    assert first.model_dump() == again.model_dump() and not first.done and first.question.id == "upgrade"
 
 
 @pytest.mark.parametrize("name", ["*", "\x00offer", "tab\there"])
@@ -129,9 +131,9 @@ _lists = lambda items: st.one_of(st.none(), st.lists(st.sampled_from(items), uni
        availability=st.dictionaries(st.sampled_from(_CAPS), st.sampled_from(["included", "paid", "unavailable"])),
        asked=st.sets(st.sampled_from(["upgrade.adds_capabilities", "upgrade.fixes_pain_points", "needs.capabilities",
                                       "needs.pain_points", "upgrade.offer"])), with_target=st.booleans())
-def test_relevance_ignores_only_facts_that_cannot_change_it(advisor, adds, fixes, caps, pains, availability, asked,
+def test_upgrade_counts_ignore_only_facts_that_cannot_change_them(advisor, adds, fixes, caps, pains, availability, asked,
                                                            with_target):
-    """Each open input the refinement drops leaves the upgrade's relevance as it is, whatever its answer."""
+    """Each open input the refinement drops leaves each upgrade count on its side of zero, whatever its answer."""
     from expert.facts.derive import derive
     from expert.facts.vocabulary import Profile
 
@@ -145,18 +147,31 @@ def test_relevance_ignores_only_facts_that_cannot_change_it(advisor, adds, fixes
     analysis = RelevanceAnalysis(advisor.knowledge, FactView.build(run.facts, run.concluded), run.data,
                                  frozenset(run.data["asked"]))
     state = analysis.state
-    everything = [f for f in state.deps("upgrade.derived.relevance", "company") if state.is_open(f)]
-    dropped = set(everything) - set(state.relevance_open(everything))
-    before = derive(Profile.model_validate(run.data)).profile.get("upgrade.derived.relevance")
-    for fact in dropped:
-        ref = parse_fact(fact)
-        if ref.path.startswith("offer.capabilities."):
-            values = ["included", "paid", "unavailable"]
-        elif fact == "upgrade.offer":
-            values = ["T"]
-        else:
-            items = _CAPS if "capabilities" in fact else _PAINS
-            values = [[], *[[i] for i in items], items]
-        for value in values:
-            changed = Profile.model_validate(set_fact(run.data, ref, value))
-            assert derive(changed).profile.get("upgrade.derived.relevance") == before, (fact, value)
+    some = lambda result, path: min(result.profile.get(path, 0), 1)  # noqa: E731  (the rules test none or some)
+    for path in UPGRADE_COUNTS:
+        everything = [f for f in state.deps(path, "company") if state.is_open(f)]
+        dropped = set(everything) - set(state.upgrade_count_open(path, everything))
+        before = some(derive(Profile.model_validate(run.data)), path)
+        for fact in dropped:
+            ref = parse_fact(fact)
+            if ref.path.startswith("offer.capabilities."):
+                values = ["included", "paid", "unavailable"]
+            elif fact == "upgrade.offer":
+                values = ["T"]
+            elif fact == "offers":
+                continue  # the one offer is named already; naming more cannot change the target's list
+            else:
+                items = _CAPS if "capabilities" in fact else _PAINS
+                values = [[], *[[i] for i in items], items]
+            for value in values:
+                changed = Profile.model_validate(set_fact(run.data, ref, value))
+                assert some(derive(changed), path) == before, (path, fact, value)
+
+
+def test_the_rules_test_upgrade_counts_against_none_or_some_only(advisor):
+    """The refinement above decides a count once it is one or more: no rule may ask for two."""
+    from expert.rulebase.rulebook import thresholds_by_field
+
+    numbers = thresholds_by_field(advisor.knowledge)
+    for path in UPGRADE_COUNTS:
+        assert numbers.get(path, set()) <= {0, 1}, path

@@ -103,7 +103,7 @@ def test_the_upgrade_price_crosses_its_ceiling_visibly(runner):
     above = runner.invoke(main, ["whatif", path, "--set", "upgrade.monthly_price_usd=500000"])
     assert above.exit_code == 0, above.output
     assert "verdict.pay -> verdict.dont_pay" in above.output
-    assert "finding.upgrade_priced_above_worth" in above.output and "worth paying at most 1,500 USD a month" in above.output
+    assert "finding.upgrade_priced_above_worth" in above.output and "the 1,500 USD a month of the maintenance fee" in above.output
     below = runner.invoke(main, ["whatif", path, "--set", "upgrade.monthly_price_usd=1400"])
     assert below.exit_code == 0 and "verdict.pay (unchanged)" in below.output
     assert "finding.upgrade_priced_above_worth" not in below.output

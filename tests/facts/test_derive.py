@@ -72,9 +72,11 @@ def base():
 
 def test_profile_level_values(base):
     assert base.profile["derived.offer_count"] == 2
-    assert base.profile["upgrade.derived.relevance"] == "needed"  # adds translation, which is required
-    assert base.profile["upgrade.derived.covered_by_maintenance_subscription"] is True  # B is buyout_subscription
-    assert base.profile["upgrade.derived.priced"] is False  # both prices are 0
+    assert base.profile["upgrade.derived.needed_addition_count"] == 1  # adds translation, which is required
+    assert base.profile["upgrade.derived.new_addition_count"] == 1  # B does not include translation
+    assert base.profile["upgrade.derived.needed_fix_count"] == 0  # no pain points stated
+    assert base.profile["upgrade.derived.update_worth_up_to_usd"] == 500  # B's maintenance: 6,000 / 12
+    assert base.profile["upgrade.derived.cost_over_update_worth_usd"] == -500  # a free upgrade: 0 - 500
 
 
 def test_must_have_counts(base):
@@ -103,7 +105,7 @@ def test_monthly_estimate(base):
     #   = 100 + 1,197 + 10 + 600 = 1,907
     a = base.offers["A"]
     assert a["offer.derived.estimated_monthly_usd"] == pytest.approx(1907.0)
-    assert a["offer.derived.exceeds_budget"] is True  # 1,907 > 1,500
+    assert a["offer.derived.over_budget_usd"] == pytest.approx(407.0)  # 1,907 - 1,500
     figure = base.figures[("A", "offer.derived.estimated_monthly_usd")]
     assert figure.value == pytest.approx(1907.0)
     assert figure.unit == "USD/month"
@@ -113,12 +115,12 @@ def test_monthly_estimate(base):
 
 def test_no_estimate_with_an_unpriced_must_have(base):
     assert "offer.derived.estimated_monthly_usd" not in base.offers["B"]
-    assert "offer.derived.exceeds_budget" not in base.offers["B"]
+    assert "offer.derived.over_budget_usd" not in base.offers["B"]
 
 
 def test_under_budget():
     values = derived(variant(company__monthly_budget_usd=5000)).offers["A"]
-    assert values["offer.derived.exceeds_budget"] is False
+    assert values["offer.derived.over_budget_usd"] == pytest.approx(-3093.0)  # 1,907 - 5,000
 
 
 def test_included_minutes_above_usage_bill_nothing():
@@ -148,7 +150,7 @@ def test_build_versus_buy(base):
     assert a["offer.derived.build_total_usd"] == pytest.approx(156000.0)
     # buy A: 1,907 x 12 = 22,884
     assert a["offer.derived.buy_total_usd"] == pytest.approx(22884.0)
-    assert a["offer.derived.buy_cheaper_than_build"] is True
+    assert a["offer.derived.buy_saving_usd"] == pytest.approx(133116.0)  # 156,000 - 22,884
     figure = base.figures[("A", "offer.derived.buy_total_usd")]
     assert figure.inputs["months"] == 12 and "assumed" not in figure.formula_en
     assert b["offer.derived.build_total_usd"] == pytest.approx(156000.0)
@@ -165,7 +167,7 @@ def test_build_versus_buy_for_a_buyout_with_maintenance():
     b = derived(data).offers["B"]
     # buy over 12 months: 50,000 + 6,000 x 12 / 12 = 56,000
     assert b["offer.derived.buy_total_usd"] == pytest.approx(56000.0)
-    assert b["offer.derived.buy_cheaper_than_build"] is True
+    assert b["offer.derived.buy_saving_usd"] == pytest.approx(100000.0)  # 156,000 - 56,000
 
 
 def test_horizon_defaults_to_24_months_and_says_so():
@@ -193,7 +195,7 @@ def test_event_headroom_rounds_to_two_places():
 def test_no_usage_means_no_usage_based_figures():
     values = derived(variant(needs__usage=None)).offers["A"]
     for path in ("estimated_monthly_usd", "payg_monthly_usd", "fixed_for_peak_monthly_usd", "event_headroom_ratio",
-                 "exceeds_budget", "buy_total_usd", "buy_cheaper_than_build"):
+                 "over_budget_usd", "buy_total_usd", "buy_saving_usd"):
         assert f"offer.derived.{path}" not in values
 
 
@@ -201,7 +203,8 @@ def test_unknown_required_capabilities_mean_no_counts():
     result = derived(variant(needs__capabilities=None))
     for name in ("A", "B"):
         assert not any("must_have" in path for path in result.offers[name])
-    assert "upgrade.derived.relevance" in result.profile
+    assert result.profile["upgrade.derived.needed_addition_count"] == 0  # unknown requirements count as none
+    assert result.profile["upgrade.derived.new_capability_count"] == 1  # the rules ask for the requirements
 
 
 def test_offer_without_capability_list_has_no_counts():
@@ -214,11 +217,11 @@ def test_no_in_house_estimate_means_no_build_or_buy():
     values = derived(variant(company__in_house_estimate=None)).offers["A"]
     assert "offer.derived.build_total_usd" not in values
     assert "offer.derived.buy_total_usd" not in values
-    assert "offer.derived.buy_cheaper_than_build" not in values
+    assert "offer.derived.buy_saving_usd" not in values
 
 
 def test_no_budget_means_no_budget_verdict():
-    assert "offer.derived.exceeds_budget" not in derived(variant(company__monthly_budget_usd=None)).offers["A"]
+    assert "offer.derived.over_budget_usd" not in derived(variant(company__monthly_budget_usd=None)).offers["A"]
 
 
 def test_zero_sized_event_gives_no_headroom():
@@ -228,11 +231,9 @@ def test_zero_sized_event_gives_no_headroom():
 
 def test_upgrade_values_absent_when_inputs_unknown():
     result = derived(variant(upgrade={"kind": "version_update"}))
-    assert "upgrade.derived.relevance" not in result.profile  # only for feature / mixed upgrades
-    assert "upgrade.derived.covered_by_maintenance_subscription" not in result.profile  # no target offer
-    assert "upgrade.derived.priced" not in result.profile  # no price stated
-    no_model = variant(offers__1__pricing_model=None)
-    assert "upgrade.derived.covered_by_maintenance_subscription" not in derived(no_model).profile
+    assert "upgrade.derived.update_worth_up_to_usd" not in result.profile  # no target offer
+    assert "upgrade.derived.monthly_cost_usd" not in result.profile  # no price stated
+    assert "upgrade.derived.cost_over_worth_usd" not in result.profile
 
 
 def test_no_upgrade_no_upgrade_values():
@@ -240,8 +241,9 @@ def test_no_upgrade_no_upgrade_values():
     assert not any(path.startswith("upgrade.") for path in result.profile)
 
 
-def test_priced_upgrade():
-    assert derived(variant(upgrade__monthly_price_usd=9.5)).profile["upgrade.derived.priced"] is True
+def test_cost_over_bounds_in_whole_dollars():
+    result = derived(variant(upgrade__monthly_price_usd=500.4))
+    assert result.profile["upgrade.derived.cost_over_update_worth_usd"] == 0  # 500 - 500: not above the fee
 
 
 def test_buy_total_unknown_when_monthly_bill_unknown():
@@ -253,25 +255,7 @@ def test_buy_total_unknown_when_monthly_bill_unknown():
     values = derived(data).offers["B"]
     assert "offer.derived.estimated_monthly_usd" not in values
     assert "offer.derived.buy_total_usd" not in values
-    assert "offer.derived.buy_cheaper_than_build" not in values
-
-
-@pytest.mark.parametrize("needs, upgrade, expected", [
-    ({"capabilities": ["hd_video"]}, {"adds_capabilities": ["hd_video"]}, "needed"),
-    ({"pain_points": ["latency"]}, {"fixes_pain_points": ["latency"]}, "needed"),
-    ({"capabilities": ["text_messaging"], "pain_points": []}, {"adds_capabilities": ["hd_video"]}, "not_needed"),
-    ({}, {"adds_capabilities": ["hd_video"]}, "unknown_capabilities"),
-    # It fixes only a pain the company does not have, and adds nothing stated: not needed.
-    ({"pain_points": ["latency"]}, {"fixes_pain_points": ["weak_network"]}, "not_needed"),
-    # Required capabilities are not stated and the upgrade adds one: whether it is needed
-    # is unknown; a stated, unrelated pain point does not make it "not needed".
-    ({"pain_points": ["latency"]}, {"adds_capabilities": ["conversational_ai"]}, "unknown_capabilities"),
-    ({"capabilities": ["hd_video"]}, {"fixes_pain_points": ["latency"]}, "unknown_pain_points"),
-    ({"capabilities": ["hd_video"], "pain_points": ["latency"]}, {}, "unknown_contents"),
-])
-def test_upgrade_relevance(needs, upgrade, expected):
-    result = derived({"needs": needs, "upgrade": {"kind": "feature", **upgrade}})
-    assert result.profile["upgrade.derived.relevance"] == expected
+    assert "offer.derived.buy_saving_usd" not in values
 
 
 def test_figures_match_values(base):

@@ -45,10 +45,10 @@ def catalogue():
     ("upgrade.adds_capabilities", LIST_ENUM),
     ("upgrade.monthly_price_usd", NUMBER),
     ("derived.offer_count", NUMBER),
-    ("upgrade.derived.relevance", ENUM),
-    ("upgrade.derived.priced", BOOL),
+    ("upgrade.derived.needed_addition_count", NUMBER),
+    ("upgrade.derived.cost_over_worth_usd", NUMBER),
     ("offer.derived.estimated_monthly_usd", NUMBER),
-    ("offer.derived.exceeds_budget", BOOL),
+    ("offer.derived.over_budget_usd", NUMBER),
 ])
 def test_paths_and_kinds(catalogue, path, kind):
     assert catalogue[path].kind == kind
@@ -61,8 +61,11 @@ def test_enum_and_list_domains(catalogue):
     assert catalogue["needs.capabilities"].choices == tuple(c.value for c in Capability)
     assert catalogue["needs.pain_points"].choices == tuple(p.value for p in PainPoint)
     assert catalogue["offer.capabilities.recording"].choices == tuple(a.value for a in Availability)
-    assert catalogue["upgrade.derived.relevance"].choices == (
-        "needed", "not_needed", "unknown_contents", "unknown_capabilities", "unknown_pain_points")
+    # A derived yes/no or category would be a decision made in Python: it belongs in the
+    # rules (issue 9).  The one exception is an identity, not a judgement: which offer the
+    # upgrade names.
+    decisions = [spec.path for spec in catalogue.values() if spec.derived and spec.kind in (ENUM, BOOL)]
+    assert decisions == ["offer.derived.is_upgrade_target"]
 
 
 def test_every_capability_has_an_offer_availability_field(catalogue):
@@ -88,7 +91,7 @@ def test_fact_and_engine_name(catalogue):
     assert catalogue["offer.vendor.listed"].fact == "offer"
     assert catalogue["offer.derived.payg_monthly_usd"].fact == "offer"
     assert catalogue["company.stage"].fact == "profile"
-    assert catalogue["upgrade.derived.priced"].fact == "profile"
+    assert catalogue["upgrade.derived.needed_fix_count"].fact == "profile"
     assert catalogue["derived.offer_count"].fact == "profile"
     assert catalogue["needs.usage.mau"].engine_name == "needs__usage__mau"
 

@@ -76,12 +76,10 @@ def test_upgrade_and_derived_values_in_profile_fact():
     assert fact["upgrade__kind"] == "feature"
     assert fact["upgrade__offer"] == "A"
     assert fact["upgrade__adds_capabilities__hd_video"] is True
-    assert fact["upgrade__derived__relevance"] == "needed"
-    assert fact["upgrade__derived__kind"] == "feature"
-    assert "upgrade__derived__covered_by_maintenance_subscription" not in fact  # unpriced, billing unstated: unknown
+    assert fact["upgrade__derived__needed_addition_count"] == 1
+    assert fact["upgrade__derived__needed_fix_count"] == 0
+    assert "upgrade__derived__monthly_cost_usd" not in fact  # no price stated: unknown, not zero
     assert "upgrade__fixes_pain_points" not in fact
-    billed = Profile.model_validate({**data, "upgrade": {**data["upgrade"], "billed_through_maintenance": True}})
-    assert profile_fact(billed, derive(billed))["upgrade__derived__covered_by_maintenance_subscription"] is True
 
 
 def test_facts_are_in_a_stable_order(full_profile):

@@ -77,7 +77,7 @@ def test_real_documents_match_their_schemas(advisor):
     _valid("whatif", advisor.what_if(profile, {"needs.usage.mau": 50000}))
     step = advisor.next_step({})
     _valid("step", step)
-    _valid("answer", advisor.apply_answer({}, step.question.id, "hd_video"))
+    _valid("answer", advisor.apply_answer({}, step.question.id, "1"))
     with pytest.raises(InputError) as caught:
         advisor.advise({"company": {"size": "huge"}})
     _valid("error", caught.value.detail())

@@ -22,6 +22,7 @@ from expert.advice.render import in_lang
 from expert.audit.book import chains, plain
 from expert.audit.cases import Case, load_cases, run_case
 from expert.rulebase.loader import load_knowledge
+from expert.rulebase.logic import fields_and_sets
 from expert.rulebase.rulebook import KnowledgeBase, Rule
 
 _WORDS = {
@@ -32,7 +33,9 @@ _WORDS = {
     "exercised_by": ("Cases that exercise it", "体现它的案例"), "basis": ("Basis", "依据"),
     "stated": ("stated by the cited paragraphs", "所引段落明确陈述"), "inferred": ("inferred", "推断"),
     "sources": ("Threshold sources", "阈值来源"), "feeds": ("Feeds", "供给"), "fired_by": ("Fired by cases", "触发它的案例"),
-    "cites": ("Cites", "引用"), "formula": ("Figure formula", "计算公式"), "none": ("none", "无"),
+    "cites": ("Cites", "引用"), "formula": ("Figure formula", "计算公式"),
+    "computed": ("Computed values and named sets it tests", "所检验的计算值和命名集合"),
+    "set": ("set", "集合"), "none": ("none", "无"),
     "rationale": ("Rationale", "理由"), "expect": ("Expected (the article decides)", "预期(文章决定)"),
     "pin": ("Pinned (engine detail)", "固定(引擎细节)"), "verdict": ("verdict", "结论"),
     "present": ("present", "出现"), "absent": ("absent", "不出现"), "produced_by": ("Concluded by", "由以下规则得出"),
@@ -124,8 +127,20 @@ class _Book:
                 f"<p>{_w('basis', lang)}: {basis}</p>"
                 + (f"<p>{_w('sources', lang)}:</p><ul>{sources}</ul>" if sources else "")
                 + (f"<p>{_w('formula', lang)}: {escape(formula)}</p>" if formula else "")
+                + self.computed_and_sets(rule)
                 + f"<p>{_w('feeds', lang)}: {feeds}</p><p>{_w('fired_by', lang)}: {fired_by}</p>"
                 + "</section>")
+
+    def computed_and_sets(self, rule: Rule) -> str:
+        """How each computed value the rule tests is worked out, and the named sets it uses."""
+        lang = self.lang
+        fields, sets = fields_and_sets(self.knowledge, [rule])
+        items = [f"<li><code>{escape(p)}</code> = {escape(self.knowledge.formulas[p].get(lang))}</li>" for p in fields]
+        for name in sets:
+            named = self.knowledge.sets[name]
+            items.append(f"<li>{_w('set', lang)} <code>{escape(name)}</code> ({escape(named.title.get(lang))}): "
+                         f"{escape(', '.join(named.members))}. {escape(named.definition.get(lang))}</li>")
+        return f"<p>{_w('computed', lang)}:</p><ul>{''.join(items)}</ul>" if items else ""
 
     def rules(self) -> str:
         return self.page(_w("rules", self.lang), "".join(self.rule_section(r) for r in self.knowledge.rules.values()))
