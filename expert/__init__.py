@@ -9,7 +9,8 @@ Library entry points for chat bots and agents::
     advisor.explain(profile, "verdict.pay")          # how, or why not (+ smallest change)
     advisor.what_if(profile, ["needs.usage.mau=50000"])
     step = advisor.next_step({})                     # a stateless consultation turn
-    advisor.apply_answer(step.profile, step.question.id, "yes")
+    advisor.apply_answer(step.profile, step.question.id, "yes")   # InputError if it does not fit
+    advisor.take_back_answer(profile, "needs.usage.mau")          # "don't know" included
 
 The parts, lowest first (each imports only those below it): ``facts``, ``rulebase``,
 ``inference``, ``advice``, ``explain``, ``consult``, ``audit``, ``interfaces``.  This
@@ -23,21 +24,22 @@ from importlib import import_module
 from typing import Any
 
 _LAZY = {
-    "Advice": "expert.advice.model",
-    "Question": "expert.advice.model",
+    **dict.fromkeys(("InputError", "InputErrorDetail", "InputProblem"), "expert.advice.input_errors"),
+    **dict.fromkeys(("Advice", "AnswerSpec", "Choice", "Conclusion", "ConclusionRef", "Figure", "Question", "Text",
+                     "Verdict"), "expert.advice.model"),
     "Profile": "expert.facts.vocabulary",
-    "Advisor": "expert.interfaces.advisor",
-    "advise": "expert.interfaces.advisor",
-    "default_advisor": "expert.interfaces.advisor",
-    "Explanation": "expert.explain.model",
-    "WhatIf": "expert.consult.model",
-    "ConsultStep": "expert.consult.model",
-    "AnswerResult": "expert.consult.model",
+    **dict.fromkeys(("Advisor", "advise", "default_advisor"), "expert.interfaces.advisor"),
+    **dict.fromkeys(("Explanation", "ProofNode", "WhyNotNode", "SmallestChange", "FactChange"), "expert.explain.model"),
+    **dict.fromkeys(("WhatIf", "FigureChange", "ConsultStep", "AnswerResult"), "expert.consult.model"),
     "render": "expert.advice.render",
+    "json_schema": "expert.interfaces.schemas",
 }
 
-__all__ = ["Advice", "Advisor", "AnswerResult", "ConsultStep", "Explanation", "Profile", "Question", "WhatIf",
-           "advise", "default_advisor", "render"]
+# Every model a verb takes or returns, and the parts a bot reads by name.
+__all__ = ["Advice", "Advisor", "AnswerResult", "AnswerSpec", "Choice", "Conclusion", "ConclusionRef", "ConsultStep",
+           "Explanation", "FactChange", "Figure", "FigureChange", "InputError", "InputErrorDetail", "InputProblem",
+           "Profile", "ProofNode", "Question", "SmallestChange", "Text", "Verdict", "WhatIf", "WhyNotNode",
+           "advise", "default_advisor", "json_schema", "render"]
 __version__ = "0.1.0"
 
 

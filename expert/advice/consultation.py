@@ -13,7 +13,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Optional, Union
 
+from pydantic import ValidationError
+
 from expert.advice.assembly import NEED_MORE_INFO, AdviceAssembler
+from expert.advice.input_errors import InputError
 from expert.advice.model import Advice
 from expert.facts.derive import derive
 from expert.facts.flatten import input_facts
@@ -56,11 +59,17 @@ class Consultant:
         self.assembler = AdviceAssembler(self.knowledge)
 
     def validate(self, profile: Union[Profile, dict]) -> Profile:
-        """Return a validated Profile; raise pydantic.ValidationError with field paths."""
-        return profile if isinstance(profile, Profile) else Profile.model_validate(profile)
+        """Return a validated Profile; raise ``InputError`` (a pydantic ValidationError) with
+        field paths and bilingual messages."""
+        if isinstance(profile, Profile):
+            return profile
+        try:
+            return Profile.model_validate(profile)
+        except ValidationError as error:
+            raise InputError.from_validation(error) from None
 
     def advise(self, profile: Union[Profile, dict], lang: str = "en", trace: bool = True) -> Advice:
-        """Validate, derive, infer and assemble; raise ValidationError on a bad profile."""
+        """Validate, derive, infer and assemble; raise ``InputError`` on a bad profile."""
         return self.consult(profile, lang, trace).advice
 
     def consult(self, profile: Union[Profile, dict], lang: str = "en", trace: bool = True) -> Consultation:

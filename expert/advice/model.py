@@ -60,7 +60,7 @@ class Conclusion(OutputModel):
 
 class ConclusionRef(OutputModel):
     id: str
-    subject: str
+    subject: str  # "company", an offer's name, or (in a question's why) "*" for an offer not named yet
     title: Text
 
 
@@ -81,7 +81,9 @@ class AnswerSpec(OutputModel):
 
 
 class Question(OutputModel):
-    id: str  # the fact id the answer fills
+    id: str  # the fact id the answer fills: "needs.usage.mau", "offers[Cloud IM].vendor.listed"
+    fact: str  # the same with the offer left open: "needs.usage.mau", "offers[*].vendor.listed"
+    subject: str  # whom it asks about: the offer's name, or "company"
     text: Text
     hint: Optional[Text] = None
     answer: AnswerSpec

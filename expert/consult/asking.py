@@ -9,12 +9,17 @@ from __future__ import annotations
 from expert.advice.model import ConclusionRef, Question, Text
 from expert.consult.answers import answer_spec
 from expert.consult.question_catalogue import QuestionCatalogue
-from expert.consult.relevance import Relevance, RelevanceAnalysis, RuleIndex
+from expert.consult.relevance import PLACEHOLDER_OFFER, Relevance, RelevanceAnalysis, RuleIndex
 from expert.explain.conditions import FactView
 from expert.facts.factpaths import FactRef, parse_fact
 from expert.rulebase.rulebook import KnowledgeBase
 
 _KIND_ORDER = ("warning", "unfit", "fit", "finding", "trait", "action", "figure", "verdict")  # specific first
+
+
+def _shown_subject(subject: str) -> str:
+    """``company``, an offer's name, or ``*`` for an offer not named yet."""
+    return "*" if subject == PLACEHOLDER_OFFER else subject
 
 
 class Asker:
@@ -24,9 +29,8 @@ class Asker:
         self.knowledge, self.catalogue = knowledge, catalogue
         self.index = RuleIndex(knowledge)
         self._wordings: dict[str, tuple] = {}
-        self._refs = {cid: ConclusionRef(id=cid, subject="", title=Text(en=k.title.en, zh=k.title.zh))
-                      for cid, k in knowledge.conclusions.items()}
-        self._ref_order = lambda ref: (_KIND_ORDER.index(knowledge.conclusions[ref.id].kind), ref.id)
+        self._titles = {cid: Text(en=k.title.en, zh=k.title.zh) for cid, k in knowledge.conclusions.items()}
+        self._ref_order = lambda ref: (_KIND_ORDER.index(knowledge.conclusions[ref.id].kind), ref.id, ref.subject)
         self.labels = {value: Text(en=label.en, zh=label.zh) for value, label in catalogue.choices.items()}
 
     def relevance(self, profile: dict, facts: list[dict], concluded: set, verdict_only: bool = False) -> Relevance:
@@ -40,8 +44,11 @@ class Asker:
 
     def question(self, fact: str, relevance: Relevance, profile: dict) -> Question:
         text, hint, answer = self._wording(fact, profile)
-        why = sorted((self._refs[c] for c in relevance.reasons.get(fact, [])), key=self._ref_order)
-        return Question(id=fact, text=text, hint=hint, answer=answer, why=why, score=round(relevance.score(fact), 2))
+        why = sorted((ConclusionRef(id=cid, subject=_shown_subject(subject), title=self._titles[cid])
+                      for cid, subject in relevance.reasons.get(fact, [])), key=self._ref_order)
+        ref = FactRef.from_id(fact)
+        return Question(id=fact, fact=ref.fact, subject=ref.subject, text=text, hint=hint, answer=answer, why=why,
+                        score=round(relevance.score(fact), 2))
 
     def _wording(self, fact: str, profile: dict) -> tuple:
         """Text, hint and allowed answers of a question: the same on every turn, so built once

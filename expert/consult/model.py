@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from expert.advice.model import Advice, ConclusionRef, OutputModel, Question, Text
+from expert.advice.model import Advice, ConclusionRef, OutputModel, Question
 from expert.explain.model import FactChange
 
 # --- what if -----------------------------------------------------------------------------
@@ -45,6 +45,12 @@ class ConsultStep(OutputModel):
 
 
 class AnswerResult(OutputModel):
-    ok: bool
-    profile: dict[str, Any]
-    error: Optional[Text] = None
+    """An answer put in place (or taken back): the profile to pass to the next turn.
+
+    A bad answer is not a result: ``apply_answer`` raises ``InputError`` for it, as
+    ``next_step`` does for a bad profile.
+    """
+
+    profile: dict[str, Any]  # the profile with the answer, and the question recorded as asked
+    question: str  # the question id answered
+    value: Any = None  # the value recorded; null for "don't know" (and after taking an answer back)

@@ -54,7 +54,7 @@ class Relevance:
     statuses: dict  # (conclusion id, subject) -> OPEN | TRUE | FALSE
     verdict_scores: dict  # fact id -> weight through verdict rules
     warning_scores: dict  # fact id -> weight through warning rules
-    reasons: dict  # fact id -> {conclusion ids whose open rules wait on it}
+    reasons: dict  # fact id -> [(conclusion id, subject)] whose open rules wait on it
     open_facts: frozenset
 
     @property
@@ -400,7 +400,7 @@ class RelevanceAnalysis:
                 for fact in group:
                     verdict_scores[fact] = verdict_scores.get(fact, 0.0) + share * verdict_weight
                     warning_scores[fact] = warning_scores.get(fact, 0.0) + share * warning_weight
-                    reasons.setdefault(fact, set()).add(cid)
+                    reasons.setdefault(fact, set()).add((cid, subject))
         if lift:  # whether there is an upgrade comes before what it is: it weighs what its weightiest detail does
             details = [f for f in verdict_scores if f.startswith("upgrade.")]
             if details:

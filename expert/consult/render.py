@@ -73,6 +73,7 @@ def render_question(question: Question, lang: str = "en", number: int = 0) -> st
         lines.append(f"   {'; '.join(parts)}")
     if question.why:
         sep, comma = ("——", "、") if lang == "zh" else (": ", ", ")
-        lines.append(f"   ({_w('why_asked', lang)}{sep}{comma.join(c.title.get(lang) for c in question.why[:3])})")
+        titles = list(dict.fromkeys(c.title.get(lang) for c in question.why))[:3]  # one per conclusion, whoever it is about
+        lines.append(f"   ({_w('why_asked', lang)}{sep}{comma.join(titles)})")
     lines.append(f"   [{_w('dont_know', lang)}]")
     return "\n".join(lines) + "\n"

@@ -15,12 +15,11 @@ from typing import Any, Union
 from pydantic import ValidationError
 
 from expert.advice.consultation import Consultant, profile_data
-from expert.advice.model import Text
+from expert.advice.input_errors import InputError
 from expert.consult.answers import DONT_KNOW, AnswerError, answer_spec, parse_answer
 from expert.consult.asking import Asker
 from expert.consult.model import AnswerResult, ConsultStep
-from expert.facts.factpaths import FactPathError, get_fact, parse_fact, set_fact
-from expert.facts.profile_io import validation_problems
+from expert.facts.factpaths import OFFERS, UPGRADE, FactPathError, FactRef, get_fact, parse_fact, set_fact
 from expert.facts.shown import shown
 from expert.facts.vocabulary import Profile
 
@@ -28,7 +27,7 @@ from expert.facts.vocabulary import Profile
 def next_step(consultant: Consultant, asker: Asker, profile: Union[Profile, dict], lang: str = "en") -> ConsultStep:
     """The most valuable open question for the verdict, or ``done`` with the advice.
 
-    Raises pydantic.ValidationError for a profile that is not valid (as ``advise`` does).
+    Raises ``InputError`` for a profile that is not valid (as ``advise`` does).
     """
     run = consultant.consult(profile, lang)
     data = run.data
@@ -41,36 +40,76 @@ def next_step(consultant: Consultant, asker: Asker, profile: Union[Profile, dict
 
 def apply_answer(consultant: Consultant, asker: Asker, profile: Union[Profile, dict], question_id: str,
                  raw_answer: Any) -> AnswerResult:
-    """Validate one answer and put it in place; on a bad answer, the reason in both languages.
+    """Validate one answer and put it in place.
 
     The profile given back records the question as asked, whatever the answer (a "don't
-    know" leaves the fact unstated).  The profile itself must be valid.
+    know" leaves the fact unstated).  Raises ``InputError`` (bilingual, the question id as
+    its path) for an answer that does not fit, or for a profile that is not valid; the
+    profile passed in is never changed.
     """
     data = profile_data(consultant.validate(profile))
-    if not isinstance(question_id, str):
-        return AnswerResult(ok=False, profile=data, error=Text(en=f"question id must be text, got {shown(question_id)}",
-                                                               zh=f"问题编号应为文字，收到的是 {shown(question_id)}"))
+    ref = _question(question_id)
     try:
-        ref = parse_fact(question_id)
         spec = answer_spec(ref, data, asker.labels)
         value = parse_answer(ref, raw_answer, spec)
         updated = set_fact(data, ref, None if value is DONT_KNOW else value)
     except AnswerError as error:
-        return AnswerResult(ok=False, profile=data, error=error.text)
+        raise InputError.answer(ref.id, error.text.en, error.text.zh, raw_answer) from None
     except (FactPathError, ValueError) as error:
-        return AnswerResult(ok=False, profile=data, error=Text(en=str(error), zh=f"无法处理该问题：{error}"))
+        raise InputError.answer(ref.id, str(error), f"无法处理该问题：{error}", raw_answer) from None
     except (OverflowError, TypeError, RecursionError) as error:  # an answer of a shape no check foresaw
         problem = f"{type(error).__name__}: {shown(str(error), 80)}"
-        return AnswerResult(ok=False, profile=data, error=Text(en=f"cannot use that answer ({problem})",
-                                                               zh=f"无法使用该答案（{problem}）"))
+        raise InputError.answer(ref.id, f"cannot use that answer ({problem})", f"无法使用该答案（{problem}）",
+                                raw_answer) from None
     updated["asked"] = list(dict.fromkeys([*(data.get("asked") or []), ref.id]))
     try:
         validated = Profile.model_validate(updated)
     except ValidationError as error:
-        detail = "\n  ".join(validation_problems(error))
-        return AnswerResult(ok=False, profile=data,
-                            error=Text(en=f"that answer does not fit: {detail}", zh=f"该答案不符合要求：{detail}"))
-    return AnswerResult(ok=True, profile=profile_data(validated))
+        text = InputError.from_validation(error).text
+        raise InputError.answer(ref.id, f"that answer does not fit: {text.en}", f"该答案不符合要求：{text.zh}",
+                                raw_answer) from None
+    return AnswerResult(profile=profile_data(validated), question=ref.id, value=None if value is DONT_KNOW else value)
+
+
+def take_back_answer(consultant: Consultant, profile: Union[Profile, dict], question_id: str) -> AnswerResult:
+    """Take back the answer to ``question_id``, a "don't know" included: the fact is unstated
+    again and no longer recorded as asked, so the consultation may ask it again.
+
+    Taking back ``upgrade`` takes back what was answered about the upgrade; taking back
+    ``offers`` takes back every offer and what was answered about them (and which offer
+    the upgrade belongs to); taking back an offer's last capability leaves its capability
+    list unstated.  Raises ``InputError`` for a question that was not answered,
+    or a profile that is not valid.
+    """
+    data = profile_data(consultant.validate(profile))
+    ref = _question(question_id)
+    asked = list(data.get("asked") or [])
+    if ref.id not in asked and get_fact(data, ref) is None:
+        raise InputError.answer(ref.id, f"{ref.id} has not been answered: nothing to take back",
+                                f"{ref.id} 尚未回答，无可撤回")
+    if ref.path == OFFERS:
+        data = set_fact(data, FactRef("upgrade.offer"), None) if data.get(UPGRADE) else data
+        gone = ("offers[", "upgrade.offer")
+    else:
+        gone = (f"{ref.id}.", f"{ref.id}[") if ref.path in (UPGRADE, "offer.capabilities") else ()
+    updated = set_fact(data, ref, None)
+    if ref.path.startswith("offer.capabilities."):  # the last capability taken back: the list was not stated
+        for offer in updated.get(OFFERS) or []:
+            if offer["name"] == ref.offer and offer.get("capabilities") == []:
+                del offer["capabilities"]
+    updated["asked"] = [fact for fact in asked if fact != ref.id and not (gone and fact.startswith(gone))]
+    return AnswerResult(profile=profile_data(consultant.validate(updated)), question=ref.id, value=None)
+
+
+def _question(question_id: Any) -> FactRef:
+    """The fact a question id names; ``InputError`` for anything else."""
+    if not isinstance(question_id, str):
+        raise InputError.answer("question_id", f"question id must be text, got {shown(question_id)}",
+                                f"问题编号应为文字，收到的是 {shown(question_id)}", question_id)
+    try:
+        return parse_fact(question_id)
+    except FactPathError as error:
+        raise InputError.answer(question_id, str(error), f"没有这个问题：{error}", question_id) from None
 
 
 def volunteered_facts(profile: dict) -> dict:

@@ -85,11 +85,11 @@ def what_if(consultant: Consultant, asker: Asker, profile: Union[Profile, dict],
     """Advice before and after the changes, and the difference between them.
 
     Raises ChangeError for a change that names no fact or does not fit it, and
-    pydantic.ValidationError when the changed profile is not valid.
+    ``InputError`` (a pydantic ValidationError) when the profile, or the changed one, is not valid.
     """
     before = consultant.consult(profile, lang)
     data, applied = apply_changes(asker.labels, before.data, changes)
-    after = consultant.advise(Profile.model_validate(data), lang=lang)
+    after = consultant.advise(data, lang=lang)
     old, new = _refs(before.advice), _refs(after)
     old_figures = {(f.id, f.subject): f for f in before.advice.figures}
     new_figures = {(f.id, f.subject): f for f in after.figures}

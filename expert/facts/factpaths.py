@@ -24,6 +24,8 @@ from expert.facts.fields import SECTION, FieldSpec, field_catalogue
 from expert.facts.shown import shown
 
 OFFERS, UPGRADE = "offers", "upgrade"
+COMPANY = "company"  # the subject of every fact and conclusion that is not about one offer
+ANY_OFFER = "offers[*]"  # an offer's fact with the offer left open (offer names may not be "*")
 
 
 class FactPathError(ValueError):
@@ -42,6 +44,17 @@ class FactRef:
         if self.offer is None:
             return self.path
         return f"offers[{self.offer}]{self.path[len('offer'):]}"
+
+    @property
+    def fact(self) -> str:
+        """The id with the offer left as a placeholder: ``offers[*].vendor.listed``; the id
+        itself for company-level facts.  The same for every offer, so a bot can key on it."""
+        return self.path if self.offer is None else f"{ANY_OFFER}{self.path[len('offer'):]}"
+
+    @property
+    def subject(self) -> str:
+        """Whom the fact is about: the offer's name, or ``company``."""
+        return self.offer if self.offer is not None else COMPANY
 
     @classmethod
     def from_id(cls, fact: str) -> FactRef:

@@ -90,6 +90,12 @@ def validation_problems(error: ValidationError) -> list[str]:
 
     Never raises: values are quoted short and escaped (``shown``), whatever they are.
     """
+    return [f"{path}: {message}" for path, message in problem_lines(error)]
+
+
+def problem_lines(error: ValidationError) -> list[tuple[str, str]]:
+    """Each problem of a validation error as (field path, what was expected (got ...)), in
+    English; never raises (values quoted short and escaped)."""
     lines = []
     for item in error.errors(include_url=False, include_context=False, include_input=True):
         path = ".".join(shown(p, 60) if not isinstance(p, (str, int)) else escape_controls(str(p))[:60]
@@ -100,5 +106,5 @@ def validation_problems(error: ValidationError) -> list[str]:
         given = item.get("input")
         quoted = "" if item["type"] in ("extra_forbidden", "missing") or isinstance(given, (dict, list)) \
             else f" (got {shown(given)})"
-        lines.append(f"{path}: {message}{quoted}")
+        lines.append((path, f"{message}{quoted}"))
     return lines

@@ -18,6 +18,13 @@ from typing import Annotated, Literal, Optional, Union, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 
+def _describe(schema: dict, model: type) -> None:
+    """Each field's description in the JSON Schema (``descriptions.py``: the question texts)."""
+    from expert.facts.descriptions import describe_properties
+
+    describe_properties(schema, _SCHEMA_PATHS.get(model.__name__, ""))
+
+
 class _Strict(BaseModel):
     """Base for all input models: unknown keys are errors, NaN/inf are refused, and the
     shapes are strict where pydantic is lax: true/false is not a number (``mau: true`` is
@@ -25,7 +32,7 @@ class _Strict(BaseModel):
     control characters (a name is printed on terminals: an escape sequence in it could
     retitle or drive the reader's terminal)."""
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, use_enum_values=False)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, use_enum_values=False, json_schema_extra=_describe)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -405,6 +412,13 @@ class Profile(_Strict):
         if self.upgrade is not None and self.upgrade.offer is not None and self.upgrade.offer not in names:
             raise ValueError(f"upgrade.offer: {self.upgrade.offer!r} is not the name of an offer in offers")
         return self
+
+
+# Where each model sits in a profile, as questions.yaml names fields ("[]": a list's items).
+_SCHEMA_PATHS = {"Profile": "", "Company": "company", "InHouseEstimate": "company.in_house_estimate", "Needs": "needs",
+                 "Usage": "needs.usage", "CustomAddon": "needs.custom_addons[]", "Offer": "offer", "Vendor": "offer.vendor",
+                 "Prices": "offer.prices", "OfferCapability": "offer.capabilities[]", "OfferAddon": "offer.custom_addons[]",
+                 "Upgrade": "upgrade"}
 
 
 def is_finite_number(value: object) -> bool:

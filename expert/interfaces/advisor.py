@@ -46,16 +46,28 @@ class Advisor(Consultant):
         return what_if(self, self.asker, profile, changes, lang)
 
     def next_step(self, profile: Union[Profile, dict], lang: str = "en") -> ConsultStep:
-        """Stateless consultation turn: the next question, or the final advice."""
+        """Stateless consultation turn: the next question, or the final advice.
+        Raises ``InputError`` for a profile that is not valid."""
         from expert.consult.turns import next_step
 
         return next_step(self, self.asker, profile, lang)
 
     def apply_answer(self, profile: Union[Profile, dict], question_id: str, raw_answer: Any) -> AnswerResult:
-        """Validate one answer; the updated profile, or a bilingual error and the profile unchanged."""
+        """Validate one answer and put it in place: the profile to pass to the next turn.
+
+        ``raw_answer`` is what the user typed ("yes", "50,000", "2", "不知道") or a JSON value;
+        "unknown" / "不知道" / None is "don't know".  Raises ``InputError`` (bilingual, the
+        question id as its path) when the answer does not fit or the profile is not valid."""
         from expert.consult.turns import apply_answer
 
         return apply_answer(self, self.asker, profile, question_id, raw_answer)
+
+    def take_back_answer(self, profile: Union[Profile, dict], question_id: str) -> AnswerResult:
+        """Take back the answer to ``question_id`` ("don't know" included): the fact is unstated
+        and may be asked again.  Raises ``InputError`` when it was not answered."""
+        from expert.consult.turns import take_back_answer
+
+        return take_back_answer(self, profile, question_id)
 
     @cached_property
     def asker(self) -> Asker:

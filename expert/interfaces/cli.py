@@ -18,10 +18,10 @@ from pydantic import ValidationError
 from expert.advice.render import render
 from expert.facts.profile_io import ProfileInputError, describe_validation_error, read_profile
 from expert.facts.safe_files import guard_output
-from expert.facts.vocabulary import Profile
 from expert.inference.engine import EngineError
 from expert.interfaces.advisor import Advisor, default_advisor
 from expert.interfaces.mcp_command import mcp_command
+from expert.interfaces.schemas import SCHEMAS, json_schema
 from expert.rulebase.loader import KnowledgeError
 
 BAD_INPUT, INTERNAL, INTERRUPTED = 2, 1, 130
@@ -66,13 +66,30 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("profile")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.argument("profiles", nargs=-1, required=True, metavar="PROFILE...")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default=None,
+              help="Output form [default: text; JSON Lines with --jsonl].")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 @click.option("--brief", is_flag=True, help="Only the summary (at most 12 lines).")
 @click.option("--knowledge", type=click.Path(file_okay=False), default=None, help="Another knowledge directory.")
-def advise(profile: str, fmt: str, lang: str, brief: bool, knowledge: Optional[str]) -> None:
-    """Advise on PROFILE (a YAML or JSON file, or - for standard input)."""
+@click.option("--jsonl", is_flag=True, help="PROFILE holds one JSON profile per line (- for stdin): one Advice per line.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes for batches.")
+def advise(profiles: tuple, fmt: Optional[str], lang: str, brief: bool, knowledge: Optional[str], jsonl: bool,
+           jobs: int) -> None:
+    """Advise on PROFILE (a YAML or JSON file, or - for standard input), on several files
+    (each under a '==> FILE <==' header; one JSON line per file with --format json), or
+    with --jsonl on every line of a JSON Lines file; bad records are reported, the rest
+    advised, and the exit status is 2 when any was bad."""
+    if jsonl and (len(profiles) != 1 or fmt not in (None, "json")):
+        _fail("--jsonl takes one input (a file or -) and writes JSON Lines", BAD_INPUT)
+    if jsonl or len(profiles) > 1:
+        from expert.interfaces.batch import run
+
+        try:
+            sys.exit(run(list(profiles), jsonl, fmt or "text", lang, jobs, knowledge))
+        except ProfileInputError as error:
+            _fail(str(error), BAD_INPUT)
+    profile, fmt = profiles[0], fmt or "text"
     try:
         data = read_profile(profile)
         advisor = _advisor(knowledge)
@@ -330,9 +347,12 @@ def rules_show(rule_id: str, lang: str, knowledge: Optional[str]) -> None:
 
 
 @main.command()
-def schema() -> None:
-    """Print the profile's JSON Schema."""
-    click.echo(json.dumps(Profile.model_json_schema(), indent=2, ensure_ascii=False))
+@click.argument("name", type=click.Choice(list(SCHEMAS)), default="profile")
+def schema(name: str) -> None:
+    """Print the JSON Schema of NAME: the profile (default, every field described in English
+    and Chinese), an advice, a consultation step, an answer's result, an explanation, a
+    what-if, or an input error."""
+    click.echo(json.dumps(json_schema(name), indent=2, ensure_ascii=False))
 
 
 main.add_command(mcp_command)

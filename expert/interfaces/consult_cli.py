@@ -2,7 +2,8 @@
 
 It is a thin client of ``Advisor.next_step`` / ``Advisor.apply_answer`` (the same turns
 a chat bot takes), reading answers line by line so it works under a terminal and with
-answers piped in.  End of input or "quit" stops early and prints the advice so far.
+answers piped in.  "back" takes back the last answer ("don't know" included) and asks
+again; end of input or "quit" stops early and prints the advice so far.
 No answer is ever lost: when the consultation stops early (end of input, "quit",
 Ctrl-C) the answers given are saved to ``--save`` (atomically: the old file stays whole if
 writing fails), or, without ``--save``, printed to standard error with how to resume.
@@ -11,11 +12,12 @@ writing fails), or, without ``--save``, printed to standard error with how to re
 from __future__ import annotations
 
 import sys
-from typing import Optional, TextIO
+from typing import Optional, TextIO, Union
 
 import click
 import yaml
 
+from expert.advice.input_errors import InputError
 from expert.advice.render import in_lang, render
 from expert.consult.render import render_question
 from expert.facts.safe_files import atomic_write_text
@@ -23,9 +25,14 @@ from expert.facts.safe_files import atomic_write_text
 INTERRUPTED = 130  # the shell's status for a command ended by Ctrl-C (128 + SIGINT)
 
 _QUIT = {"quit", "exit", "q", "退出"}
+_BACK = {"back", "undo", "撤回", "返回", "上一步"}
+BACK = "back"  # what _ask returns when the user takes back the last answer
 _WORDS = {
-    "intro": ("Answer each question on one line; 'unknown' if you do not know, 'quit' to stop.",
-              "每个问题回答一行；不知道请输入「不知道」，输入「退出」结束。"),
+    "intro": ("Answer each question on one line; 'unknown' if you do not know, 'back' to take back "
+              "the last answer, 'quit' to stop.",
+              "每个问题回答一行；不知道请输入「不知道」，输入「撤回」收回上一个回答，输入「退出」结束。"),
+    "taken_back": ("Taken back", "已撤回"),
+    "nothing_back": ("Nothing to take back yet.", "还没有可以撤回的回答。"),
     "invalid": ("Not accepted", "无法接受"),
     "stopped": ("Stopped before the end: the advice below rests on the facts given so far.",
                 "提前结束：以下建议只基于目前给出的事实。"),
@@ -50,8 +57,9 @@ def _w(key: str, lang: str) -> str:
     return in_lang(_WORDS[key], lang)
 
 
-def _ask(advisor, data: dict, question, lang: str, number: int, stdin: TextIO) -> Optional[dict]:
-    """Ask until an answer is accepted: the updated profile, or None at end of input or "quit"."""
+def _ask(advisor, data: dict, question, lang: str, number: int, stdin: TextIO) -> Union[dict, str, None]:
+    """Ask until an answer is accepted: the updated profile; BACK to take back the last
+    answer; None at end of input or "quit"."""
     while True:
         click.echo("")
         click.echo(render_question(question, lang, number), nl=False)
@@ -62,10 +70,23 @@ def _ask(advisor, data: dict, question, lang: str, number: int, stdin: TextIO) -
             click.echo(line.rstrip("\n"))
         if not line or line.strip().lower() in _QUIT:
             return None
-        result = advisor.apply_answer(data, question.id, line.strip())
-        if result.ok:
-            return result.profile
-        click.echo(f"{_w('invalid', lang)}: {result.error.get(lang)}")
+        if line.strip().lower() in _BACK:
+            return BACK
+        try:
+            return advisor.apply_answer(data, question.id, line.strip()).profile
+        except InputError as error:
+            click.echo(f"{_w('invalid', lang)}: {error.problems[0].message.get(lang)}")
+
+
+def _take_back(advisor, data: dict, lang: str) -> Optional[dict]:
+    """The profile with the last answer taken back (the last question asked, "don't know"
+    included); None when nothing was answered yet."""
+    asked = data.get("asked") or []
+    if not asked:
+        click.echo(_w("nothing_back", lang))
+        return None
+    click.echo(f"{_w('taken_back', lang)}: {asked[-1]}")
+    return advisor.take_back_answer(data, asked[-1]).profile
 
 
 def run_consultation(advisor, data: dict, lang: str, save: Optional[str], stdin: Optional[TextIO] = None) -> int:
@@ -87,6 +108,11 @@ def run_consultation(advisor, data: dict, lang: str, save: Optional[str], stdin:
             answered = _ask(advisor, data, step.question, lang, number, stdin)
             if answered is None:
                 break
+            if answered == BACK:
+                taken_back = _take_back(advisor, data, lang)
+                number -= 2 if taken_back is not None else 1  # a question taken back is asked again under its number
+                data = taken_back if taken_back is not None else data
+                continue
             data = answered
     except KeyboardInterrupt:
         click.echo("", err=True)

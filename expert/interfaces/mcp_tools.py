@@ -21,6 +21,7 @@ from typing import Any, Callable, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from expert.advice.input_errors import InputError
 from expert.advice.model import Advice, OutputModel
 from expert.advice.render import in_lang, render_text
 from expert.audit import rule_info
@@ -245,9 +246,12 @@ class ExpertTools:
         return ToolOutcome(text, step)
 
     def answer_question(self, args: AnswerQuestionArguments) -> ToolOutcome:
-        result = self.advisor.apply_answer(args.profile, args.question_id, args.answer)
-        if not result.ok:
-            return ToolOutcome(_w("not_accepted", args.lang) + result.error.get(args.lang), result, is_error=True)
+        try:
+            result = self.advisor.apply_answer(args.profile, args.question_id, args.answer)
+        except InputError as error:  # the answer does not fit: why, with the question id as its path
+            en, zh = (in_lang(_WORDS["not_accepted"], lang).rstrip(": ：") for lang in ("en", "zh"))
+            raise CallerError(en, zh, tuple(f"{p.path}: {p.message.en} / {p.message.zh}" for p in error.problems)) \
+                from None
         return ToolOutcome(_w("recorded", args.lang), result)
 
     def list_rules(self, args: ListRulesArguments) -> ToolOutcome:

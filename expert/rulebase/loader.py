@@ -18,6 +18,7 @@ from typing import Optional
 
 import yaml
 
+from expert.facts.bundled import CHECKOUT_KNOWLEDGE_DIR, DEFAULT_KNOWLEDGE_DIR, PACKAGED_KNOWLEDGE_DIR  # noqa: F401 (re-exported)
 from expert.facts.fields import FieldSpec, field_catalogue
 from expert.facts.safe_files import UnsafeFileError, read_regular_file
 from expert.facts.shown import one_line, shown
@@ -53,14 +54,6 @@ from expert.rulebase.rulebook import (
     compared_numbers,
 )
 from expert.rulebase.strata import StratificationError, stratify
-
-_PACKAGE_DIR = Path(__file__).resolve().parents[1]
-# An installed package (wheel, sdist, plain `pip install .`) carries the knowledge base as
-# package data, copied from the checkout's top-level knowledge/ by setup.py at build time.
-PACKAGED_KNOWLEDGE_DIR = _PACKAGE_DIR / "knowledge"
-# A source checkout (or an editable install of one) reads the source of truth directly.
-CHECKOUT_KNOWLEDGE_DIR = _PACKAGE_DIR.parent / "knowledge"
-DEFAULT_KNOWLEDGE_DIR = PACKAGED_KNOWLEDGE_DIR if PACKAGED_KNOWLEDGE_DIR.is_dir() else CHECKOUT_KNOWLEDGE_DIR
 
 _RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_-]*)+$")
 _RULE_KEYS = {"id", "about", "title", "because", "cites", "basis", "thresholds", "when", "then", "priority"}

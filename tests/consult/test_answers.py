@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import support
 
+from expert import InputError
 from expert.consult.answers import DONT_KNOW, AnswerError, answer_spec, parse_answer
 from expert.facts.factpaths import parse_fact
 
@@ -57,13 +59,21 @@ FACTS = ["upgrade", "offers", "company.stage", "needs.capabilities", "needs.usag
 
 
 @pytest.mark.parametrize("fact", FACTS)
-def test_apply_answer_never_raises_on_malformed_answers(advisor, fact):
+def test_malformed_answers_raise_only_input_error(advisor, fact):
+    """A bad answer is an InputError naming the question, in both languages; the profile given is untouched."""
     profile = {"offers": [{"name": "A"}], "upgrade": {}}
+    refused = 0
     for raw in MALFORMED:
-        result = advisor.apply_answer(profile, fact, raw)
-        if not result.ok:
-            assert result.error.en and result.error.zh
-            assert result.profile["offers"] == [{"name": "A"}]
+        try:
+            result = advisor.apply_answer(profile, fact, raw)
+        except InputError as error:
+            refused += 1
+            (problem,) = error.problems
+            assert problem.path == fact and problem.message.en and support.CJK.search(problem.message.zh)
+            assert str(error).startswith(f"{fact}: ")
+        else:
+            assert fact in result.profile["asked"] and result.question == fact
+    assert refused and profile == {"offers": [{"name": "A"}], "upgrade": {}}
 
 
 @pytest.mark.parametrize(("fact", "raw", "value"), [
@@ -85,13 +95,15 @@ def test_refused_answers_found_in_review(advisor, fact, raw):
 
 
 def test_capability_answer_cannot_set_another_capability(advisor):
-    result = advisor.apply_answer({"offers": [{"name": "A"}]}, "offers[A].capabilities.hd_video",
-                                  {"availability": "paid", "capability": "recording"})
-    assert not result.ok
+    with pytest.raises(InputError):
+        advisor.apply_answer({"offers": [{"name": "A"}]}, "offers[A].capabilities.hd_video",
+                             {"availability": "paid", "capability": "recording"})
 
 
 def test_non_text_question_id(advisor):
-    assert not advisor.apply_answer({}, None, "yes").ok
+    with pytest.raises(InputError) as caught:
+        advisor.apply_answer({}, None, "yes")
+    assert caught.value.problems[0].path == "question_id"
 
 
 def test_units_in_both_languages(advisor):

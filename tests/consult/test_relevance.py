@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from expert.advice.input_errors import InputError
 from expert.audit.cases import load_cases
 from expert.consult.question_catalogue import askable_facts
 from expert.consult.relevance import PLACEHOLDER_OFFER, UPGRADE_COUNTS, RelevanceAnalysis
@@ -96,13 +97,16 @@ def test_placeholder_offer_never_leaks_into_questions(advisor):
 
 
 def test_apply_answer_errors_are_bilingual_and_keep_the_profile(advisor):
-    result = advisor.apply_answer({"needs": {"pain_points": []}}, "company.stage", "teenager")
-    assert not result.ok and "is not one of" in result.error.en and result.error.zh
-    assert result.profile["needs"]["pain_points"] == []
-    result = advisor.apply_answer({}, "needs.nothing", "1")
-    assert not result.ok and "not an input fact" in result.error.en
-    result = advisor.apply_answer({}, "upgrade.offer", "Ghost")
-    assert not result.ok
+    profile = {"needs": {"pain_points": []}}
+    with pytest.raises(InputError) as caught:
+        advisor.apply_answer(profile, "company.stage", "teenager")
+    (problem,) = caught.value.problems
+    assert problem.path == "company.stage" and "is not one of" in problem.message.en and problem.message.zh
+    assert profile == {"needs": {"pain_points": []}}
+    with pytest.raises(InputError, match="not an input fact"):
+        advisor.apply_answer({}, "needs.nothing", "1")
+    with pytest.raises(InputError, match="upgrade.offer"):
+        advisor.apply_answer({}, "upgrade.offer", "Ghost")
 
 
 def test_next_step_is_stateless(advisor):

@@ -30,6 +30,13 @@ def test_every_public_model_is_exported_from_the_root():
     assert (AnswerResult, ConsultStep, Explanation, Question, WhatIf) == \
         (AnswerModel, StepModel, ExplanationModel, QuestionModel, WhatIfModel)
     assert render is render_function and default_advisor is default_function
+    from expert import InputError, InputProblem, Text
+    from expert.advice.input_errors import InputError as ErrorClass
+    assert InputError is ErrorClass and issubclass(InputError, pydantic.ValidationError)
+    assert {"Conclusion", "Verdict", "Figure", "ConclusionRef", "AnswerSpec", "Choice", "FigureChange", "FactChange",
+            "SmallestChange", "ProofNode", "WhyNotNode"} <= set(expert.__all__)
+    assert all(issubclass(getattr(expert, name), pydantic.BaseModel) for name in expert.__all__
+               if name[0].isupper() and name not in ("Advisor", "InputError")) and InputProblem and Text
     assert all(getattr(expert, name) is not None for name in expert.__all__)
     assert set(expert.__all__) <= set(dir(expert))
     with pytest.raises(AttributeError):

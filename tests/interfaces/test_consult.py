@@ -116,3 +116,21 @@ def test_pseudo_terminal_consultation(tmp_path):
     assert process.returncode == 0
     assert "expected yes or no, got 'maybe'" in text
     assert "3. Which problems" in text and "[verdict.pay]" in text
+
+
+def test_back_takes_back_the_last_answer_and_asks_it_again(tmp_path):
+    saved = tmp_path / "built.yaml"
+    answers = "不知道\n撤回\nno\ntext_messaging\nback\ntext_messaging\nlatency\n"
+    result = _pipe(["--save", str(saved), "--lang", "zh"], answers, tmp_path)
+    out = result.stdout.decode("utf-8")
+    assert result.returncode == 0, result.stderr
+    assert out.count("已撤回: upgrade") == 1 and out.count("已撤回: needs.capabilities") == 1
+    assert out.count("1. 您是否正在考虑") == 2 and out.count("您的产品需要哪些能力") >= 2
+    profile = yaml.safe_load(saved.read_text(encoding="utf-8"))
+    assert profile["needs"]["capabilities"] == ["text_messaging"] and "upgrade" not in profile
+    assert profile["asked"] == ["upgrade", "needs.capabilities", "needs.pain_points"]
+
+
+def test_back_before_any_answer_says_so(tmp_path):
+    out = _pipe([], "back\nquit\n", tmp_path).stdout.decode("utf-8")
+    assert "Nothing to take back yet." in out and out.count("1. Are you weighing a specific upgrade") == 2
