@@ -168,8 +168,10 @@ class AdviceAssembler:
 
     def _input_labels(self, inputs: dict) -> dict:
         """Labels for each input's name and for the names a list input holds (capabilities)."""
-        names = set(inputs) | {v for value in inputs.values() if isinstance(value, list) for v in value if isinstance(v, str)}
-        return {name: label for name in names if (label := self._label(name))}
+        names = [*inputs, *(v for value in inputs.values() if isinstance(value, list) for v in value if isinstance(v, str))]
+        # in the inputs' order (a set's order varies with the process's hash seed: the same
+        # profile must give the same JSON in every process, batch workers included)
+        return {name: label for name in dict.fromkeys(names) if (label := self._label(name))}
 
     def _label(self, name: str) -> Optional[dict]:
         """How a unit or a figure's input reads (labels.yaml); "price.X" is X's monthly price."""

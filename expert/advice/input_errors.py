@@ -82,7 +82,7 @@ class InputError(ValidationError):
         what = ("answer", "答案") if self.title == "Answer" else ("profile", "资料")
         count = len(problems)
         summary = Text(en=f"invalid {what[0]}: {count} problem{'s' if count != 1 else ''}",
-                       zh=f"{what[1]}无效:{count} 处问题")
+                       zh=f"{what[1]}无效：{count} 处问题")
         return InputErrorDetail(message=summary, problems=problems)
 
     def __str__(self) -> str:

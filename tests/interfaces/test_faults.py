@@ -46,7 +46,7 @@ def test_save_that_cannot_be_written_keeps_the_old_file(tmp_path):
     def small_file_limit():  # a "disk" that takes 64 bytes per file: the new profile does not fit
         resource.setrlimit(resource.RLIMIT_FSIZE, (64, 64))
 
-    result = subprocess.run([str(EXPERT), "consult", "--save", str(saved)], input=b"text_messaging\nno\nlatency\n",
+    result = subprocess.run([str(EXPERT), "consult", "--save", str(saved)], input=b"no\ntext_messaging\nlatency\n",
                             capture_output=True, timeout=120, cwd=tmp_path, env=ENV, preexec_fn=small_file_limit)
     err = clean(result)
     assert result.returncode == 2
@@ -93,7 +93,7 @@ def _interrupt_after_one_answer(tmp_path: Path, args: list[str]) -> tuple[int, s
     deadline = time.monotonic() + 90
     try:
         _read_until(process.stdout, b"> ", deadline)
-        process.stdin.write(b"text_messaging\n")
+        process.stdin.write(b"no\n")  # the first question: is an upgrade on the table?
         process.stdin.flush()
         _read_until(process.stdout, b"2. ", deadline)
         time.sleep(0.2)
@@ -110,7 +110,7 @@ def test_ctrl_c_in_consult_saves_the_answers_given(tmp_path):
     code, err = _interrupt_after_one_answer(tmp_path, ["--save", str(saved)])
     assert code == 130, err
     assert "Traceback" not in err and "Aborted" not in err
-    assert yaml.safe_load(saved.read_text(encoding="utf-8"))["needs"]["capabilities"] == ["text_messaging"]
+    assert yaml.safe_load(saved.read_text(encoding="utf-8"))["asked"] == ["upgrade"]
     assert f"expert consult --from {saved}" in err
 
 
@@ -118,8 +118,8 @@ def test_ctrl_c_in_consult_without_save_shows_the_answers_and_how_to_resume(tmp_
     code, err = _interrupt_after_one_answer(tmp_path, [])
     assert code == 130, err
     assert "Traceback" not in err and "expert consult --from FILE" in err
-    shown = yaml.safe_load(err[err.index("needs:"):])
-    assert shown["needs"]["capabilities"] == ["text_messaging"]
+    shown = yaml.safe_load(err[err.index("asked:"):])
+    assert shown["asked"] == ["upgrade"]
 
 
 def test_stdout_closed_is_an_error_not_silence(tmp_path):
