@@ -2,8 +2,9 @@
 
 FastAPI and uvicorn are imported only when the command runs, so no other command (and
 no ``import expert``) pays for them.  The settings reach every worker process through
-the environment (``ServeSettings.to_env``): uvicorn starts ``--workers N`` processes
-that each build the app, and its engine, from ``http_api.app_from_env``.
+the environment (``ServeSettings.to_env``): ``--workers N`` starts N processes
+(``serve_processes``: a socket each, so keep-alive clients spread across them) that each
+build the app, and its engine, from ``http_api.app_from_env``.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def serve(host: str, port: int, workers: int, time_limit: Optional[float], cors_
     import uvicorn
 
     from expert.interfaces.http_api import ServeSettings
+    from expert.interfaces.serve_processes import bind, spreads_connections, supervise
 
     if knowledge:  # fail here, in words, rather than in every worker with a traceback
         from expert.rulebase.loader import KnowledgeError, load_knowledge
@@ -58,6 +60,14 @@ def serve(host: str, port: int, workers: int, time_limit: Optional[float], cors_
     cors = ", ".join(settings.cors_origins) or "off"
     click.echo(f"expert serve: http://{host}:{port} ({workers} worker{'s' if workers > 1 else ''}; {guard}; "
                f"CORS: {cors}; time limit {settings.time_limit:g} s)", err=True)
-    uvicorn.run("expert.interfaces.http_api:app_from_env", factory=True, host=host, port=port, workers=workers,
-                access_log=access_log, log_level="info", timeout_graceful_shutdown=5)
+    config = dict(app="expert.interfaces.http_api:app_from_env", factory=True, access_log=access_log,
+                  log_level="info", timeout_graceful_shutdown=5)
+    if workers > 1 and spreads_connections():  # a socket per process: see serve_processes
+        try:
+            sockets = bind(host, port, workers)
+        except OSError as error:
+            click.echo(f"error: cannot listen on {host}:{port}: {error.strerror}", err=True)
+            sys.exit(1)
+        sys.exit(supervise(config, sockets))
+    uvicorn.run(**config, host=host, port=port, workers=workers)
     sys.exit(0)

@@ -9,6 +9,9 @@ at the door; both worker processes answer.
 from __future__ import annotations
 
 import json
+import os
+import signal
+import time
 from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
@@ -331,3 +334,17 @@ def test_cors_only_for_the_configured_origin(server):
     simple = httpx.post(f"{server}/advise", json={"profile": {}}, headers={"origin": ORIGIN,
                                                                          "authorization": f"Bearer {TOKEN}"})
     assert simple.status_code == 200 and simple.headers["access-control-allow-origin"] == ORIGIN
+
+
+def test_a_worker_that_dies_is_replaced(server):
+    """Last in this module: it kills one of the server's workers (found through /health)."""
+    victim = fresh_connection_get(f"{server}/health").json()["worker"]
+    os.kill(victim, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    seen: set = set()
+    while len(seen - {victim}) < 2:
+        assert time.monotonic() < deadline, f"no replacement for worker {victim}; answering: {seen}"
+        try:
+            seen.add(fresh_connection_get(f"{server}/health").json()["worker"])
+        except httpx.TransportError:
+            time.sleep(0.1)
