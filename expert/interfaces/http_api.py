@@ -67,7 +67,14 @@ class ServeSettings:
     def from_env(cls, env: Optional[dict] = None) -> ServeSettings:
         env = os.environ if env is None else env
         origins = env.get(cls.ENV["cors_origins"], "")
-        return cls(time_limit=float(env.get(cls.ENV["time_limit"]) or cls.time_limit),
+        raw_limit = env.get(cls.ENV["time_limit"]) or str(cls.time_limit)
+        try:
+            time_limit = float(raw_limit)
+        except ValueError:
+            time_limit = float("nan")
+        if not 0 < time_limit <= 3600:
+            raise ValueError(f"{cls.ENV['time_limit']}={raw_limit!r}: expected seconds, more than 0 and at most 3600")
+        return cls(time_limit=time_limit,
                    token=env.get(cls.ENV["token"]) or None,
                    cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
                    knowledge=env.get(cls.ENV["knowledge"]) or None)

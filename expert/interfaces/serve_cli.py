@@ -51,7 +51,11 @@ def serve(host: str, port: int, workers: int, time_limit: Optional[float], cors_
         except KnowledgeError as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(1)
-    settings = ServeSettings.from_env()
+    try:
+        settings = ServeSettings.from_env()
+    except ValueError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
     overrides = {"time_limit": time_limit, "cors_origins": tuple(cors_origins) or None,
                  "knowledge": os.path.abspath(knowledge) if knowledge else None}
     settings = ServeSettings(**{**settings.__dict__, **{k: v for k, v in overrides.items() if v is not None}})

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
@@ -348,3 +350,23 @@ def test_a_worker_that_dies_is_replaced(server):
             seen.add(fresh_connection_get(f"{server}/health").json()["worker"])
         except httpx.TransportError:
             time.sleep(0.1)
+
+
+# --- no server needed ----------------------------------------------------------------------
+
+def test_other_commands_start_without_the_web_stack():
+    code = ("import sys, expert, expert.interfaces.cli; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('fastapi', 'uvicorn', 'starlette', 'httptools')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("args, env, status, needle", [
+    ([], {"EXPERT_API_TIME_LIMIT": "soon"}, 2, "EXPERT_API_TIME_LIMIT='soon'"),
+    (["--time-limit", "0"], {}, 2, "--time-limit"),
+    (["--knowledge", "/nonexistent-kb"], {}, 1, "no such knowledge directory"),
+])
+def test_bad_settings_are_refused_in_words(args, env, status, needle):
+    result = subprocess.run([str(serving.EXPERT), "serve", "--port", str(serving.free_port()), *args],
+                            capture_output=True, text=True, env={**os.environ, **env}, timeout=60)
+    assert result.returncode == status and needle in result.stderr and "Traceback" not in result.stderr
