@@ -7,9 +7,10 @@ Every request gets its deadline here, before anything else, in ``scope["expert.d
   the API's own description: it says nothing the published source does not); compared
   in constant time (``hmac.compare_digest``), before the body is read;
 * the body is read here, whole, counting bytes as they arrive: a declared
-  Content-Length over the limit is refused at once, and a body sent without one (chunked)
-  is refused as soon as it passes the limit; a body that has not arrived by the deadline
-  gets 408.  The application then reads the buffered body as usual.
+  Content-Length over the limit is refused without keeping any of it, and a body sent
+  without one (chunked) as soon as it passes the limit (the rest is read and dropped, up
+  to ``DRAIN_LIMIT``, so the client gets its 413); a body that has not arrived by the
+  deadline gets 408.  The application then reads the buffered body as usual.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 OPEN_PATHS = frozenset({"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
 DEADLINE = "expert.deadline"
+DRAIN_LIMIT = 8_000_000  # a larger body is cut off with the 413 (the client may see a reset instead)
 
 
 class Guard:
@@ -61,26 +63,40 @@ class Guard:
                            "需要有效的访问令牌(Authorization: Bearer <令牌>)", headers={"www-authenticate": "Bearer"})
 
     async def _read_body(self, scope: Scope, receive: Receive) -> bytes:
-        for name, value in scope["headers"]:
-            if name == b"content-length" and value.isdigit() and int(value) > self.max_body:
-                raise self._too_large()
+        declared = next((int(value) for name, value in scope["headers"]
+                         if name == b"content-length" and value.isdigit()), None)
         chunks, size, more = [], 0, True
         try:
             with anyio.fail_after(max(scope[DEADLINE] - time.monotonic(), 0)):
+                if declared is not None and declared > self.max_body:
+                    await self._drain(receive, declared)
+                    raise self._too_large()
                 while more:
                     message = await receive()
                     if message["type"] == "http.disconnect":
                         break
-                    chunk = message.get("body", b"")
+                    chunk, more = message.get("body", b""), message.get("more_body", False)
                     size += len(chunk)
                     if size > self.max_body:
+                        if more:
+                            await self._drain(receive, size)
                         raise self._too_large()
                     chunks.append(chunk)
-                    more = message.get("more_body", False)
         except TimeoutError:
             raise ApiError(408, "request_timeout", "the request body did not arrive within the time limit",
                            "请求内容未在时限内送达") from None
         return b"".join(chunks)
+
+    async def _drain(self, receive: Receive, size: int) -> None:
+        """Read and drop the rest of a body that is too large, so that the client, still
+        sending, gets the 413 rather than a reset connection; not past DRAIN_LIMIT bytes."""
+        more = True
+        while more and size <= DRAIN_LIMIT:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            size += len(message.get("body", b""))
+            more = message.get("more_body", False)
 
     def _too_large(self) -> ApiError:
         return ApiError(413, "body_too_large", f"the request body is over {self.max_body:,} bytes",

@@ -49,8 +49,9 @@ class WhatIfRequest(_ProfileRequest):
                     "an empty value or null removes the fact.", min_length=1)
 
 
-class AnswerRequest(_Request):
-    profile: Profile = PROFILE
+class AnswerRequest(_ProfileRequest):
+    """``lang`` only picks the language of an error's ``message``: the result holds both."""
+
     question_id: str = Field(description="The id of the question answered (ConsultStep.question.id).")
     answer: Any = Field(description='The answer as a person gives it: a choice, yes/no, a number, a list, or "unknown".')
 

@@ -102,7 +102,8 @@ def test_a_whole_consultation_over_http_equals_the_library(api, advisor):
         if step["done"]:
             break
         question = ConsultStep.model_validate(step).question.id
-        result = api.post("/answer", json={"profile": step["profile"], "question_id": question, "answer": answer}).json()
+        result = api.post("/answer", json={"profile": step["profile"], "question_id": question, "answer": answer,
+                                           "lang": "zh"}).json()
         assert result == as_json(advisor.apply_answer(step["profile"], question, answer))
         assert result["ok"]
         profile = result["profile"]
