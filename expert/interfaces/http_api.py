@@ -42,7 +42,7 @@ from expert.inference.engine import EngineError
 from expert.interfaces import http_models as m
 from expert.interfaces.advisor import Advisor, default_advisor
 from expert.interfaces.http_errors import ApiError, error_lang, error_payload
-from expert.interfaces.http_guard import DEADLINE, Guard
+from expert.interfaces.http_guard import DEADLINE, OPEN_PATHS, Guard
 from expert.interfaces.http_worker import EngineWorker, QueueTimeout, RunTimeout
 from expert.rulebase.loader import KnowledgeError
 
@@ -297,6 +297,25 @@ def _consulting(job: Callable[[], bytes]) -> Callable[[], bytes]:
 
 # --- the app -----------------------------------------------------------------------------
 
+def _document_the_token(app: FastAPI) -> None:
+    """Say in the OpenAPI document that every path but the open ones wants the bearer token
+    (the Guard checks it; /docs then offers to send it)."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            document = build()
+            document.setdefault("components", {})["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
+            for path, operations in document["paths"].items():
+                if path not in OPEN_PATHS:
+                    for operation in operations.values():
+                        operation["security"] = [{"bearer": []}]
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(settings: ServeSettings) -> Any:
     service: Optional[Service] = None
 
@@ -307,9 +326,11 @@ def create_app(settings: ServeSettings) -> Any:
         yield
         service.worker.shutdown()
 
-    app = FastAPI(title="expert", version=package_version(), lifespan=lifespan,
+    app = FastAPI(title="expert", version=package_version(), lifespan=lifespan, responses=m.ERROR_RESPONSES,
                   description="Should a company pay for an IM / RTC / conversational-AI feature upgrade? "
                               "Explained, rule by rule. Stateless: the profile travels in every request.")
+    if settings.token:
+        _document_the_token(app)
     app.router.route_class = _StrictJSONRoute
     _install_error_handlers(app)
 

@@ -102,3 +102,29 @@ class RuleDetail(RuleSummary):
 
 class ClaimSummary(ClaimText):
     rules: list[str] = Field(description="The rules that cite this claim.")
+
+
+class Problem(BaseModel):
+    field: str = Field(description="The field as the CLI names it: company.size, offers.0.name; (profile), (body).")
+    loc: list[Union[str, int]] = Field(description="The full location: body, profile, company, size.")
+    message: str = Field(description="In the language asked for.")
+    text: Text
+
+
+class ErrorBody(BaseModel):
+    """Every error, whatever its status."""
+
+    error: str = Field(description="A stable code: invalid_input, bad_change, unknown_conclusion, unauthorized, "
+                                   "not_found, body_too_large, not_json, request_timeout, busy, timeout, internal ...")
+    message: str = Field(description="In the language asked for (the body's lang, ?lang=, or Accept-Language).")
+    text: Text
+    problems: list[Problem] = Field([], description="For 422: each problem with its field.")
+
+
+ERROR_RESPONSES: dict = {
+    "4XX": {"model": ErrorBody, "description": "Refused: 401 token, 404, 408 body too slow, 413 body over 1 MB, "
+                                               "415 not JSON, 422 bad input (with the problems)."},
+    "5XX": {"model": ErrorBody, "description": "503 busy for the whole time limit (retry), 504 the consultation "
+                                               "overran the time limit, 500 internal."},
+}
+

@@ -32,6 +32,7 @@ from expert.consult.model import AnswerResult, ConsultStep, WhatIf
 from expert.explain.model import Explanation
 from expert.facts.profile_io import read_profile, validation_problems
 from expert.facts.vocabulary import Profile
+from expert.interfaces.http_models import ErrorBody
 
 pytestmark = pytest.mark.skipif(not serving.EXPERT.exists(), reason=f"no installed executable at {serving.EXPERT}")
 
@@ -156,6 +157,8 @@ def test_openapi_document_is_generated_from_the_models(server):
     advise = paths["/advise"]["post"]
     assert advise["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/Advice")
     assert "Profile" in document["components"]["schemas"]
+    assert advise["responses"]["4XX"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
+    assert advise["security"] == [{"bearer": []}] and "security" not in paths["/health"]["get"]
 
 
 def test_health_is_open_and_names_version_and_knowledge(server, advisor):
@@ -192,7 +195,7 @@ def test_a_bad_profile_gets_422_with_the_cli_field_paths(api, profile, verb, ext
     response = api.post(verb, json={"profile": profile, "lang": "zh", **extra})
     assert response.status_code == 422
     body = response.json()
-    assert body["error"] == "invalid_input"
+    assert body["error"] == "invalid_input" and ErrorBody.model_validate(body).problems
     expected = cli_lines(profile)
     assert sorted(p["text"]["en"] for p in body["problems"]) == sorted(expected)
     for problem in body["problems"]:
