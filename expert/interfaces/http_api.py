@@ -23,16 +23,17 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from functools import cached_property
 from importlib import metadata
-from pathlib import Path
 from typing import Any, Callable, Literal, Optional
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from expert.advice.model import Advice, Text
+from expert.audit.cases import CaseFileError, CheckReport, check
+from expert.audit.rule_info import RuleDetail, RuleList, rule_detail, rule_list
 from expert.consult.model import AnswerResult, ConsultStep, WhatIf
 from expert.explain.model import Explanation
 from expert.facts.problem_text import describe_problems, problem_of
@@ -119,40 +120,9 @@ class Service:
         return Response(body, media_type=JSON)
 
     @cached_property
-    def rule_list(self) -> list[m.RuleSummary]:
-        return [self._summary(rule) for rule in self.advisor.knowledge.rules.values()]
-
-    def _summary(self, rule: Any) -> m.RuleSummary:
-        file = Path(rule.file)
-        where = file.relative_to(self.advisor.knowledge.directory) if file.is_relative_to(self.advisor.knowledge.directory) \
-            else Path(file.name)
-        return m.RuleSummary(id=rule.id, about=rule.about, concludes=rule.conclude, title=_text(rule.title),
-                             file=where.as_posix(), line=rule.line, claims=list(rule.claims),
-                             paragraphs=list(rule.paragraphs), basis=rule.basis)
-
-    @cached_property
-    def cases_firing(self) -> dict[str, list[str]]:
-        """Rule id -> the worked cases that fire it (runs every case once; on the engine thread)."""
-        from expert.audit.cases import check
-
-        firing: dict[str, list[str]] = {}
-        for result in check(self.advisor).results:
-            for rule_id in result.rules_fired:
-                firing.setdefault(rule_id, []).append(result.case.id)
-        return firing
-
-    def rule_detail(self, rule_id: str) -> bytes:
-        kb = self.advisor.knowledge
-        rule = kb.rules[rule_id]
-        thresholds = [m.ThresholdText(field=path, kind=source.kind, ref=source.ref, note=source.note,
-                                      text=kb.market_facts[source.ref].text if source.kind == "market" else "")
-                      for path, source in rule.thresholds.items()]
-        cites = [m.ClaimText(id=c, paragraphs=list(kb.claims[c].paragraphs), summary=_text(kb.claims[c].summary))
-                 for c in rule.claims]
-        detail = m.RuleDetail(**self._summary(rule).model_dump(), because=_text(rule.because), source=rule.source,
-                              cites=cites, reasoning=rule.reasoning, thresholds=thresholds,
-                              fired_by_cases=self.cases_firing.get(rule.id, []))
-        return detail.model_dump_json().encode()
+    def check_report(self) -> CheckReport:
+        """The worked cases run once (which rules each fires, for GET /rules/{id}); on the engine thread."""
+        return check(self.advisor)
 
     @cached_property
     def claim_list(self) -> bytes:
@@ -161,13 +131,9 @@ class Service:
         for rule in kb.rules.values():
             for claim in rule.claims:
                 citing.setdefault(claim, []).append(rule.id)
-        claims = [m.ClaimSummary(id=c.id, paragraphs=list(c.paragraphs), summary=_text(c.summary),
+        claims = [m.ClaimSummary(id=c.id, paragraphs=list(c.paragraphs), summary=Text(en=c.summary.en, zh=c.summary.zh),
                                  rules=citing.get(c.id, [])) for c in kb.claims.values()]
         return json.dumps([c.model_dump() for c in claims], ensure_ascii=False).encode()
-
-
-def _text(bilingual: Any) -> Text:
-    return Text(en=bilingual.en, zh=bilingual.zh)
 
 
 def schemas() -> dict[str, type]:
@@ -290,7 +256,7 @@ def _consulting(job: Callable[[], bytes]) -> Callable[[], bytes]:
         except EngineError as error:
             raise ApiError(500, "inference_failed", f"internal error during inference: {error}",
                            f"推理时出现内部错误:{error}") from None
-        except KnowledgeError as error:
+        except (KnowledgeError, CaseFileError) as error:
             raise ApiError(500, "knowledge_invalid", str(error), f"知识库无效:{error}") from None
     return guarded
 
@@ -413,17 +379,21 @@ def create_app(settings: ServeSettings) -> Any:
                            f"没有名为 {name!r} 的结构;可选:{', '.join(schemas())}")
         return found.model_json_schema()
 
-    @app.get("/rules", response_model=list[m.RuleSummary], tags=["knowledge"])
-    async def rules() -> list[m.RuleSummary]:
-        """Every rule: what it concludes, where it is written, what it cites."""
-        return the().rule_list
+    @app.get("/rules", response_model=RuleList, tags=["knowledge"])
+    async def rules(concludes: Optional[str] = Query(None, description="Only the rules reaching this conclusion id, "
+                                                                        "or any id starting with it when it ends with '.'")
+                    ) -> Response:
+        """Every rule: what it concludes, where it is written, what it cites (as `expert rules list`)."""
+        return Response(rule_list(the().advisor.knowledge, concludes).model_dump_json(), media_type=JSON)
 
-    @app.get("/rules/{rule_id}", response_model=m.RuleDetail, tags=["knowledge"])
+    @app.get("/rules/{rule_id}", response_model=RuleDetail, tags=["knowledge"])
     async def rule(request: Request, rule_id: str) -> Response:
-        """One rule as written, its claims' text, threshold sources and the worked cases that fire it."""
+        """One rule in full (as `expert rules show`): as written, its claims' text, basis, threshold sources,
+        the chain below it, and the worked cases that fire it."""
         if rule_id not in the().advisor.knowledge.rules:
             raise ApiError(404, "not_found", f"no rule {rule_id!r}; see GET /rules", f"没有规则 {rule_id!r};见 GET /rules")
-        return await the().run(request, _consulting(lambda: the().rule_detail(rule_id)))
+        return await the().run(request, _consulting(lambda: rule_detail(
+            the().advisor.knowledge, rule_id, the().check_report).model_dump_json().encode()))
 
     @app.get("/claims", response_model=list[m.ClaimSummary], tags=["knowledge"])
     async def claims() -> Response:

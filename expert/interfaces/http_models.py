@@ -12,6 +12,7 @@ from typing import Any, Literal, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field
 
 from expert.advice.model import Text
+from expert.audit.rule_info import CitedClaim
 from expert.facts.vocabulary import Profile
 
 Lang = Literal["en", "zh"]
@@ -65,42 +66,7 @@ class Health(BaseModel):
     busy_for_s: float = Field(description="How long the running consultation has been running; 0 when idle.")
 
 
-class RuleSummary(BaseModel):
-    id: str
-    about: str
-    concludes: str
-    title: Text
-    file: str = Field(description="Path inside the knowledge directory.")
-    line: int
-    claims: list[str]
-    paragraphs: list[str]
-    basis: str
-
-
-class ClaimText(BaseModel):
-    id: str
-    paragraphs: list[str]
-    summary: Text
-
-
-class ThresholdText(BaseModel):
-    field: str
-    kind: str = Field(description="paragraph | market | judgement | definition")
-    ref: str
-    note: str
-    text: str = Field(description="For a market figure: the figure as the market facts state it.")
-
-
-class RuleDetail(RuleSummary):
-    because: Text
-    source: str = Field(description="The rule as written in its YAML file.")
-    cites: list[ClaimText]
-    reasoning: str = Field(description="For an inferred rule: the reasoning from its claims.")
-    thresholds: list[ThresholdText]
-    fired_by_cases: list[str] = Field(description="The worked cases whose profile fires this rule.")
-
-
-class ClaimSummary(ClaimText):
+class ClaimSummary(CitedClaim):
     rules: list[str] = Field(description="The rules that cite this claim.")
 
 
