@@ -112,11 +112,11 @@ class Service:
             body = await self.worker.run(job, request.scope[DEADLINE])
         except QueueTimeout:
             raise ApiError(503, "busy", f"the server was busy for the whole time limit ({self.settings.time_limit:g} s); "
-                           "try again", f"服务器在整个时限({self.settings.time_limit:g} 秒)内都在忙;请重试",
+                           "try again", f"服务器在整个时限（{self.settings.time_limit:g} 秒）内都在忙；请重试",
                            headers={"retry-after": "1"}) from None
         except RunTimeout:
             raise ApiError(504, "timeout", f"the consultation took longer than the time limit "
-                           f"({self.settings.time_limit:g} s)", f"咨询超过了时限({self.settings.time_limit:g} 秒)") from None
+                           f"({self.settings.time_limit:g} s)", f"咨询超过了时限（{self.settings.time_limit:g} 秒）") from None
         return Response(body, media_type=JSON)
 
     @cached_property
@@ -183,7 +183,7 @@ class _StrictJSONRoute(APIRoute):
             kind = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
             if request.method == "POST" and not (kind == "application/json" or kind.endswith("+json")):
                 raise ApiError(415, "not_json", f"the body must be JSON, sent with Content-Type: application/json "
-                               f"(got {kind})", f"请求内容须为 JSON,并带 Content-Type: application/json(收到的是 {kind})")
+                               f"(got {kind})", f"请求内容须为 JSON，并带 Content-Type: application/json（收到的是 {kind}）")
             return await handler(_StrictJSONRequest(request.scope, request.receive))
 
         return strict_handler
@@ -228,14 +228,14 @@ def _install_error_handlers(app: FastAPI) -> None:
         problems = request_problems(error)
         where = "; ".join(p.field for p in problems)
         if all(p.loc[:2] == ("body", "profile") and p.field != "profile" for p in problems):
-            en, zh = f"invalid profile: {where}", f"档案无效:{where}"
+            en, zh = f"invalid profile: {where}", f"档案无效：{where}"
         else:
-            en, zh = f"invalid request: {where}", f"请求无效:{where}"
+            en, zh = f"invalid request: {where}", f"请求无效：{where}"
         return _error_response(request, ApiError(422, "invalid_input", en, zh, problems), error.body)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        texts = {404: ("no such endpoint; see /docs", "没有这个接口;见 /docs"),
+        texts = {404: ("no such endpoint; see /docs", "没有这个接口；见 /docs"),
                  405: ("method not allowed on this endpoint", "该接口不支持这个方法")}
         en, zh = texts.get(error.status_code, (str(error.detail), str(error.detail)))
         code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
@@ -245,7 +245,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def internal(request: Request, error: Exception) -> Response:
         log.exception("internal error on %s", request.url.path)
         return _error_response(request, ApiError(500, "internal", f"internal error: {type(error).__name__}",
-                                                 f"内部错误:{type(error).__name__}"))
+                                                 f"内部错误：{type(error).__name__}"))
 
 
 def _consulting(job: Callable[[], bytes]) -> Callable[[], bytes]:
@@ -255,9 +255,9 @@ def _consulting(job: Callable[[], bytes]) -> Callable[[], bytes]:
             return job()
         except EngineError as error:
             raise ApiError(500, "inference_failed", f"internal error during inference: {error}",
-                           f"推理时出现内部错误:{error}") from None
+                           f"推理时出现内部错误：{error}") from None
         except (KnowledgeError, CaseFileError) as error:
-            raise ApiError(500, "knowledge_invalid", str(error), f"知识库无效:{error}") from None
+            raise ApiError(500, "knowledge_invalid", str(error), f"知识库无效：{error}") from None
     return guarded
 
 
@@ -330,7 +330,7 @@ def create_app(settings: ServeSettings) -> Any:
                 result = the().advisor.explain(body.profile, body.conclusion, body.subject, body.lang, body.search)
             except UnknownConclusionError as error:
                 field = "subject" if str(error).startswith("no offer") else "conclusion"
-                raise ApiError(422, "unknown_conclusion", f"{field}: {error}", f"{field}:无法解释:{error}") from None
+                raise ApiError(422, "unknown_conclusion", f"{field}: {error}", f"{field}：无法解释：{error}") from None
             return result.model_dump_json().encode()
         return await the().run(request, _consulting(job))
 
@@ -343,12 +343,12 @@ def create_app(settings: ServeSettings) -> Any:
             try:
                 result = the().advisor.what_if(body.profile, body.changes, body.lang)
             except ChangeError as error:
-                raise ApiError(422, "bad_change", f"changes: {error}", f"changes:无法应用该改动:{error}") from None
+                raise ApiError(422, "bad_change", f"changes: {error}", f"changes：无法应用该改动：{error}") from None
             except ValidationError as error:
                 problems = describe_problems(error)
                 where = "; ".join(p.field for p in problems)
                 raise ApiError(422, "bad_change", f"changes: after the changes, the profile is not valid: {where}",
-                               f"changes:改动之后档案无效:{where}", problems) from None
+                               f"changes：改动之后档案无效：{where}", problems) from None
             return result.model_dump_json().encode()
         return await the().run(request, _consulting(job))
 
@@ -376,7 +376,7 @@ def create_app(settings: ServeSettings) -> Any:
         found = schemas().get(name)
         if found is None:
             raise ApiError(404, "not_found", f"no schema {name!r}; one of {', '.join(schemas())}",
-                           f"没有名为 {name!r} 的结构;可选:{', '.join(schemas())}")
+                           f"没有名为 {name!r} 的结构；可选：{', '.join(schemas())}")
         return found.model_json_schema()
 
     @app.get("/rules", response_model=RuleList, tags=["knowledge"])
@@ -391,7 +391,7 @@ def create_app(settings: ServeSettings) -> Any:
         """One rule in full (as `expert rules show`): as written, its claims' text, basis, threshold sources,
         the chain below it, and the worked cases that fire it."""
         if rule_id not in the().advisor.knowledge.rules:
-            raise ApiError(404, "not_found", f"no rule {rule_id!r}; see GET /rules", f"没有规则 {rule_id!r};见 GET /rules")
+            raise ApiError(404, "not_found", f"no rule {rule_id!r}; see GET /rules", f"没有规则 {rule_id!r}；见 GET /rules")
         return await the().run(request, _consulting(lambda: rule_detail(
             the().advisor.knowledge, rule_id, the().check_report).model_dump_json().encode()))
 

@@ -60,7 +60,7 @@ class Guard:
                 given = value[7:].strip()
         if not hmac.compare_digest(given, self.token):
             raise ApiError(401, "unauthorized", "a valid bearer token is required (Authorization: Bearer <token>)",
-                           "需要有效的访问令牌(Authorization: Bearer <令牌>)", headers={"www-authenticate": "Bearer"})
+                           "需要有效的访问令牌（Authorization: Bearer <令牌>）", headers={"www-authenticate": "Bearer"})
 
     async def _read_body(self, scope: Scope, receive: Receive) -> bytes:
         declared = next((int(value) for name, value in scope["headers"]

@@ -7,6 +7,7 @@ import inspect
 
 import pytest
 import support
+from chinese import half_width_in_chinese
 from pydantic import ValidationError
 
 from expert.facts import vocabulary
@@ -35,7 +36,7 @@ def test_every_check_of_the_vocabulary_has_its_chinese(message):
 
 
 def test_an_unknown_message_keeps_its_english():
-    assert chinese_value_error("something new") == "取值无效:something new"
+    assert chinese_value_error("something new") == "取值无效：something new"
 
 
 @pytest.mark.parametrize("profile", [
@@ -52,5 +53,6 @@ def test_english_is_the_cli_line_and_chinese_names_the_same_field(profile):
     problems = describe_problems(caught.value)
     assert [p.en for p in problems] == validation_problems(caught.value)
     for problem in problems:
-        assert problem.zh.startswith(f"{problem.field}:") and support.CJK.search(problem.zh)
+        assert problem.zh.startswith(f"{problem.field}：") and support.CJK.search(problem.zh)
+        assert not half_width_in_chinese(problem.zh), problem.zh
         assert "{" not in problem.zh and "Input should" not in problem.zh

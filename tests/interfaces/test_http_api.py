@@ -21,6 +21,7 @@ import httpx
 import pytest
 import serving
 import support
+from chinese import half_width_in_chinese
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -196,8 +197,10 @@ def test_a_bad_profile_gets_422_with_the_cli_field_paths(api, profile, verb, ext
     assert sorted(p["text"]["en"] for p in body["problems"]) == sorted(expected)
     for problem in body["problems"]:
         assert problem["loc"][:2] == ["body", "profile"]
-        assert problem["text"]["zh"].startswith(problem["field"]) and support.CJK.search(problem["text"]["zh"])
+        assert problem["text"]["zh"].startswith(problem["field"] if problem["field"] != "(profile)" else "（档案）")
+        assert support.CJK.search(problem["text"]["zh"])
         assert problem["message"] == problem["text"]["zh"]  # lang=zh picks the Chinese
+        assert not half_width_in_chinese(problem["text"]["zh"])
     assert body["message"].startswith("档案无效")
 
 
