@@ -14,6 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from expert.facts.safe_files import UnsafeFileError, read_regular_file
+from expert.facts.shown import escape_controls, shown
 from expert.facts.yamlsource import UnsafeDocumentError, check_plain_document, load_yaml_text
 
 MAX_PROFILE_BYTES = 1_000_000  # a real profile is a few KB; refuse anything absurd
@@ -87,8 +88,7 @@ def describe_validation_error(error: ValidationError) -> str:
 def validation_problems(error: ValidationError) -> list[str]:
     """Each problem of a validation error as "field.path: what was expected (got ...)".
 
-    Never raises: values are quoted short and escaped (``shown``), whatever they are
-    (``problem_text`` words them, in English and Chinese).
+    Never raises: values are quoted short and escaped (``shown``), whatever they are.
     """
     return [f"{path}: {message}" for path, message in problem_lines(error)]
 

@@ -31,18 +31,19 @@ from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from expert.advice.input_errors import InputError
 from expert.advice.model import Advice, Text
 from expert.audit.cases import CaseFileError, CheckReport, check
 from expert.audit.rule_info import RuleDetail, RuleList, rule_detail, rule_list
 from expert.consult.model import AnswerResult, ConsultStep, WhatIf
 from expert.explain.model import Explanation
-from expert.facts.problem_text import describe_problems, problem_of
+from expert.facts.problem_text import Problem, describe_problems, problem_of
 from expert.facts.profile_io import MAX_PROFILE_BYTES
 from expert.facts.vocabulary import Profile
 from expert.inference.engine import EngineError
 from expert.interfaces import http_models as m
 from expert.interfaces.advisor import Advisor, default_advisor
-from expert.interfaces.http_errors import ApiError, error_lang, error_payload
+from expert.interfaces.http_errors import LANG_KEY, LANGS, ApiError, error_lang, error_payload
 from expert.interfaces.http_guard import DEADLINE, OPEN_PATHS, Guard
 from expert.interfaces.http_worker import EngineWorker, QueueTimeout, RunTimeout
 from expert.rulebase.loader import KnowledgeError
@@ -170,6 +171,8 @@ class _StrictJSONRequest(Request):
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
             self._json = strict_json(await self.body())
+            if isinstance(self._json, dict) and self._json.get("lang") in LANGS:
+                self.scope[LANG_KEY] = self._json["lang"]  # errors raised later speak it too
         return self._json
 
 
@@ -248,11 +251,21 @@ def _install_error_handlers(app: FastAPI) -> None:
                                                  f"内部错误：{type(error).__name__}"))
 
 
+def _input_error(error: InputError) -> ApiError:
+    """The library's InputError as a 422: its own bilingual problems, its paths as fields."""
+    detail = error.detail()
+    problems = [Problem(loc=(p.path,), field=p.path or "(profile)", en=f"{p.path or '(profile)'}: {p.message.en}",
+                        zh=f"{p.path or '（档案）'}：{p.message.zh}") for p in detail.problems]
+    return ApiError(422, "invalid_input", detail.message.en, detail.message.zh, problems)
+
+
 def _consulting(job: Callable[[], bytes]) -> Callable[[], bytes]:
     """The job with the library's errors turned into API errors (on the engine thread)."""
     def guarded() -> bytes:
         try:
             return job()
+        except InputError as error:  # a bad answer, or a profile made invalid by the request's changes
+            raise _input_error(error) from None
         except EngineError as error:
             raise ApiError(500, "inference_failed", f"internal error during inference: {error}",
                            f"推理时出现内部错误：{error}") from None
@@ -344,6 +357,8 @@ def create_app(settings: ServeSettings) -> Any:
                 result = the().advisor.what_if(body.profile, body.changes, body.lang)
             except ChangeError as error:
                 raise ApiError(422, "bad_change", f"changes: {error}", f"changes：无法应用该改动：{error}") from None
+            except InputError:
+                raise
             except ValidationError as error:
                 problems = describe_problems(error)
                 where = "; ".join(p.field for p in problems)
@@ -360,10 +375,16 @@ def create_app(settings: ServeSettings) -> Any:
 
     @app.post("/answer", response_model=AnswerResult, tags=["consultation"])
     async def answer(request: Request, body: m.AnswerRequest) -> Response:
-        """Put one answer in the profile. A refused answer is ok=false with the reason in both languages
-        (HTTP 200: it is the user's answer that is wrong, not the request)."""
+        """Put one answer in the profile. An answer that does not fit its question is a 422 whose problem's
+        field is the question id, with the reason in both languages (ask again)."""
         return await the().run(request, _consulting(
             lambda: the().advisor.apply_answer(body.profile, body.question_id, body.answer).model_dump_json().encode()))
+
+    @app.post("/take-back", response_model=AnswerResult, tags=["consultation"])
+    async def take_back(request: Request, body: m.TakeBackRequest) -> Response:
+        """Take back the answer to a question ("don't know" included): the fact is unstated and may be asked again."""
+        return await the().run(request, _consulting(
+            lambda: the().advisor.take_back_answer(body.profile, body.question_id).model_dump_json().encode()))
 
     @app.get("/schemas", response_model=list[str], tags=["knowledge"])
     async def schema_names() -> list[str]:

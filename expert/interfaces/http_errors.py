@@ -16,6 +16,7 @@ import orjson
 from expert.facts.problem_text import Problem
 
 LANGS = ("en", "zh")
+LANG_KEY = "expert.lang"  # the body's lang, put in the ASGI scope once the body is read
 
 
 class ApiError(Exception):
@@ -33,6 +34,8 @@ def error_lang(scope: dict, body: Any = None) -> str:
     """The language to word an error in (see the module docstring)."""
     if isinstance(body, dict) and body.get("lang") in LANGS:
         return body["lang"]
+    if scope.get(LANG_KEY) in LANGS:
+        return scope[LANG_KEY]
     query = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [])
     if query and query[0] in LANGS:
         return query[0]

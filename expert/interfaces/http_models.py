@@ -66,6 +66,10 @@ class Health(BaseModel):
     busy_for_s: float = Field(description="How long the running consultation has been running; 0 when idle.")
 
 
+class TakeBackRequest(_ProfileRequest):
+    question_id: str = Field(description="The id of the question whose answer to take back.")
+
+
 class ClaimSummary(CitedClaim):
     rules: list[str] = Field(description="The rules that cite this claim.")
 

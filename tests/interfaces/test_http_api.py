@@ -26,10 +26,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from expert.advice.input_errors import InputError
 from expert.advice.model import Advice
 from expert.audit.cases import check
 from expert.audit.rule_info import rule_detail, rule_list
-from expert.consult.model import AnswerResult, ConsultStep, WhatIf
+from expert.consult.model import ConsultStep, WhatIf
 from expert.explain.model import Explanation
 from expert.facts.profile_io import read_profile, validation_problems
 from expert.facts.vocabulary import Profile
@@ -109,17 +110,28 @@ def test_a_whole_consultation_over_http_equals_the_library(api, advisor):
         result = api.post("/answer", json={"profile": step["profile"], "question_id": question, "answer": answer,
                                            "lang": "zh"}).json()
         assert result == as_json(advisor.apply_answer(step["profile"], question, answer))
-        assert result["ok"], result
         profile = result["profile"]
     assert step["done"] and set(replies) <= set(profile["asked"])
 
 
-def test_a_refused_answer_is_ok_false_in_both_languages(api, advisor):
-    response = api.post("/answer", json={"profile": {}, "question_id": "needs.contract_months", "answer": "soon"})
-    assert response.status_code == 200
-    assert response.json() == as_json(advisor.apply_answer({}, "needs.contract_months", "soon"))
-    body = AnswerResult.model_validate(response.json())
-    assert not body.ok and body.error.en and support.CJK.search(body.error.zh)
+def test_a_refused_answer_is_422_naming_the_question_in_both_languages(api, advisor):
+    response = api.post("/answer", json={"profile": {}, "question_id": "needs.contract_months", "answer": "soon",
+                                         "lang": "zh"})
+    assert response.status_code == 422
+    with pytest.raises(InputError) as caught:
+        advisor.apply_answer({}, "needs.contract_months", "soon")
+    body = ErrorBody.model_validate(response.json())
+    expected = caught.value.detail()
+    assert body.message == expected.message.zh
+    assert [(p.field, p.text.zh) for p in body.problems] == \
+        [(q.path, f"{q.path}：{q.message.zh}") for q in expected.problems]
+
+
+def test_take_back_equals_the_library(api, advisor):
+    answered = advisor.apply_answer({}, "upgrade", "no").profile
+    response = api.post("/take-back", json={"profile": answered, "question_id": "upgrade"})
+    assert response.status_code == 200 and response.json() == as_json(advisor.take_back_answer(answered, "upgrade"))
+    assert api.post("/take-back", json={"profile": {}, "question_id": "upgrade"}).status_code == 422
 
 
 def test_rules_claims_and_one_rule_equal_the_library(api, advisor):
@@ -289,7 +301,7 @@ def test_a_body_over_one_megabyte_gets_413_declared_or_streamed(api):
 @pytest.mark.parametrize("headers", [{}, {"authorization": "Bearer wrong"}, {"authorization": TOKEN},
                                      {"authorization": f"Basic {TOKEN}"}])
 def test_every_endpoint_but_health_needs_the_token(server, headers):
-    for method, path in (("POST", "/advise"), ("POST", "/answer"), ("GET", "/rules"), ("GET", "/claims"),
+    for method, path in (("POST", "/advise"), ("POST", "/answer"), ("POST", "/take-back"), ("GET", "/rules"), ("GET", "/claims"),
                          ("GET", "/schemas/profile"), ("GET", "/rules/x")):
         response = httpx.request(method, f"{server}{path}", json={"profile": {}}, headers=headers)
         assert response.status_code == 401, (method, path)
