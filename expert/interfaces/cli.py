@@ -22,6 +22,7 @@ from expert.inference.engine import EngineError
 from expert.interfaces.advisor import Advisor, default_advisor
 from expert.interfaces.mcp_command import mcp_command
 from expert.interfaces.schemas import SCHEMAS, json_schema
+from expert.interfaces.serve_cli import serve
 from expert.rulebase.loader import KnowledgeError
 
 BAD_INPUT, INTERNAL, INTERRUPTED = 2, 1, 130
@@ -356,6 +357,7 @@ def schema(name: str) -> None:
 
 
 main.add_command(mcp_command)
+main.add_command(serve)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
