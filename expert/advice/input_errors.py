@@ -16,13 +16,13 @@ as the command line prints them; a bad answer's path is its question id
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from expert.advice.model import OutputModel, Text
+from expert.facts.problem_text import chinese_message
 from expert.facts.profile_io import problem_lines
 
 ANSWER_ERROR = "answer_error"  # the pydantic error type of an answer that does not fit its question
@@ -92,75 +92,9 @@ class InputError(ValidationError):
         return f"InputError({self.text.en!r})"
 
 
-# --- Chinese wording of pydantic's error types -------------------------------------------
-
-_ZH = {
-    "missing": "缺少必填字段",
-    "extra_forbidden": "未知字段(不属于资料的词汇;见 `expert schema`)",
-    "enum": "应为以下之一:{expected}",
-    "literal_error": "应为以下之一:{expected}",
-    "string_too_short": "至少需要 {min_length} 个字符",
-    "string_too_long": "最多 {max_length} 个字符",
-    "too_short": "至少需要 {min_length} 项",
-    "too_long": "最多 {max_length} 项",
-    "greater_than_equal": "应大于或等于 {ge}",
-    "greater_than": "应大于 {gt}",
-    "less_than_equal": "应小于或等于 {le}",
-    "less_than": "应小于 {lt}",
-    "finite_number": "应为有限的数字",
-    "int_type": "应为整数", "int_parsing": "应为整数", "int_from_float": "应为整数",
-    "float_type": "应为数字", "float_parsing": "应为数字",
-    "bool_type": "应为 true 或 false", "bool_parsing": "应为 true 或 false",
-    "string_type": "应为文字",
-    "list_type": "应为列表",
-    "dict_type": "应为映射(键: 值)", "model_type": "应为映射(键: 值)", "model_attributes_type": "应为映射(键: 值)",
-    "json_invalid": "不是有效的 JSON:{error}",
-}
-
-# Our own validators' messages (expert/facts/vocabulary.py), and how each reads in Chinese.
-_VALUE_ERRORS = [
-    (re.compile(r"monthly_price_usd is only for availability 'paid'"),
-     "只有 availability 为 'paid' 时才能填写 monthly_price_usd"),
-    (re.compile(r"must not start or end with spaces nor contain control characters"), "首尾不能有空格,也不能包含控制字符"),
-    (re.compile(r"each custom add-on may be listed once"), "每个自定义附加功能只能列出一次"),
-    (re.compile(r"each capability may be listed once"), "每项能力只能列出一次"),
-    (re.compile(r"list items must be unique"), "列表中的项目不能重复"),
-    (re.compile(r"must not be 'company' or '\*' nor start or end with spaces"), "不能是 'company' 或 '*',首尾也不能有空格"),
-    (re.compile(r"must not contain control characters"), "不能包含控制字符"),
-    (re.compile(r"offers: each offer needs a distinct name"), "offers:每个方案的名称必须互不相同"),
-    (re.compile(r"upgrade\.offer: (.*) is not the name of an offer in offers"), r"upgrade.offer:\1 不是 offers 中任何方案的名称"),
-]
-
-
 def _chinese(item: dict) -> str:
-    kind, ctx = item["type"], item.get("ctx") or {}
-    if kind == ANSWER_ERROR:
-        return ctx["zh"]
-    if kind in ("value_error", "assertion_error"):
-        message = str(ctx.get("error", item["msg"]))
-        for pattern, zh in _VALUE_ERRORS:
-            found = pattern.search(message)
-            if found:
-                text = found.expand(zh)
-                break
-        else:
-            text = f"取值无效:{message}"
-    elif kind in _ZH:
-        shown = {key: _plain(value) for key, value in ctx.items()}
-        try:
-            text = _ZH[kind].format(**shown)
-        except (KeyError, IndexError):
-            text = _ZH[kind].split(":")[0]
-    else:
-        text = f"取值无效:{item['msg']}"
-    given = item.get("input")
-    if kind not in ("extra_forbidden", "missing", ANSWER_ERROR) and not isinstance(given, (dict, list)):
-        text += f"(收到的是 {given!r})"
-    return text
-
-
-def _plain(value: Any) -> Any:
-    """A bound or list of choices as Chinese text reads it: 0.0 as 0, "a' or 'b" as "a' 或 'b"."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return int(value)
-    return value.replace(" or ", " 或 ") if isinstance(value, str) else value
+    """An answer error carries its own Chinese; every other problem reads as the CLI and the
+    HTTP API word it (``facts/problem_text.py``)."""
+    if item["type"] == ANSWER_ERROR:
+        return (item.get("ctx") or {})["zh"]
+    return chinese_message(item)

@@ -48,11 +48,20 @@ def problem_of(item: dict, root: str = ROOT) -> Problem:
     if item["type"] == "extra_forbidden":
         message = "unknown field (not part of the profile vocabulary; see `expert schema`)"
     given = item.get("input")
-    quoted = "input" in item and item["type"] not in ("extra_forbidden", "missing") and not isinstance(given, (dict, list))
-    en = f"{path}: {message}" + (f" (got {shown(given)})" if quoted else "")
-    zh = f"{WHOLE_ZH.get(path, path)}：{escape_controls(_chinese(item))[:200]}" \
-        + (f"（收到的是 {shown(given)}）" if quoted else "")
-    return Problem(loc, path, en, zh)
+    en = f"{path}: {message}" + (f" (got {shown(given)})" if _quoted(item) else "")
+    return Problem(loc, path, en, f"{WHOLE_ZH.get(path, path)}：{chinese_message(item)}")
+
+
+def _quoted(item: dict) -> bool:
+    """Whether the value given is worth quoting after the message (not for a whole mapping)."""
+    return "input" in item and item["type"] not in ("extra_forbidden", "missing") \
+        and not isinstance(item.get("input"), (dict, list))
+
+
+def chinese_message(item: dict) -> str:
+    """One pydantic error item's message in Chinese, with the value given quoted short;
+    the one Chinese wording of validation problems (the CLI's, the HTTP API's, InputError's)."""
+    return escape_controls(_chinese(item))[:200] + (f"（收到的是 {shown(item.get('input'))}）" if _quoted(item) else "")
 
 
 _BY_TYPE = {
