@@ -40,7 +40,9 @@ def _label(key: str, lang: str, shown: int, total: int) -> str:
 
 
 def _worth_line(advice: Advice, lang: str) -> list[str]:
-    worth, cost = _figure(advice, "figure.upgrade_worth_up_to"), _figure(advice, "figure.upgrade_cost")
+    # a needed upgrade's bound, or a version update's (the maintenance fee per month)
+    worth = _figure(advice, "figure.upgrade_worth_up_to") or _figure(advice, "figure.update_worth_up_to")
+    cost = _figure(advice, "figure.upgrade_cost")
     if worth is None:
         return []
     end = "。" if lang == "zh" else "."

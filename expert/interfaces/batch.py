@@ -45,6 +45,7 @@ class Job:
     knowledge: Optional[str]
     lang: str
     fmt: str  # "jsonl" (a JSON Lines input), "json", "text" or "markdown" (files)
+    brief: bool = False  # text and Markdown: only the summary of each file
 
 
 _advisor = None  # the worker's own advisor (one engine per process)
@@ -90,7 +91,7 @@ def _advise_record(number: int, payload: object) -> tuple[str, str]:
         return OK, advice.model_dump_json()
     from expert.advice.render import render
 
-    return OK, f"==> {payload} <==\n{render(advice, job.fmt, job.lang)}"
+    return OK, f"==> {payload} <==\n{render(advice, job.fmt, job.lang, job.brief)}"
 
 
 class _RecordError(ValueError):
@@ -172,10 +173,11 @@ def advise_records(records: Iterable[tuple[int, object]], job: Job, jobs: int = 
             yield from pending.popleft().result()
 
 
-def run(sources: list[str], jsonl: bool, fmt: str, lang: str, jobs: int, knowledge: Optional[str]) -> int:
+def run(sources: list[str], jsonl: bool, fmt: str, lang: str, jobs: int, knowledge: Optional[str],
+        brief: bool = False) -> int:
     """Advise every record of ``sources`` to stdout; the exit status (0, 2 if any record was
     bad, 1 on an internal error)."""
-    job = Job(knowledge, lang, "jsonl" if jsonl else fmt)
+    job = Job(knowledge, lang, "jsonl" if jsonl else fmt, brief)
     if jsonl:
         stream, total = _open(sources[0])
         records: Iterable[tuple[int, object]] = jsonl_records(stream)

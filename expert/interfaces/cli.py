@@ -87,7 +87,7 @@ def advise(profiles: tuple, fmt: Optional[str], lang: str, brief: bool, knowledg
         from expert.interfaces.batch import run
 
         try:
-            sys.exit(run(list(profiles), jsonl, fmt or "text", lang, jobs, knowledge))
+            sys.exit(run(list(profiles), jsonl, fmt or "text", lang, jobs, knowledge, brief))
         except ProfileInputError as error:
             _fail(str(error), BAD_INPUT)
     profile, fmt = profiles[0], fmt or "text"

@@ -621,6 +621,10 @@ def _load_sets(directory: Path, problems: Problems, digest) -> dict[str, NamedSe
             problems.add(file, line, None, "a set needs id, of, title, definition and either members or all_except")
             continue
         sid, of = node["id"], node["of"]
+        if not isinstance(of, str) or not isinstance(node.get("all_except", ""), str):
+            problems.add(file, line, sid if isinstance(sid, str) else None,
+                         "a set's 'of' and 'all_except' are single names, not lists")
+            continue
         if not isinstance(sid, str) or not re.match(r"^[a-z][a-z0-9_]*$", sid) or sid in found:
             problems.add(file, line, None, f"set id {sid!r} must be a new lower_case name")
             continue

@@ -114,3 +114,14 @@ def test_several_files(advisor, tmp_path):
 def test_bad_usage(tmp_path, args, message):
     done = subprocess.run([str(EXPERT), "advise", *args], capture_output=True, timeout=60, cwd=tmp_path)
     assert done.returncode == 2 and message in done.stderr.decode("utf-8") and b"Traceback" not in done.stderr
+
+
+def test_brief_applies_to_each_of_several_files():
+    import support
+
+    files = [str(support.EXAMPLES / "live-commerce.yaml"), str(support.EXAMPLES / "small-team-chat.yaml")]
+    done = _run([*files, "--brief"])
+    text = done.stdout.decode("utf-8")
+    assert done.returncode == 0 and text.count("==> ") == 2
+    for block in text.split("==> ")[1:]:
+        assert len(block.strip().splitlines()) <= 13  # the header line and at most 12 of summary
