@@ -40,16 +40,16 @@ _WORDS = {
     "saved": ("Profile saved to", "资料已保存到"),
     "interrupted": ("Interrupted.", "已中断。"),
     "kept": ("The answers given so far are saved to {file}; continue with: expert consult --from {file}",
-             "目前给出的回答已保存到 {file};继续请运行:expert consult --from {file}"),
+             "目前给出的回答已保存到 {file}；继续请运行：expert consult --from {file}"),
     "resume": ("The answers given so far are below (also on standard error); save them to a file and continue "
                "with: expert consult --from FILE (next time, --save FILE keeps them for you)",
-               "目前给出的回答如下(输出到标准错误);把它们存入文件后运行 expert consult --from FILE 继续"
-               "(下次加上 --save FILE 可自动保存)"),
+               "目前给出的回答如下（输出到标准错误）；把它们存入文件后运行 expert consult --from FILE 继续"
+               "（下次加上 --save FILE 可自动保存）"),
     "not_saved": ("cannot write {file} ({reason}); it is unchanged. The answers given so far:",
-                  "无法写入 {file}({reason}),原文件未改动。目前给出的回答:"),
+                  "无法写入 {file}（{reason}），原文件未改动。目前给出的回答："),
     "no_stdin": ("standard input is closed: consult reads one answer per line from it "
                  "(pipe answers in, or use `expert advise PROFILE`)",
-                 "标准输入已关闭:consult 需要从标准输入逐行读取回答(可用管道输入回答,或改用 `expert advise PROFILE`)"),
+                 "标准输入已关闭：consult 需要从标准输入逐行读取回答（可用管道输入回答，或改用 `expert advise PROFILE`）"),
 }
 
 
