@@ -212,7 +212,7 @@ class Engine:
 
     def __init__(self, knowledge: KnowledgeBase) -> None:
         self.knowledge = knowledge
-        self.compiled = compile_knowledge(knowledge)
+        self.compiled = knowledge.compiled or compile_knowledge(knowledge)  # the loader's, when it made them
         self.fields = referenced_fields(self.compiled)
         self.any_sets = any_of_sets(self.compiled)
         self._lock = threading.Lock()

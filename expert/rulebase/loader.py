@@ -767,7 +767,7 @@ def load_knowledge(directory: Optional[Path | str] = None, require_bases: bool =
                               conclusion_levels=conclusion_levels, depths=depths, labels=labels,
                               market_facts=market_facts, exclusions=exclusions, sets=sets, formulas=formulas,
                               fingerprint=digest.hexdigest()[:12])
-    compiled = compile_knowledge(knowledge)
+    compiled = knowledge.compiled = compile_knowledge(knowledge)
     limits = engine_limit_problems(ruleset_patterns(compiled), {"profile or offer": len(referenced_fields(compiled)) + 3})
     if limits:  # refused here: past some of these durable_rules would hang, not fail
         raise KnowledgeError([f"{directory}: {problem}" for problem in limits])

@@ -29,23 +29,32 @@ def condition_text(condition) -> str:
     return " and ".join(parts)
 
 
-def chain_lines(knowledge: KnowledgeBase, rule: Rule, depth: int = 0, seen: set | None = None) -> list[str]:
+def _producers(knowledge: KnowledgeBase) -> dict[str, list[Rule]]:
+    """Conclusion id -> the rules that conclude it, in the order written."""
+    found: dict[str, list[Rule]] = {}
+    for rule in knowledge.rules.values():
+        found.setdefault(rule.conclude, []).append(rule)
+    return found
+
+
+def chain_lines(knowledge: KnowledgeBase, rule: Rule) -> list[str]:
     """For each conclusion ``rule`` reads, the rules that conclude it and their conditions,
     recursively; a rule met again is named, not repeated."""
-    seen = set() if seen is None else seen
-    lines: list[str] = []
-    producers: dict[str, list[Rule]] = {}
-    for other in knowledge.rules.values():
-        producers.setdefault(other.conclude, []).append(other)
-    pad = "  " * (depth + 1)
-    for condition in rule.conclusion_conditions:
-        for producer in producers.get(condition.id, []):
-            if producer.id in seen:
-                lines.append(f"{pad}{condition.id} <- {producer.id} (above)")
-                continue
-            seen.add(producer.id)
-            lines.append(f"{pad}{condition.id} <- {producer.id}: " + "; ".join(condition_text(c) for c in producer.conditions))
-            lines += chain_lines(knowledge, producer, depth + 1, seen)
+    producers, seen, lines = _producers(knowledge), set(), []
+
+    def below(current: Rule, depth: int) -> None:
+        pad = "  " * (depth + 1)
+        for condition in current.conclusion_conditions:
+            for producer in producers.get(condition.id, []):
+                if producer.id in seen:
+                    lines.append(f"{pad}{condition.id} <- {producer.id} (above)")
+                    continue
+                seen.add(producer.id)
+                lines.append(f"{pad}{condition.id} <- {producer.id}: "
+                             + "; ".join(condition_text(c) for c in producer.conditions))
+                below(producer, depth + 1)
+
+    below(rule, 0)
     return lines
 
 
@@ -65,14 +74,11 @@ def fields_and_sets(knowledge: KnowledgeBase, rules: list[Rule]) -> tuple[list[s
 
 def supporting_rules(knowledge: KnowledgeBase, rule: Rule) -> list[Rule]:
     """``rule`` and every rule below it in the chain."""
-    producers: dict[str, list[Rule]] = {}
-    for other in knowledge.rules.values():
-        producers.setdefault(other.conclude, []).append(other)
+    producers = _producers(knowledge)
     found: dict[str, Rule] = {rule.id: rule}
     stack = [rule]
     while stack:
-        current = stack.pop()
-        for condition in current.conclusion_conditions:
+        for condition in stack.pop().conclusion_conditions:
             for producer in producers.get(condition.id, []):
                 if producer.id not in found:
                     found[producer.id] = producer

@@ -235,6 +235,9 @@ class KnowledgeBase:
     sets: dict[str, NamedSet] = field(default_factory=dict)
     formulas: dict[str, Bilingual] = field(default_factory=dict)  # derived field -> how it is computed
     fingerprint: str = ""
+    # the rules compiled to engine patterns (rule id -> CompiledRule), kept from the loader's
+    # engine-limit check so the engine does not compile them a second time; {} until then
+    compiled: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
 def condition_key(condition: Condition) -> tuple:
