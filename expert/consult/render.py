@@ -6,9 +6,12 @@ shown the way explanations show them (``explain/render.py``).
 
 from __future__ import annotations
 
+from typing import Optional
+
 from expert.advice.model import Question
 from expert.advice.render import in_lang
 from expert.consult.model import WhatIf
+from expert.explain.glossary import Glossary
 from expert.explain.render import conclusion_tag, show, subject_suffix
 
 _WORDS = {
@@ -32,26 +35,40 @@ def _w(key: str, lang: str) -> str:
     return in_lang(_WORDS[key], lang)
 
 
-def render_what_if(result: WhatIf, lang: str = "en", markdown: bool = False) -> str:
-    bullet = "- "
-    head = f"# {_w('what_if', lang)}" if markdown else _w("what_if", lang).upper()
-    lines = [head, f"{_w('changes', lang)}:"]
-    lines += [f"  {bullet}{c.fact}: {show(c.before, lang)} -> {show(c.after, lang)}" for c in result.changes]
-    verdict = f"{result.verdict_before} -> {result.verdict_after}" if result.verdict_changed \
-        else f"{result.verdict_after} ({_w('unchanged', lang)})"
-    lines.append(f"{_w('verdict_word', lang)}: {verdict}")
+def render_what_if(result: WhatIf, lang: str = "en", markdown: bool = False, glossary: Optional[Glossary] = None) -> str:
+    """The difference a change makes.  English shows the auditor's ids; Chinese names every
+    fact, value, verdict and figure by its label (``glossary``) and keeps the conclusion ids
+    only as citations."""
+    g, zh = glossary or Glossary({}, {}), lang == "zh"
+    colon, arrow = ("：", " → ") if zh else (": ", " -> ")
+
+    def verdict(cid: str) -> str:
+        return f"{g.title(cid, lang)} {conclusion_tag(cid, markdown)}" if zh else cid
+
+    head = f"# {_w('what_if', lang)}" if markdown else (_w("what_if", lang) if zh else _w("what_if", lang).upper())
+    lines = [head, f"{_w('changes', lang)}{colon.rstrip()}"]
+    lines += [f"  - {g.fact(c.fact, lang)}{colon}{g.value(c.fact, c.before, lang)}{arrow}{g.value(c.fact, c.after, lang)}"
+              for c in result.changes]
+    unchanged = f"（{_w('unchanged', lang)}）" if zh else f" ({_w('unchanged', lang)})"
+    shown = f"{verdict(result.verdict_before)}{arrow}{verdict(result.verdict_after)}" if result.verdict_changed \
+        else f"{verdict(result.verdict_after)}{unchanged}"
+    lines.append(f"{_w('verdict_word', lang)}{colon}{shown}")
     for key, items in (("gained", result.gained), ("lost", result.lost)):
-        lines.append(f"{_w(key, lang)}:")
+        lines.append(f"{_w(key, lang)}{colon.rstrip()}")
         for c in items:
-            lines.append(f"  {bullet}{c.title.get(lang)}{subject_suffix(c.subject)} {conclusion_tag(c.id, markdown)}")
+            lines.append(f"  - {c.title.get(lang)}{g.subject(c.subject, lang)} {conclusion_tag(c.id, markdown)}")
             reached = result.advice.find(c.id, c.subject) if key == "gained" else []
             if reached and reached[0].rules:  # why it now holds: the figures it rests on, e.g. a price ceiling
-                lines.append(f"      {_w('because', lang)}: {reached[0].rules[0].because.get(lang)}")
+                lines.append(f"      {_w('because', lang)}{colon}{reached[0].rules[0].because.get(lang)}")
         if not items:
             lines.append(f"  {_w('none', lang)}")
-    lines.append(f"{_w('figures', lang)}:")
-    lines += [f"  {bullet}{f.figure}{subject_suffix(f.subject)}: {show(f.before, lang)} -> {show(f.after, lang)} {f.unit}"
-              for f in result.figures_changed] or [f"  {_w('none', lang)}"]
+    lines.append(f"{_w('figures', lang)}{colon.rstrip()}")
+    for f in result.figures_changed:
+        name = f"{g.title(f.figure, lang)}{g.subject(f.subject, lang)} {conclusion_tag(f.figure, markdown)}" if zh \
+            else f"{f.figure}{subject_suffix(f.subject)}"
+        lines.append(f"  - {name}{colon}{g.plain(f.before, lang)}{arrow}{g.plain(f.after, lang)} {g.unit(f.unit, lang)}")
+    if not result.figures_changed:
+        lines.append(f"  {_w('none', lang)}")
     return "\n".join(lines) + "\n"
 
 

@@ -21,6 +21,7 @@ from expert.inference.engine import Outcome
 if TYPE_CHECKING:
     from expert.consult.asking import Asker
     from expert.consult.model import AnswerResult, ConsultStep, WhatIf
+    from expert.explain.glossary import Glossary
     from expert.explain.model import Explanation
 
 
@@ -76,6 +77,14 @@ class Advisor(Consultant):
         from expert.consult.question_catalogue import load_questions
 
         return Asker(self.knowledge, load_questions(self.knowledge))
+
+    @cached_property
+    def glossary(self) -> Glossary:
+        """Words for the ids an explanation or a what-if shows: the questions' answer
+        labels, labels.yaml, conclusion titles (a Chinese reader reads these, not ids)."""
+        from expert.explain.glossary import Glossary
+
+        return Glossary.of(self.knowledge, self.asker.labels)
 
     def questions_for(self, profile: Profile, facts: list[dict], outcome: Outcome) -> Optional[list]:
         """The ranked questions that could still change a need-more-info verdict."""

@@ -138,7 +138,8 @@ def explain(profile: str, conclusion_id: str, subject: Optional[str], fmt: str, 
         _fail(str(error), BAD_INPUT)
     except EngineError as error:
         _fail(f"internal error during inference: {error}", INTERNAL)
-    output = result.model_dump_json(indent=2) + "\n" if fmt == "json" else render_explanation(result, lang, fmt == "markdown")
+    output = result.model_dump_json(indent=2) + "\n" if fmt == "json" \
+        else render_explanation(result, lang, fmt == "markdown", advisor.glossary)
     click.echo(output, nl=False)
 
 
@@ -165,7 +166,8 @@ def whatif(profile: str, changes: tuple, fmt: str, lang: str, knowledge: Optiona
         _fail(f"after the changes, {describe_validation_error(error)}", BAD_INPUT)
     except EngineError as error:
         _fail(f"internal error during inference: {error}", INTERNAL)
-    output = result.model_dump_json(indent=2) + "\n" if fmt == "json" else render_what_if(result, lang, fmt == "markdown")
+    output = result.model_dump_json(indent=2) + "\n" if fmt == "json" \
+        else render_what_if(result, lang, fmt == "markdown", advisor.glossary)
     click.echo(output, nl=False)
 
 

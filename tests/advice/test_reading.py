@@ -9,32 +9,17 @@ import re
 import pytest
 import support
 import yaml
-from chinese import chinese_problems
+from chinese import chinese_problems, enum_words, user_names
 
 from expert.advice.render import render
 from expert.advice.summary import MAX_LINES
 from expert.audit.cases import load_cases
-from expert.facts.fields import ENUM, LIST_ENUM, field_catalogue
 
 CASES = load_cases(support.KNOWLEDGE / "cases")
 PROFILES = [(case.id, case.profile) for case in CASES] + [
     (path.stem, yaml.safe_load(path.read_text(encoding="utf-8"))) for path in sorted(support.EXAMPLES.glob("*.yaml"))
 ]
 TAG = re.compile(r"\[([a-z]+\.[a-z_]+)\]")
-
-
-def _names(profile: dict) -> set[str]:
-    """The user's own words, which stay as written in any language."""
-    names = {(profile.get("company") or {}).get("name") or ""}
-    names |= {offer.get("name", "") for offer in profile.get("offers") or []}
-    names |= {addon.get("name", "") for addon in (profile.get("needs") or {}).get("custom_addons") or []}
-    names |= {addon.get("name", "") for offer in profile.get("offers") or [] for addon in offer.get("addons") or []}
-    return {name for name in names if name}
-
-
-def _enum_words() -> set[str]:
-    return {value for spec in field_catalogue().values() if spec.kind in (ENUM, LIST_ENUM)
-            for value in spec.choices} - {"none", "other", "AI"}
 
 
 @pytest.fixture(scope="module")
@@ -86,10 +71,10 @@ def test_brief_is_the_opening_and_short(advices, name, lang):
 @pytest.mark.parametrize("name,profile", PROFILES, ids=[name for name, _ in PROFILES])
 def test_chinese_reads_as_chinese(advices, name, profile):
     advice = advices[(name, "zh")]
-    words = _enum_words()
+    words = enum_words()
     problems = []
     for fmt in ("text", "markdown"):
-        problems += chinese_problems(render(advice, fmt, "zh"), _names(profile), words)
+        problems += chinese_problems(render(advice, fmt, "zh"), user_names(profile), words)
     assert not problems, "\n".join(problems[:20])
 
 
