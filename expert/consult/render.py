@@ -25,6 +25,7 @@ _WORDS = {
     "none": ("(none)", "（无）"),
     "because": ("because", "因为"),
     "why_asked": ("asked because it decides", "询问原因：它影响"),
+    "deciding": ("Deciding the verdict: ", "关系到结论："),
     "dont_know": ("or: don't know", "或：不知道"),
     "unit": ("unit", "单位"),
     "range": ("range", "范围"),
@@ -81,16 +82,25 @@ def render_question(question: Question, lang: str = "en", number: int = 0) -> st
     if spec.choices:
         for index, choice in enumerate(spec.choices, 1):
             label = choice.label.get(lang)
-            shown = label if not isinstance(choice.value, str) or label == choice.value else f"{label} ({choice.value})"
+            # the value beside its label, for typing it; in Chinese the label or the number does
+            plain = lang == "zh" or not isinstance(choice.value, str) or label == choice.value
+            shown = label if plain else f"{label} ({choice.value})"
             lines.append(f"   {index:>2}) {shown}")
-    parts = [f"{_w('unit', lang)}: {spec.unit.get(lang)}"] if spec.unit else []
+    colon, semicolon, to = ("：", "；", " 至 ") if lang == "zh" else (": ", "; ", " .. ")
+    parts = [f"{_w('unit', lang)}{colon}{spec.unit.get(lang)}"] if spec.unit else []
     if spec.minimum is not None:
-        parts.append(f"{_w('range', lang)}: {show(spec.minimum)} .. {show(spec.maximum) if spec.maximum is not None else '∞'}")
+        top = show(spec.maximum) if spec.maximum is not None else "∞"
+        parts.append(f"{_w('range', lang)}{colon}{show(spec.minimum)}{to}{top}")
     if parts:
-        lines.append(f"   {'; '.join(parts)}")
-    if question.why:
+        lines.append(f"   {semicolon.join(parts)}")
+    verdicts = list(dict.fromkeys(c.title.get(lang) for c in question.why if c.id.startswith("verdict.")))
+    if verdicts:  # what the answer can still decide, in words
+        lines.append(f"   {_w('deciding', lang)}{'／'.join(verdicts) if lang == 'zh' else ' / '.join(verdicts)}")
+    others = [c for c in question.why if not c.id.startswith("verdict.")]
+    if others:
         sep, comma = ("——", "、") if lang == "zh" else (": ", ", ")
-        titles = list(dict.fromkeys(c.title.get(lang) for c in question.why))[:3]  # one per conclusion, whoever it is about
-        lines.append(f"   ({_w('why_asked', lang)}{sep}{comma.join(titles)})")
-    lines.append(f"   [{_w('dont_know', lang)}]")
+        titles = list(dict.fromkeys(c.title.get(lang) for c in others))[:3]  # one per conclusion, whoever it is about
+        lines.append(f"   {'（' if lang == 'zh' else '('}{_w('why_asked', lang)}{sep}{comma.join(titles)}"
+                     f"{'）' if lang == 'zh' else ')'}")
+    lines.append(f"   【{_w('dont_know', lang)}】" if lang == "zh" else f"   [{_w('dont_know', lang)}]")
     return "\n".join(lines) + "\n"

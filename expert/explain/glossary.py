@@ -71,6 +71,16 @@ class Glossary:
         whose = "任一方案" if offer == "*" else offer
         return f"{whose} 的{name}" if whose[-1:].isascii() else f"{whose}的{name}"  # a space after Latin text
 
+    def names(self, fact: str) -> tuple[str, ...]:
+        """Every name a person may call a fact by: (id, English name, Chinese name, then the
+        names without the offer's), e.g. ('offers[Chat].pricing_model', "Chat's pricing model",
+        'Chat 的计费模式', 'pricing model', '计费模式')."""
+        offer, path = self.split(fact)
+        en, zh = self._path_name(path, "en") or fact, self._path_name(path, "zh") or fact
+        if offer is None:
+            return fact, en, zh
+        return fact, f"{offer}'s {en}", self.fact(fact, "zh"), en, zh
+
     def _path_name(self, path: str, lang: str) -> Optional[str]:
         label = label_of(path)
         if label is not None:

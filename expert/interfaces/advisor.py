@@ -70,6 +70,14 @@ class Advisor(Consultant):
 
         return take_back_answer(self, profile, question_id)
 
+    def change_answer(self, profile: Union[Profile, dict], question_id: str, raw_answer: Any) -> AnswerResult:
+        """Replace the answer to ``question_id``: only that answer is taken back (and those the
+        new one makes void, e.g. about an offer no longer weighed).  Raises ``InputError``
+        when it was not answered or the new answer does not fit."""
+        from expert.consult.turns import change_answer
+
+        return change_answer(self, self.asker, profile, question_id, raw_answer)
+
     @cached_property
     def asker(self) -> Asker:
         """Questions for this knowledge base (``questions.yaml`` is read on first use)."""
