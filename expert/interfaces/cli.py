@@ -68,8 +68,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("profiles", nargs=-1, required=True, metavar="PROFILE...")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default=None,
-              help="Output form [default: text; JSON Lines with --jsonl].")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "html"]), default=None,
+              help="Output form [default: text; JSON Lines with --jsonl; html: one self-contained page with a cost chart].")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 @click.option("--brief", is_flag=True, help="Only the summary (at most 12 lines).")
 @click.option("--knowledge", type=click.Path(file_okay=False), default=None, help="Another knowledge directory.")
@@ -83,6 +83,8 @@ def advise(profiles: tuple, fmt: Optional[str], lang: str, brief: bool, knowledg
     advised, and the exit status is 2 when any was bad."""
     if jsonl and (len(profiles) != 1 or fmt not in (None, "json")):
         _fail("--jsonl takes one input (a file or -) and writes JSON Lines", BAD_INPUT)
+    if fmt == "html" and len(profiles) > 1:
+        _fail("--format html writes one page: give one PROFILE", BAD_INPUT)
     if jsonl or len(profiles) > 1:
         from expert.interfaces.batch import run
 
@@ -94,6 +96,7 @@ def advise(profiles: tuple, fmt: Optional[str], lang: str, brief: bool, knowledg
     try:
         data = read_profile(profile)
         advisor = _advisor(knowledge)
+        data = advisor.validate(data) if fmt == "html" else data  # the page's chart reads the profile
         advice = advisor.advise(data, lang=lang)
     except ProfileInputError as error:
         _fail(str(error), BAD_INPUT)
@@ -101,6 +104,11 @@ def advise(profiles: tuple, fmt: Optional[str], lang: str, brief: bool, knowledg
         _fail(f"{'<stdin>' if profile == '-' else profile}: {describe_validation_error(error)}", BAD_INPUT)
     except EngineError as error:
         _fail(f"internal error during inference: {error}", INTERNAL)
+    if fmt == "html":
+        from expert.advice.html_page import render_page
+
+        click.echo(render_page(advice, data, advisor.knowledge.labels, lang, brief), nl=False)
+        return
     click.echo(render(advice, fmt, lang, brief), nl=False)
 
 
