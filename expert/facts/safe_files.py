@@ -22,7 +22,12 @@ from typing import Union
 
 
 class UnsafeFileError(OSError):
-    """The file cannot be read safely (not a regular file, too large) or could not be written."""
+    """The file cannot be read safely (not a regular file, too large) or could not be written;
+    ``zh`` says why in Chinese."""
+
+    def __init__(self, en: str, zh: str = "") -> None:
+        super().__init__(en)
+        self.zh = zh or en
 
 
 def read_regular_file(path: Union[str, Path], limit: int) -> bytes:
@@ -36,9 +41,10 @@ def read_regular_file(path: Union[str, Path], limit: int) -> bytes:
     try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
-            raise UnsafeFileError(f"{path}: not a regular file")
+            raise UnsafeFileError(f"{path}: not a regular file", f"{path}：不是普通文件")
         if info.st_size > limit:
-            raise UnsafeFileError(f"{path}: {info.st_size:,} bytes; at most {limit:,} are accepted")
+            raise UnsafeFileError(f"{path}: the file is {info.st_size:,} bytes; at most {limit:,} are accepted",
+                                  f"{path}：文件有 {info.st_size:,} 字节，最多接受 {limit:,} 字节")
         chunks, size = [], 0
         while size <= limit:  # the size can change after fstat: read at most limit + 1 bytes
             chunk = os.read(descriptor, min(1 << 20, limit + 1 - size))
@@ -49,7 +55,8 @@ def read_regular_file(path: Union[str, Path], limit: int) -> bytes:
     finally:
         os.close(descriptor)
     if size > limit:
-        raise UnsafeFileError(f"{path}: more than {limit:,} bytes; at most {limit:,} are accepted")
+        raise UnsafeFileError(f"{path}: more than {limit:,} bytes; at most {limit:,} are accepted",
+                              f"{path}：超过 {limit:,} 字节，最多接受 {limit:,} 字节")
     return b"".join(chunks)
 
 
