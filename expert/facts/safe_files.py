@@ -60,12 +60,15 @@ def read_regular_file(path: Union[str, Path], limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def atomic_write_text(path: Union[str, Path], text: str) -> None:
+def atomic_write_text(path: Union[str, Path], text: str, overwrite: bool = True) -> None:
     """Replace ``path`` with ``text`` (UTF-8) all at once, or not at all.
 
     Writes a temporary file in the same directory, fsyncs it, renames it over ``path`` and
     fsyncs the directory.  On any error the temporary file is removed, the old file (if
     any) is untouched, and ``OSError`` is raised.  An existing file keeps its permissions.
+    With ``overwrite=False`` the complete file is linked into place instead, which fails
+    with ``FileExistsError`` if anything (a file, a link, a directory) took the name, even
+    a moment before: a user's file is never replaced.
     """
     target = Path(path)
     directory = target.parent
@@ -85,7 +88,10 @@ def atomic_write_text(path: Union[str, Path], text: str) -> None:
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, target)
+        if overwrite:
+            os.replace(temporary, target)
+        else:
+            _link_new(temporary, target)
     except BaseException:
         try:
             os.unlink(temporary)
@@ -102,6 +108,23 @@ def atomic_write_text(path: Union[str, Path], text: str) -> None:
         pass  # some file systems refuse fsync on a directory; the rename stands
     finally:
         os.close(directory_fd)
+
+
+def _link_new(temporary: str, target: Path) -> None:
+    """Give ``temporary`` the name ``target`` only if no file has it (a hard link refuses an
+    existing name atomically); where links are not supported, check and rename."""
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+            raise
+        if os.path.lexists(target):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target)) from None
+        os.replace(temporary, target)
+        return
+    os.unlink(temporary)
 
 
 @contextlib.contextmanager

@@ -21,6 +21,7 @@ from expert.facts.safe_files import guard_output
 from expert.inference.engine import EngineError
 from expert.interfaces.advisor import Advisor, default_advisor
 from expert.interfaces.cli_errors import fail, in_chinese_if_asked, invalid_profile, remember_command_line
+from expert.interfaces.init_cli import init_command
 from expert.interfaces.mcp_command import mcp_command
 from expert.interfaces.schemas import SCHEMAS, json_schema
 from expert.interfaces.serve_cli import serve
@@ -376,6 +377,7 @@ def schema(name: str) -> None:
     click.echo(json.dumps(json_schema(name), indent=2, ensure_ascii=False))
 
 
+main.add_command(init_command)
 main.add_command(mcp_command)
 main.add_command(serve)
 

@@ -11,6 +11,7 @@ and their parts (the option, the value, the choices), not from click's English t
 
 from __future__ import annotations
 
+import errno
 import re
 import sys
 from collections.abc import Sequence
@@ -52,6 +53,16 @@ def fail(en: str, code: int, zh: Optional[str] = None) -> NoReturn:
     else:
         click.echo(f"error: {en}", err=True)
     sys.exit(code)
+
+
+_OS_REASONS_ZH = {errno.ENOENT: "目录或文件不存在", errno.EACCES: "没有权限", errno.EPERM: "没有权限",
+                  errno.EISDIR: "这是一个目录", errno.ENOTDIR: "路径中有一部分不是目录", errno.ENOSPC: "磁盘空间不足",
+                  errno.EROFS: "文件系统只读", errno.EEXIST: "文件已存在"}
+
+
+def os_reason_zh(error: OSError) -> str:
+    """The system's reason for ``error`` in Chinese when it is a common one, else the system's words."""
+    return _OS_REASONS_ZH.get(error.errno or 0, str(error.strerror or error))
 
 
 def invalid_profile(error: ValidationError, source: str, after_changes: bool = False) -> tuple[str, str]:
