@@ -35,7 +35,7 @@ def explain(consultant: Consultant, profile: Union[Profile, dict], conclusion_id
     if conclusion_id not in knowledge.conclusions:
         close = difflib.get_close_matches(conclusion_id, list(knowledge.conclusions), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else "; see `expert rules list`"
-        hint_zh = f"；您是否想找 {'、'.join(close)}？" if close else "；请用 `expert rules list` 查看"
+        hint_zh = f"；您是否想找 {'、'.join(map(repr, close))}？" if close else "；请用 `expert rules list` 查看"
         raise UnknownConclusionError(f"no conclusion {conclusion_id!r}{hint}", f"没有编号为 {conclusion_id!r} 的结论{hint_zh}")
     run = consultant.consult(profile, lang)
     data = run.data

@@ -51,7 +51,7 @@ def parse_profile_bytes(raw: bytes, source: str) -> dict:
     except UnicodeDecodeError as error:
         byte = raw[error.start:error.start + 1]
         raise ProfileInputError(f"{source}: not UTF-8 text (byte {error.start}: {byte!r})",
-                                f"{source}：不是 UTF-8 文本（第 {error.start} 字节：{byte!r}）") from None
+                                f"{source}：不是 UTF-8 文本（第 {error.start + 1} 个字节：{byte!r}）") from None
     if not text.strip():
         raise ProfileInputError(f"{source}: the profile is empty; expected a YAML or JSON mapping",
                                 f"{source}：资料为空；应为 YAML 或 JSON 映射")
@@ -71,7 +71,7 @@ def parse_profile_bytes(raw: bytes, source: str) -> dict:
         kind = type(data).__name__
         raise ProfileInputError(
             f"{source}: expected a mapping with keys such as company, needs, offers, upgrade; got {kind}",
-            f"{source}：应为映射（键值对），含 company、needs、offers、upgrade 等键；收到的是 {_KINDS_ZH.get(kind, kind)}")
+            f"{source}：应为映射（键值对），含 company、needs、offers、upgrade 等键；收到的是{_KINDS_ZH.get(kind, kind)}")
     return _plain(data)
 
 
