@@ -22,8 +22,7 @@ from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from expert.advice.model import OutputModel, Text
-from expert.facts.problem_text import chinese_message
-from expert.facts.profile_io import problem_lines
+from expert.facts.problem_text import chinese_message, english_line, user_items
 
 ANSWER_ERROR = "answer_error"  # the pydantic error type of an answer that does not fit its question
 
@@ -62,7 +61,8 @@ class InputError(ValidationError):
     @property
     def problems(self) -> list[InputProblem]:
         found = []
-        for item, (path, english) in zip(self.errors(include_url=False), problem_lines(self), strict=True):
+        for item in user_items(self):
+            path, english = english_line(item)
             if item["type"] == ANSWER_ERROR:
                 path = str(item["loc"][0]) if item["loc"] else ""
                 english = item["ctx"]["en"]

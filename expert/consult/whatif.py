@@ -11,7 +11,7 @@ from typing import Any, Union
 
 from expert.advice.consultation import Consultant
 from expert.advice.model import Advice, ConclusionRef, Text
-from expert.consult.answers import DONT_KNOW, answer_spec, parse_answer
+from expert.consult.answers import DONT_KNOW, AnswerError, answer_spec, parse_answer
 from expert.consult.asking import Asker
 from expert.consult.model import FigureChange, WhatIf
 from expert.explain.model import FactChange
@@ -22,17 +22,24 @@ from expert.facts.vocabulary import Profile
 
 
 class ChangeError(ValueError):
-    """A change that cannot be applied; the message names the fact and what was expected."""
+    """A change that cannot be applied; the message names the fact and what was expected,
+    ``zh`` the same in Chinese."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.zh = zh
 
 
 def parse_change(text: str) -> tuple[str, str]:
     """'needs.usage.mau=50000' -> ('needs.usage.mau', '50000')."""
     if not isinstance(text, str):
-        raise ChangeError(f"{shown(text)}: expected a 'PATH=VALUE' string")
+        raise ChangeError(f"{shown(text)}: expected a 'PATH=VALUE' string", f"{shown(text)}：应为 'PATH=VALUE' 形式的文字")
     path, sep, value = text.partition("=")
     if not sep or not path.strip():
         raise ChangeError(f"{shown(text)}: expected PATH=VALUE, "
-                          "e.g. needs.usage.mau=50000 or offers[Cloud IM].pricing_model=buyout")
+                          "e.g. needs.usage.mau=50000 or offers[Cloud IM].pricing_model=buyout",
+                          f"{shown(text)}：应写作 PATH=VALUE，例如 needs.usage.mau=50000 或 "
+                          "offers[Cloud IM].pricing_model=buyout")
     return path.strip(), value.strip()
 
 
@@ -42,17 +49,18 @@ def apply_changes(labels: dict[str, Text], data: dict, changes: Union[dict, list
     result, applied = data, []
     for path, raw in pairs:
         if not isinstance(path, str):
-            raise ChangeError(f"{shown(path)}: expected a fact path such as needs.usage.mau")
+            raise ChangeError(f"{shown(path)}: expected a fact path such as needs.usage.mau",
+                              f"{shown(path)}：应为事实路径，例如 needs.usage.mau")
         try:
             ref = parse_fact(path)
         except ValueError as error:
-            raise ChangeError(str(error)) from None
+            raise ChangeError(str(error), getattr(error, "zh", str(error))) from None
         value = _value(labels, ref, raw, result)
         before = get_fact(result, ref)
         try:
             result = set_fact(result, ref, value)
         except ValueError as error:
-            raise ChangeError(str(error)) from None
+            raise ChangeError(str(error), getattr(error, "zh", str(error))) from None
         applied.append(FactChange(fact=ref.id, before=before, after=get_fact(result, ref)))
     return result, applied
 
@@ -62,17 +70,18 @@ def _value(labels: dict[str, Text], ref: FactRef, raw: Any, data: dict) -> Any:
         return None
     if ref.spec is not None and ref.spec.kind == TEXT:
         if not isinstance(raw, str):
-            raise ChangeError(f"{ref.id}: expected text, got {shown(raw)}")
+            raise ChangeError(f"{ref.id}: expected text, got {shown(raw)}", f"{ref.id}：应为文字，收到的是 {shown(raw)}")
         return raw
     try:
         spec = answer_spec(ref, data, labels)
     except ValueError:
-        raise ChangeError(f"{ref.id}: cannot be set as one value; set its fields (e.g. {ref.id}.hd_video=included)") \
-            from None
+        raise ChangeError(f"{ref.id}: cannot be set as one value; set its fields (e.g. {ref.id}.hd_video=included)",
+                          f"{ref.id}：不能整体设为一个值；请分别设置其中的字段（例如 {ref.id}.hd_video=included）") from None
     try:
         value = parse_answer(ref, raw, spec)
     except ValueError as error:
-        raise ChangeError(f"{ref.id}: {error}") from None
+        zh = error.text.zh if isinstance(error, AnswerError) else str(error)
+        raise ChangeError(f"{ref.id}: {error}", f"{ref.id}：{zh}") from None
     return None if value is DONT_KNOW else value
 
 

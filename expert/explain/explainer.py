@@ -21,7 +21,12 @@ from expert.rulebase.compiler import COMPANY_SUBJECT
 
 
 class UnknownConclusionError(ValueError):
-    """The conclusion id or subject asked about does not exist; the message suggests some."""
+    """The conclusion id or subject asked about does not exist; the message suggests some,
+    ``zh`` says the same in Chinese."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.zh = zh
 
 
 def explain(consultant: Consultant, profile: Union[Profile, dict], conclusion_id: str, subject: Optional[str] = None,
@@ -30,16 +35,20 @@ def explain(consultant: Consultant, profile: Union[Profile, dict], conclusion_id
     if conclusion_id not in knowledge.conclusions:
         close = difflib.get_close_matches(conclusion_id, list(knowledge.conclusions), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else "; see `expert rules list`"
-        raise UnknownConclusionError(f"no conclusion {conclusion_id!r}{hint}")
+        hint_zh = f"；您是否想找 {'、'.join(map(repr, close))}？" if close else "；请用 `expert rules list` 查看"
+        raise UnknownConclusionError(f"no conclusion {conclusion_id!r}{hint}", f"没有编号为 {conclusion_id!r} 的结论{hint_zh}")
     run = consultant.consult(profile, lang)
     data = run.data
     offers = [o["name"] for o in data.get("offers") or []]
     if subject is not None and subject not in (COMPANY_SUBJECT, *offers):
-        raise UnknownConclusionError(f"no offer named {subject!r} in the profile (offers: {', '.join(offers) or 'none'})")
+        raise UnknownConclusionError(f"no offer named {subject!r} in the profile (offers: {', '.join(offers) or 'none'})",
+                                     f"资料中没有名为 {subject!r} 的方案（现有方案：{'、'.join(offers) or '无'}）")
     about = knowledge.conclusions[conclusion_id].about
     if subject == COMPANY_SUBJECT and about == "offer" or subject not in (None, COMPANY_SUBJECT) and about == "company":
         raise UnknownConclusionError(f"{conclusion_id} is only ever about {'an offer' if about == 'offer' else 'the company'};"
-                                     f" drop --subject{' or name an offer' if about == 'offer' else ''}")
+                                     f" drop --subject{' or name an offer' if about == 'offer' else ''}",
+                                     f"{conclusion_id} 只针对{'某个方案' if about == 'offer' else '公司'}；"
+                                     f"请去掉 --subject{'，或给出一个方案名称' if about == 'offer' else ''}")
     proofs = ProofBuilder(knowledge, run.advice, data)
     reached = sorted(s for c, s in run.concluded if c == conclusion_id and subject in (None, s))
     common = {"conclusion": conclusion_id, "subject": subject, "title": title_of(knowledge, conclusion_id),

@@ -29,7 +29,12 @@ ANY_OFFER = "offers[*]"  # an offer's fact with the offer left open (offer names
 
 
 class FactPathError(ValueError):
-    """A fact path that names nothing in the vocabulary; the message says what is expected."""
+    """A fact path that names nothing in the vocabulary; the message says what is expected,
+    ``zh`` the same in Chinese."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.zh = zh
 
 
 @dataclass(frozen=True)
@@ -81,15 +86,18 @@ def parse_fact(text: str, sections: bool = False) -> FactRef:
     if text.startswith("offers["):
         close = text.rfind("]")
         if close < len("offers[") + 1:
-            raise FactPathError(f"{shown(text)}: expected offers[<offer name>].<field>, e.g. offers[Cloud IM].pricing_model")
+            raise FactPathError(f"{shown(text)}: expected offers[<offer name>].<field>, e.g. offers[Cloud IM].pricing_model",
+                                f"{shown(text)}：应写作 offers[方案名称].字段，例如 offers[Cloud IM].pricing_model")
         name, rest = text[len("offers["):close], text[close + 1:]
         if not rest.startswith(".") or len(rest) < 2:
-            raise FactPathError(f"{shown(text)}: expected a field after offers[{name}], e.g. offers[{name}].pricing_model")
+            raise FactPathError(f"{shown(text)}: expected a field after offers[{name}], e.g. offers[{name}].pricing_model",
+                                f"{shown(text)}：offers[{name}] 后面应有字段，例如 offers[{name}].pricing_model")
         path = f"offer{rest}"
         _check_input_path(path, text, sections)
         return FactRef(path, name)
     if text.startswith("offer."):
-        raise FactPathError(f"{shown(text)}: name the offer, e.g. offers[<name>].{text[len('offer.'):]}")
+        raise FactPathError(f"{shown(text)}: name the offer, e.g. offers[<name>].{text[len('offer.'):]}",
+                            f"{shown(text)}：请写明方案名称，例如 offers[方案名称].{text[len('offer.'):]}")
     _check_input_path(text, text, sections)
     return FactRef(text)
 
@@ -97,11 +105,14 @@ def parse_fact(text: str, sections: bool = False) -> FactRef:
 def _check_input_path(path: str, given: str, sections: bool = False) -> None:
     spec = field_catalogue().get(path)
     if path == "offer.name":
-        raise FactPathError(f"{shown(given)}: an offer's name is its identity; change `offers` instead")
+        raise FactPathError(f"{shown(given)}: an offer's name is its identity; change `offers` instead",
+                            f"{shown(given)}：方案名称是方案的标识，不能单独修改；请改 `offers`")
     if spec is None or spec.derived:
-        raise FactPathError(f"{shown(given)}: not an input fact of the profile vocabulary (see `expert schema`)")
+        raise FactPathError(f"{shown(given)}: not an input fact of the profile vocabulary (see `expert schema`)",
+                            f"{shown(given)}：不是资料词汇中可填写的事实（见 `expert schema`）")
     if spec.kind == SECTION and not sections and path not in (UPGRADE, "offer.capabilities", "company.in_house_estimate"):
-        raise FactPathError(f"{shown(given)}: a section, not a fact; name one of its fields")
+        raise FactPathError(f"{shown(given)}: a section, not a fact; name one of its fields",
+                            f"{shown(given)}：这是一个分节，不是事实；请指明其中的某个字段")
 
 
 def _offer(profile: dict, name: str) -> Optional[dict]:
@@ -144,14 +155,16 @@ def set_fact(profile: dict, ref: FactRef, value: Any) -> dict:
     result = copy.deepcopy(profile)
     if ref.path == OFFERS:
         if value is not None and not isinstance(value, list):
-            raise FactPathError(f"offers: expected a list of names, got {shown(value)}")
+            raise FactPathError(f"offers: expected a list of names, got {shown(value)}",
+                                f"offers：应为名称列表，收到的是 {shown(value)}")
         names = list(value or [])
         known = {o.get("name"): o for o in result.get(OFFERS) or []}
         result[OFFERS] = [known.get(name) or {"name": name} for name in names]
         return result
     if ref.path == UPGRADE:
         if value is not None and not isinstance(value, bool):
-            raise FactPathError(f"upgrade: expected yes or no, got {shown(value)}")
+            raise FactPathError(f"upgrade: expected yes or no, got {shown(value)}",
+                                f"upgrade：应为是或否，收到的是 {shown(value)}")
         if not value:
             result.pop(UPGRADE, None)
         elif result.get(UPGRADE) is None:
@@ -161,7 +174,8 @@ def set_fact(profile: dict, ref: FactRef, value: Any) -> dict:
         offer = _offer(result, ref.offer)
         if offer is None:
             names = ", ".join(o.get("name", "?") for o in result.get(OFFERS) or []) or "none"
-            raise FactPathError(f"{ref.id}: no offer named {shown(ref.offer)} (offers: {names})")
+            raise FactPathError(f"{ref.id}: no offer named {shown(ref.offer)} (offers: {names})",
+                                f"{ref.id}：没有名为 {shown(ref.offer)} 的方案（现有方案：{names.replace(', ', '、')}）")
         keys = ref.path.split(".")[1:]
         if keys[0] == "capabilities" and len(keys) == 2:
             _set_capability(offer, keys[1], value)

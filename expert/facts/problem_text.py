@@ -5,12 +5,19 @@ answers a bad profile with both languages, field by field, so a bot can show the
 the reason in the user's language.  pydantic words its errors in English only: the
 Chinese is built here from each error's type and context (its limits, the values
 expected), and the vocabulary's own checks are matched by their English text.
+
+Paths are the user's (``needs.usage.mau``, ``offers.0.capabilities.1.monthly_price_usd``),
+never pydantic's internals: the member tags of a union (``constrained-float``,
+``literal['unknown']``) are dropped and the union's alternatives read as one problem
+("... (or 'unknown')"); a check of the whole profile that names its field in its text
+(``upgrade.offer: 'Nope' is not ...``) is reported at that field (``user_items``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Union
 
 from pydantic import ValidationError
 
@@ -32,24 +39,65 @@ class Problem:
 
 
 def describe_problems(error: ValidationError) -> list[Problem]:
-    return [problem_of(item) for item in error.errors(include_url=False, include_input=True)]
+    return [problem_of(item) for item in user_items(error)]
+
+
+# pydantic's tag of a union member in a location: constrained-float, literal['unknown'], function-after[...]
+_UNION_TAG = re.compile(r"[a-z]+(?:-[a-z]+)+(?:\[.*\])?|[a-z]+\[.*\]", re.DOTALL)
+_USER_KEYS = ("extra_forbidden", "answer_error")  # their location holds the user's key or a question id
+# A check of the whole profile that starts with the field it is about: "upgrade.offer: ..."
+_FIELD_FIRST = re.compile(r"(?P<path>[a-z_]+(?:\.[a-z_]+)*): (?P<rest>.+)", re.DOTALL)
+ALTERNATIVES = "alternatives"  # the literal values a union also accepts, on a merged item
+
+
+def user_items(error: Union[ValidationError, list[dict]]) -> list[dict]:
+    """pydantic's error items with the user's paths: union member tags dropped (a union's
+    failed alternatives merged into one item, the literal values it also accepts under
+    ``ALTERNATIVES``), and a whole-profile check that names its field moved to that field."""
+    items: list[dict] = []
+    raws = error.errors(include_url=False, include_input=True) if isinstance(error, ValidationError) else error
+    for raw in raws:
+        item = dict(raw)
+        loc = tuple(item["loc"])
+        if item["type"] not in _USER_KEYS:
+            item["loc"] = tuple(p for p in loc if not isinstance(p, str) or not _UNION_TAG.fullmatch(p))
+        if not item["loc"] and item["type"] == "value_error":
+            found = _FIELD_FIRST.fullmatch(str((item.get("ctx") or {}).get("error", "")))
+            if found:
+                item["loc"] = tuple(found["path"].split("."))
+                item["msg"] = f"Value error, {found['rest']}"
+                item["ctx"] = {**item["ctx"], "error": found["rest"]}
+        merged = items[-1] if items and item["loc"] != loc and items[-1]["loc"] == item["loc"] else None
+        if merged is not None and merged.get(ALTERNATIVES) is not None:
+            if item["type"] == "literal_error":
+                merged[ALTERNATIVES].append(str((item.get("ctx") or {}).get("expected", "")))
+            continue  # the first alternative's problem stands for the union
+        if item["loc"] != loc:
+            item[ALTERNATIVES] = []
+        items.append(item)
+    return items
 
 
 def problem_of(item: dict, root: str = ROOT) -> Problem:
-    """One pydantic error item (``ValidationError.errors()``) as a bilingual Problem;
-    ``root`` names the place of a problem with the whole document.
+    """One pydantic error item (``ValidationError.errors()``, or ``user_items``) as a
+    bilingual Problem; ``root`` names the place of a problem with the whole document.
 
     Never raises: values are quoted short and escaped (``shown``), whatever they are.
     """
-    loc = tuple(item["loc"])
+    path, en = english_line(item, root)
+    return Problem(tuple(item["loc"]), path, f"{path}: {en}", f"{WHOLE_ZH.get(path, path)}：{chinese_message(item)}")
+
+
+def english_line(item: dict, root: str = ROOT) -> tuple[str, str]:
+    """(field path, what was expected (got ...)) of one error item, in English."""
     path = ".".join(shown(p, 60) if not isinstance(p, (str, int)) else escape_controls(str(p))[:60]
-                    for p in loc) or root
+                    for p in item["loc"]) or root
     message = escape_controls(item["msg"])[:200]
     if item["type"] == "extra_forbidden":
         message = "unknown field (not part of the profile vocabulary; see `expert schema`)"
-    given = item.get("input")
-    en = f"{path}: {message}" + (f" (got {shown(given)})" if _quoted(item) else "")
-    return Problem(loc, path, en, f"{WHOLE_ZH.get(path, path)}：{chinese_message(item)}")
+    if item.get(ALTERNATIVES):
+        message += f" (or {', '.join(item[ALTERNATIVES])})"
+    return path, message + (f" (got {shown(item.get('input'))})" if _quoted(item) else "")
 
 
 def _quoted(item: dict) -> bool:
@@ -61,11 +109,13 @@ def _quoted(item: dict) -> bool:
 def chinese_message(item: dict) -> str:
     """One pydantic error item's message in Chinese, with the value given quoted short;
     the one Chinese wording of validation problems (the CLI's, the HTTP API's, InputError's)."""
-    return escape_controls(_chinese(item))[:200] + (f"（收到的是 {shown(item.get('input'))}）" if _quoted(item) else "")
+    alternatives = f"（或填 {'、'.join(item[ALTERNATIVES])}）" if item.get(ALTERNATIVES) else ""
+    return escape_controls(_chinese(item))[:200] + alternatives \
+        + (f"（收到的是 {shown(item.get('input'))}）" if _quoted(item) else "")
 
 
 _BY_TYPE = {
-    "extra_forbidden": "未知字段（不属于档案词汇；见 `expert schema`）",
+    "extra_forbidden": "未知字段（资料中没有这一项；见 `expert schema`）",
     "missing": "缺少必填字段",
     "int_parsing": "应为整数",
     "int_type": "应为整数",
@@ -96,7 +146,7 @@ _BY_TYPE = {
 # The vocabulary's own checks (``vocabulary.py``), matched by their English text.
 _VALUE_ERRORS = [
     (re.compile(r"expected a number, not true/false"), "应为数字，而不是是或否"),
-    (re.compile(r"expected a list, got (.+)"), "应为列表，收到的是 {0}"),
+    (re.compile(r"expected a list, got (.+)"), "应为列表"),
     (re.compile(r"expected a list of values, got a list inside a list"), "应为由值组成的列表，收到的是嵌套的列表"),
     (re.compile(r"control characters \(escape, bell, NUL, line breaks\.\.\.\) are not accepted in text"),
      "文字中不能含控制字符（转义、响铃、NUL、换行等）"),
@@ -109,9 +159,8 @@ _VALUE_ERRORS = [
     (re.compile(r"must not be 'company' or '\*' nor start or end with spaces"),
      "不能是 'company' 或 '*'，也不能以空格开头或结尾"),
     (re.compile(r"must not contain control characters"), "不能含控制字符"),
-    (re.compile(r"offers: each offer needs a distinct name"), "offers：每个方案需要一个不同的名称"),
-    (re.compile(r"upgrade\.offer: (.+) is not the name of an offer in offers"),
-     "upgrade.offer：{0} 不是 offers 中任何方案的名称"),
+    (re.compile(r"(?:offers: )?each offer needs a distinct name"), "每个方案需要一个不同的名称"),
+    (re.compile(r"(?:upgrade\.offer: )?(.+) is not the name of an offer in offers"), "{0} 不是所列方案中任何一个的名称"),
 ]
 
 
@@ -123,7 +172,10 @@ def _chinese(item: dict) -> str:
     if template is None:
         return f"取值无效：{item['msg']}"
     if "expected" in context:
-        context["expected"] = str(context["expected"]).replace(" or ", ", ")
+        context["expected"] = re.sub(r", | or ", "、", str(context["expected"]))
+    for key, value in context.items():  # a bound of 0.0 reads 0
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+            context[key] = int(value)
     try:
         return template.format(**context)
     except (KeyError, IndexError):

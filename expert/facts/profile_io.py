@@ -13,15 +13,24 @@ import sys
 import yaml
 from pydantic import ValidationError
 
+from expert.facts.problem_text import english_line, user_items
 from expert.facts.safe_files import UnsafeFileError, read_regular_file
-from expert.facts.shown import escape_controls, shown
+from expert.facts.shown import one_line
 from expert.facts.yamlsource import UnsafeDocumentError, check_plain_document, load_yaml_text
 
 MAX_PROFILE_BYTES = 1_000_000  # a real profile is a few KB; refuse anything absurd
 
 
 class ProfileInputError(Exception):
-    """The profile could not be read or is invalid; the message says where and why."""
+    """The profile could not be read or is invalid; the message says where and why, ``zh``
+    the same in Chinese."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+
+
+STDIN_DRAINED = 100_000_000  # a too-large standard input is counted up to this, to state its real size
 
 
 def _plain(value: object) -> object:
@@ -34,49 +43,76 @@ def _plain(value: object) -> object:
 
 
 def parse_profile_bytes(raw: bytes, source: str) -> dict:
+    """The mapping ``raw`` holds (YAML or JSON); ``source`` names it in messages."""
     if len(raw) > MAX_PROFILE_BYTES:
-        raise ProfileInputError(f"{source}: the profile is {len(raw):,} bytes; at most {MAX_PROFILE_BYTES:,} are accepted")
+        raise _too_large(source, f"{len(raw):,}")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ProfileInputError(f"{source}: not UTF-8 text (byte {error.start}: {raw[error.start:error.start + 1]!r})") from None
+        byte = raw[error.start:error.start + 1]
+        raise ProfileInputError(f"{source}: not UTF-8 text (byte {error.start}: {byte!r})",
+                                f"{source}：不是 UTF-8 文本（第 {error.start + 1} 个字节：{byte!r}）") from None
     if not text.strip():
-        raise ProfileInputError(f"{source}: the profile is empty; expected a YAML or JSON mapping")
+        raise ProfileInputError(f"{source}: the profile is empty; expected a YAML or JSON mapping",
+                                f"{source}：资料为空；应为 YAML 或 JSON 映射")
     try:
         check_plain_document(text)
         data = load_yaml_text(text)
     except UnsafeDocumentError as error:
-        raise ProfileInputError(f"{source}: {error}") from None
+        raise ProfileInputError(f"{source}: {error}", f"{source}：{error.zh}") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise ProfileInputError(f"{source}: not valid YAML or JSON{where}: {problem}") from None
+        where_zh = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark else ""
+        problem = one_line(getattr(error, "problem", None) or str(error).splitlines()[0], 200)
+        raise ProfileInputError(f"{source}: not valid YAML or JSON{where}: {problem}",
+                                f"{source}：不是有效的 YAML 或 JSON{where_zh}：“{problem}”") from None
     if not isinstance(data, dict):
+        kind = type(data).__name__
         raise ProfileInputError(
-            f"{source}: expected a mapping with keys such as company, needs, offers, upgrade; got {type(data).__name__}"
-        )
+            f"{source}: expected a mapping with keys such as company, needs, offers, upgrade; got {kind}",
+            f"{source}：应为映射（键值对），含 company、needs、offers、upgrade 等键；收到的是{_KINDS_ZH.get(kind, kind)}")
     return _plain(data)
+
+
+def _too_large(source: str, real: str) -> ProfileInputError:
+    return ProfileInputError(f"{source}: the profile is {real} bytes; at most {MAX_PROFILE_BYTES:,} are accepted",
+                             f"{source}：资料有 {real.replace('more than', '超过')} 字节，最多接受 {MAX_PROFILE_BYTES:,} 字节")
+
+
+_KINDS_ZH = {"list": "列表", "str": "文字", "int": "整数", "float": "数字", "bool": "是或否", "NoneType": "空值"}
+
+
+def _read_stdin() -> bytes:
+    if sys.stdin is None:  # the process was started with standard input closed
+        raise ProfileInputError("<stdin>: standard input is closed; pipe a profile in or name a file",
+                                "<stdin>：标准输入已关闭；请用管道传入资料，或给出文件名")
+    try:
+        raw = sys.stdin.buffer.read(MAX_PROFILE_BYTES + 1)
+        if len(raw) <= MAX_PROFILE_BYTES:
+            return raw
+        size = len(raw)
+        while size <= STDIN_DRAINED and (chunk := sys.stdin.buffer.read(1 << 20)):
+            size += len(chunk)
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise ProfileInputError(f"<stdin>: cannot read: {reason}", f"<stdin>：无法读取：{reason}") from None
+    raise _too_large("<stdin>", f"{size:,}" if size <= STDIN_DRAINED else f"more than {STDIN_DRAINED:,}")
 
 
 def read_profile(path: str) -> dict:
     """Read PATH (YAML or JSON), or standard input for '-'."""
     if path == "-":
-        if sys.stdin is None:  # the process was started with standard input closed
-            raise ProfileInputError("<stdin>: standard input is closed; pipe a profile in or name a file")
-        try:
-            raw = sys.stdin.buffer.read(MAX_PROFILE_BYTES + 1)
-        except (OSError, ValueError) as error:
-            raise ProfileInputError(f"<stdin>: cannot read: {getattr(error, 'strerror', None) or error}") from None
-        return parse_profile_bytes(raw, "<stdin>")
+        return parse_profile_bytes(_read_stdin(), "<stdin>")
     if not os.path.lexists(path):
-        raise ProfileInputError(f"{path}: no such file")
+        raise ProfileInputError(f"{path}: no such file", f"{path}：没有这个文件")
     try:
         raw = read_regular_file(path, MAX_PROFILE_BYTES)
     except UnsafeFileError as error:
-        raise ProfileInputError(str(error)) from None
+        raise ProfileInputError(str(error), error.zh) from None
     except OSError as error:
-        raise ProfileInputError(f"{path}: cannot read: {error.strerror or error}") from None
+        reason = error.strerror or error
+        raise ProfileInputError(f"{path}: cannot read: {reason}", f"{path}：无法读取：{reason}") from None
     return parse_profile_bytes(raw, path)
 
 
@@ -95,16 +131,6 @@ def validation_problems(error: ValidationError) -> list[str]:
 
 def problem_lines(error: ValidationError) -> list[tuple[str, str]]:
     """Each problem of a validation error as (field path, what was expected (got ...)), in
-    English; never raises (values quoted short and escaped)."""
-    lines = []
-    for item in error.errors(include_url=False, include_context=False, include_input=True):
-        path = ".".join(shown(p, 60) if not isinstance(p, (str, int)) else escape_controls(str(p))[:60]
-                        for p in item["loc"]) or "(profile)"
-        message = escape_controls(item["msg"])[:200]
-        if item["type"] == "extra_forbidden":
-            message = "unknown field (not part of the profile vocabulary; see `expert schema`)"
-        given = item.get("input")
-        quoted = "" if item["type"] in ("extra_forbidden", "missing") or isinstance(given, (dict, list)) \
-            else f" (got {shown(given)})"
-        lines.append((path, f"{message}{quoted}"))
-    return lines
+    English, by the user's paths (``problem_text.user_items``); never raises (values quoted
+    short and escaped)."""
+    return [english_line(item) for item in user_items(error)]

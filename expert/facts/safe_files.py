@@ -22,7 +22,12 @@ from typing import Union
 
 
 class UnsafeFileError(OSError):
-    """The file cannot be read safely (not a regular file, too large) or could not be written."""
+    """The file cannot be read safely (not a regular file, too large) or could not be written;
+    ``zh`` says why in Chinese."""
+
+    def __init__(self, en: str, zh: str = "") -> None:
+        super().__init__(en)
+        self.zh = zh or en
 
 
 def read_regular_file(path: Union[str, Path], limit: int) -> bytes:
@@ -36,9 +41,10 @@ def read_regular_file(path: Union[str, Path], limit: int) -> bytes:
     try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
-            raise UnsafeFileError(f"{path}: not a regular file")
+            raise UnsafeFileError(f"{path}: not a regular file", f"{path}：不是普通文件")
         if info.st_size > limit:
-            raise UnsafeFileError(f"{path}: {info.st_size:,} bytes; at most {limit:,} are accepted")
+            raise UnsafeFileError(f"{path}: the file is {info.st_size:,} bytes; at most {limit:,} are accepted",
+                                  f"{path}：文件有 {info.st_size:,} 字节，最多接受 {limit:,} 字节")
         chunks, size = [], 0
         while size <= limit:  # the size can change after fstat: read at most limit + 1 bytes
             chunk = os.read(descriptor, min(1 << 20, limit + 1 - size))
@@ -49,16 +55,20 @@ def read_regular_file(path: Union[str, Path], limit: int) -> bytes:
     finally:
         os.close(descriptor)
     if size > limit:
-        raise UnsafeFileError(f"{path}: more than {limit:,} bytes; at most {limit:,} are accepted")
+        raise UnsafeFileError(f"{path}: more than {limit:,} bytes; at most {limit:,} are accepted",
+                              f"{path}：超过 {limit:,} 字节，最多接受 {limit:,} 字节")
     return b"".join(chunks)
 
 
-def atomic_write_text(path: Union[str, Path], text: str) -> None:
+def atomic_write_text(path: Union[str, Path], text: str, overwrite: bool = True) -> None:
     """Replace ``path`` with ``text`` (UTF-8) all at once, or not at all.
 
     Writes a temporary file in the same directory, fsyncs it, renames it over ``path`` and
     fsyncs the directory.  On any error the temporary file is removed, the old file (if
     any) is untouched, and ``OSError`` is raised.  An existing file keeps its permissions.
+    With ``overwrite=False`` the complete file is linked into place instead, which fails
+    with ``FileExistsError`` if anything (a file, a link, a directory) took the name, even
+    a moment before: a user's file is never replaced.
     """
     target = Path(path)
     directory = target.parent
@@ -78,7 +88,10 @@ def atomic_write_text(path: Union[str, Path], text: str) -> None:
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, target)
+        if overwrite:
+            os.replace(temporary, target)
+        else:
+            _link_new(temporary, target)
     except BaseException:
         try:
             os.unlink(temporary)
@@ -95,6 +108,23 @@ def atomic_write_text(path: Union[str, Path], text: str) -> None:
         pass  # some file systems refuse fsync on a directory; the rename stands
     finally:
         os.close(directory_fd)
+
+
+def _link_new(temporary: str, target: Path) -> None:
+    """Give ``temporary`` the name ``target`` only if no file has it (a hard link refuses an
+    existing name atomically); where links are not supported, check and rename."""
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+            raise
+        if os.path.lexists(target):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target)) from None
+        os.replace(temporary, target)
+        return
+    os.unlink(temporary)
 
 
 @contextlib.contextmanager

@@ -93,7 +93,11 @@ MAX_PROFILE_DEPTH = 32  # a real profile nests about 5 levels
 
 
 class UnsafeDocumentError(ValueError):
-    """A document uses anchors/aliases or nests too deep to be a profile."""
+    """A document uses anchors/aliases or nests too deep to be a profile; ``zh`` in Chinese."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.zh = zh
 
 
 def check_plain_document(text: str) -> None:
@@ -107,11 +111,13 @@ def check_plain_document(text: str) -> None:
     for event in yaml.parse(text, Loader=_SafeBase):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             line = event.start_mark.line + 1
-            raise UnsafeDocumentError(f"line {line}: anchors and aliases (& and *) are not accepted in a profile")
+            raise UnsafeDocumentError(f"line {line}: anchors and aliases (& and *) are not accepted in a profile",
+                                      f"第 {line} 行：资料中不接受锚点和别名（& 与 *）")
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_PROFILE_DEPTH:
                 line = event.start_mark.line + 1
-                raise UnsafeDocumentError(f"line {line}: nested more than {MAX_PROFILE_DEPTH} levels deep")
+                raise UnsafeDocumentError(f"line {line}: nested more than {MAX_PROFILE_DEPTH} levels deep",
+                                          f"第 {line} 行：嵌套超过 {MAX_PROFILE_DEPTH} 层")
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1

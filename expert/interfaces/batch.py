@@ -30,8 +30,9 @@ import orjson
 
 from expert.advice.input_errors import InputError, InputErrorDetail, InputProblem
 from expert.advice.model import Text
-from expert.facts.profile_io import MAX_PROFILE_BYTES, ProfileInputError, describe_validation_error, read_profile
+from expert.facts.profile_io import MAX_PROFILE_BYTES, ProfileInputError, read_profile
 from expert.inference.engine import EngineError
+from expert.interfaces.cli_errors import invalid_profile
 
 OK, BAD, INTERNAL = "ok", "bad", "internal"
 CHUNK = 32  # records per task: large enough to hide the cost of a round trip, small enough to keep memory flat
@@ -76,16 +77,16 @@ def _advise_record(number: int, payload: object) -> tuple[str, str]:
         advice = _advisor.advise(data, lang=job.lang)
     except InputError as error:
         if job.fmt in ("text", "markdown"):
-            return BAD, f"{payload}: {describe_validation_error(error)}"
+            return BAD, invalid_profile(error, str(payload))[job.lang == "zh"]
         return BAD, _error_line(where, error.detail())
     except (ProfileInputError, _RecordError) as error:
         if job.fmt in ("text", "markdown"):
-            return BAD, str(error)
+            return BAD, _texts(error)[job.lang == "zh"]
         return BAD, _error_line(where, _detail(*_texts(error)))
     except EngineError as error:
         en = f"internal error during inference: {error}"
         if job.fmt in ("text", "markdown"):
-            return INTERNAL, f"{payload}: {en}"
+            return INTERNAL, f"{payload}: {en}" if job.lang != "zh" else f"{payload}：推理时发生内部错误：{error}"
         return INTERNAL, _error_line(where, _detail(en, f"推理时发生内部错误:{error}"))
     if job.fmt in ("json", "jsonl"):
         return OK, advice.model_dump_json()
@@ -105,7 +106,7 @@ class _RecordError(ValueError):
 def _texts(error: Exception) -> tuple[str, str]:
     if isinstance(error, _RecordError):
         return str(error), error.zh
-    return str(error), f"无法读取资料:{error}"  # ProfileInputError: the file's problem, in English
+    return str(error), getattr(error, "zh", str(error))  # ProfileInputError: the file's problem
 
 
 def _parse_line(raw: object) -> dict:
@@ -194,7 +195,7 @@ def run(sources: list[str], jsonl: bool, fmt: str, lang: str, jobs: int, knowled
                 if status == OK or job.fmt in ("json", "jsonl"):
                     out.write(output + "\n")  # a JSON line; or a file's advice, then a blank line
                 else:
-                    click.echo(f"error: {output}", err=True)
+                    click.echo(f"错误：{output}" if job.lang == "zh" else f"error: {output}", err=True)
                 worst = max(worst, {OK: 0, BAD: 2, INTERNAL: 3}[status])
     finally:
         if stream is not None and stream is not sys.stdin.buffer:
@@ -211,7 +212,7 @@ def _open(source: str) -> tuple[IO[bytes], Optional[int]]:
     try:
         stream = open(source, "rb")  # noqa: SIM115 - closed by run()
     except OSError as error:
-        raise ProfileInputError(f"{source}: cannot read: {error.strerror}") from None
+        raise ProfileInputError(f"{source}: cannot read: {error.strerror}", f"{source}：无法读取：{error.strerror}") from None
     total = None
     if sys.stderr.isatty():
         with open(source, "rb") as counting:

@@ -16,10 +16,12 @@ import click
 from pydantic import ValidationError
 
 from expert.advice.render import render
-from expert.facts.profile_io import ProfileInputError, describe_validation_error, read_profile
+from expert.facts.profile_io import ProfileInputError, read_profile
 from expert.facts.safe_files import guard_output
 from expert.inference.engine import EngineError
 from expert.interfaces.advisor import Advisor, default_advisor
+from expert.interfaces.cli_errors import fail, in_chinese_if_asked, invalid_profile, remember_command_line
+from expert.interfaces.init_cli import init_command
 from expert.interfaces.mcp_command import mcp_command
 from expert.interfaces.schemas import SCHEMAS, json_schema
 from expert.interfaces.serve_cli import serve
@@ -28,9 +30,8 @@ from expert.rulebase.loader import KnowledgeError
 BAD_INPUT, INTERNAL, INTERRUPTED = 2, 1, 130
 
 
-def _fail(message: str, code: int) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
+def _fail(message: str, code: int, zh: Optional[str] = None) -> None:
+    fail(message, code, zh)  # in Chinese under --lang zh when ``zh`` is given (cli_errors.py)
 
 
 def _advisor(knowledge: Optional[str]) -> Advisor:
@@ -47,17 +48,26 @@ class _ExpertGroup(click.Group):
     Ctrl-C ends any command with status 130 and no traceback; output that cannot be written
     (standard output closed, a full disk) is one line on stderr and status 1 (see guard_output)."""
 
+    def make_context(self, *args, **kwargs) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as error:
+            raise in_chinese_if_asked(error) from None
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except click.UsageError as error:
+            raise in_chinese_if_asked(error) from None
         except KnowledgeError as error:
             _fail(str(error), INTERNAL)
         except KeyboardInterrupt:
             sys.exit(INTERRUPTED)
 
-    def main(self, *args, **kwargs):
+    def main(self, args=None, *rest, **kwargs):
+        remember_command_line(sys.argv[1:] if args is None else list(args))
         with guard_output():
-            return super().main(*args, **kwargs)
+            return super().main(args, *rest, **kwargs)
 
 
 @click.group(cls=_ExpertGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,8 +78,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("profiles", nargs=-1, required=True, metavar="PROFILE...")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default=None,
-              help="Output form [default: text; JSON Lines with --jsonl].")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "html"]), default=None,
+              help="Output form [default: text; JSON Lines with --jsonl; html: one self-contained page with a cost chart].")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 @click.option("--brief", is_flag=True, help="Only the summary (at most 12 lines).")
 @click.option("--knowledge", type=click.Path(file_okay=False), default=None, help="Another knowledge directory.")
@@ -82,25 +92,35 @@ def advise(profiles: tuple, fmt: Optional[str], lang: str, brief: bool, knowledg
     with --jsonl on every line of a JSON Lines file; bad records are reported, the rest
     advised, and the exit status is 2 when any was bad."""
     if jsonl and (len(profiles) != 1 or fmt not in (None, "json")):
-        _fail("--jsonl takes one input (a file or -) and writes JSON Lines", BAD_INPUT)
+        _fail("--jsonl takes one input (a file or -) and writes JSON Lines", BAD_INPUT,
+              "--jsonl 只接受一个输入（一个文件或 -），输出为 JSON Lines")
+    if fmt == "html" and len(profiles) > 1:
+        _fail("--format html writes one page: give one PROFILE", BAD_INPUT,
+              "--format html 只写一个页面：请只给一个资料文件")
     if jsonl or len(profiles) > 1:
         from expert.interfaces.batch import run
 
         try:
             sys.exit(run(list(profiles), jsonl, fmt or "text", lang, jobs, knowledge, brief))
         except ProfileInputError as error:
-            _fail(str(error), BAD_INPUT)
+            _fail(str(error), BAD_INPUT, error.zh)
     profile, fmt = profiles[0], fmt or "text"
     try:
         data = read_profile(profile)
         advisor = _advisor(knowledge)
+        data = advisor.validate(data) if fmt == "html" else data  # the page's chart reads the profile
         advice = advisor.advise(data, lang=lang)
     except ProfileInputError as error:
-        _fail(str(error), BAD_INPUT)
+        _fail(str(error), BAD_INPUT, error.zh)
     except ValidationError as error:
-        _fail(f"{'<stdin>' if profile == '-' else profile}: {describe_validation_error(error)}", BAD_INPUT)
+        _fail_invalid(error, '<stdin>' if profile == '-' else profile)
     except EngineError as error:
-        _fail(f"internal error during inference: {error}", INTERNAL)
+        _internal(error)
+    if fmt == "html":
+        from expert.advice.html_page import render_page
+
+        click.echo(render_page(advice, data, advisor.knowledge.labels, lang, brief), nl=False)
+        return
     click.echo(render(advice, fmt, lang, brief), nl=False)
 
 
@@ -110,10 +130,19 @@ def _load(profile: str, advisor: Advisor) -> dict:
         data = read_profile(profile)
         advisor.validate(data)
     except ProfileInputError as error:
-        _fail(str(error), BAD_INPUT)
+        _fail(str(error), BAD_INPUT, error.zh)
     except ValidationError as error:
-        _fail(f"{'<stdin>' if profile == '-' else profile}: {describe_validation_error(error)}", BAD_INPUT)
+        _fail_invalid(error, '<stdin>' if profile == '-' else profile)
     return data
+
+
+def _fail_invalid(error: ValidationError, source: str, after_changes: bool = False) -> None:
+    en, zh = invalid_profile(error, source, after_changes)
+    _fail(en, BAD_INPUT, zh)
+
+
+def _internal(error: EngineError) -> None:
+    _fail(f"internal error during inference: {error}", INTERNAL, f"推理时发生内部错误：{error}")
 
 
 @main.command()
@@ -135,9 +164,9 @@ def explain(profile: str, conclusion_id: str, subject: Optional[str], fmt: str, 
     try:
         result = advisor.explain(data, conclusion_id, subject, lang=lang, search=not no_search)
     except UnknownConclusionError as error:
-        _fail(str(error), BAD_INPUT)
+        _fail(str(error), BAD_INPUT, error.zh)
     except EngineError as error:
-        _fail(f"internal error during inference: {error}", INTERNAL)
+        _internal(error)
     output = result.model_dump_json(indent=2) + "\n" if fmt == "json" \
         else render_explanation(result, lang, fmt == "markdown", advisor.glossary)
     click.echo(output, nl=False)
@@ -161,11 +190,11 @@ def whatif(profile: str, changes: tuple, fmt: str, lang: str, knowledge: Optiona
     try:
         result = advisor.what_if(data, list(changes), lang=lang)
     except ChangeError as error:
-        _fail(f"--set {error}", BAD_INPUT)
+        _fail(f"--set {error}", BAD_INPUT, f"--set {error.zh}")
     except ValidationError as error:
-        _fail(f"after the changes, {describe_validation_error(error)}", BAD_INPUT)
+        _fail_invalid(error, profile, after_changes=True)
     except EngineError as error:
-        _fail(f"internal error during inference: {error}", INTERNAL)
+        _internal(error)
     output = result.model_dump_json(indent=2) + "\n" if fmt == "json" \
         else render_what_if(result, lang, fmt == "markdown", advisor.glossary)
     click.echo(output, nl=False)
@@ -311,7 +340,7 @@ def book_command(out: str, lang: str, knowledge: Optional[str]) -> None:
     except (CaseFileError, EngineError) as error:
         _fail(str(error), INTERNAL)
     except OSError as error:
-        _fail(f"{out}: cannot write the book: {error}", BAD_INPUT)
+        _fail(f"{out}: cannot write the book: {error}", BAD_INPUT, f"{out}：无法写入知识手册：{error}")
     click.echo(f"book: {report.pages} pages and book.md in {report.out} ({report.seconds:.1f} s); "
                f"open {report.out / 'index.html'}")
 
@@ -341,7 +370,8 @@ def rules_show(rule_id: str, lang: str, knowledge: Optional[str]) -> None:
 
     advisor = _advisor(knowledge)
     if rule_id not in advisor.knowledge.rules:  # before running the cases
-        _fail(f"no rule {rule_id!r}; see `expert rules list`", BAD_INPUT)
+        _fail(f"no rule {rule_id!r}; see `expert rules list`", BAD_INPUT,
+              f"没有编号为 {rule_id!r} 的规则；请用 `expert rules list` 查看全部规则")
     try:
         detail = rule_detail(advisor.knowledge, rule_id, check(advisor))
     except (CaseFileError, EngineError) as error:
@@ -358,6 +388,7 @@ def schema(name: str) -> None:
     click.echo(json.dumps(json_schema(name), indent=2, ensure_ascii=False))
 
 
+main.add_command(init_command)
 main.add_command(mcp_command)
 main.add_command(serve)
 

@@ -37,7 +37,7 @@ from expert.audit.cases import CaseFileError, CheckReport, check
 from expert.audit.rule_info import RuleDetail, RuleList, rule_detail, rule_list
 from expert.consult.model import AnswerResult, ConsultStep, WhatIf
 from expert.explain.model import Explanation
-from expert.facts.problem_text import Problem, describe_problems, problem_of
+from expert.facts.problem_text import Problem, describe_problems, problem_of, user_items
 from expert.facts.profile_io import MAX_PROFILE_BYTES
 from expert.facts.vocabulary import Profile
 from expert.inference.engine import EngineError
@@ -197,7 +197,7 @@ class _StrictJSONRoute(APIRoute):
 def request_problems(error: RequestValidationError) -> list:
     """FastAPI's validation errors as Problems: profile fields by the CLI's paths, other
     request fields by their names, a body that is not JSON by where it stops being JSON."""
-    problems = []
+    problems, in_profile = [], []
     for item in error.errors():
         loc = tuple(item["loc"])
         if item["type"] == "json_invalid":
@@ -207,11 +207,12 @@ def request_problems(error: RequestValidationError) -> list:
             problem = problem_of({"type": "json_invalid", "loc": (), "msg": f"not valid JSON: {error_text}",
                                   "ctx": {"error": error_text}}, root="(body)")
         elif loc[:2] == ("body", "profile") and not (loc == ("body", "profile") and item["type"] == "missing"):
-            problem = problem_of({**item, "loc": loc[2:]})
+            in_profile.append({**item, "loc": loc[2:]})  # by the user's paths, as the CLI words them
+            continue
         else:
             problem = problem_of({**item, "loc": loc[1:]}, root=f"({loc[0]})")
         problems.append(replace(problem, loc=loc))
-    return problems
+    return problems + [replace(problem_of(item), loc=("body", "profile", *item["loc"])) for item in user_items(in_profile)]
 
 
 

@@ -4,17 +4,15 @@ console error; a screenshot of one claim page is saved."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, NO_CHROMIUM, console_lines
+from browser import chromium as _chromium
 
 from expert.audit.book.site import build_book
 from expert.interfaces.cli import main
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 class _Links(HTMLParser):
@@ -69,12 +67,7 @@ def test_every_internal_link_resolves(book):
     assert checked > 500
 
 
-def _chromium(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
-                           "--log-level=0", *args], capture_output=True, text=True, timeout=90)
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="no chromium (.ci/run installs Debian's)")
+@pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 def test_a_browser_opens_the_book_without_console_errors(book, tmp_path):
     english = "book-en" in book.out.name
     pages = ("index.html", "rules.html", "chains.html") if english else ("index.html",)
@@ -82,7 +75,7 @@ def test_a_browser_opens_the_book_without_console_errors(book, tmp_path):
         done = _chromium("--dump-dom", (book.out / page).as_uri())
         assert done.returncode == 0, done.stderr[-500:]
         assert "<h1>" in done.stdout and "</html>" in done.stdout
-        console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
+        console = console_lines(done)
         assert console == [], console
     if not english:
         return
@@ -92,12 +85,12 @@ def test_a_browser_opens_the_book_without_console_errors(book, tmp_path):
     assert done.returncode == 0 and shot.exists() and shot.stat().st_size > 10_000
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="no chromium (.ci/run installs Debian's)")
+@pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 def test_the_console_check_catches_a_script_error(tmp_path):
     page = tmp_path / "bad.html"
     page.write_text("<!DOCTYPE html><html><body><h1>x</h1><script>undefinedFn()</script></body></html>", encoding="utf-8")
     done = _chromium("--dump-dom", page.as_uri())
-    assert any(":CONSOLE" in line and "undefinedFn" in line for line in done.stderr.splitlines())
+    assert any("undefinedFn" in line for line in console_lines(done))
 
 
 def test_cli_writes_the_book(runner, tmp_path):
