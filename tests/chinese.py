@@ -73,3 +73,22 @@ def chinese_problems(output: str, allowed: set[str] = frozenset(), words: set[st
         if "你" in line:
             problems.append(f"你 instead of 您 in: {line}")
     return problems
+
+
+def user_names(profile: dict) -> set[str]:
+    """The user's own words in a profile (company, offer and add-on names), which stay as
+    written in any language."""
+    names = {(profile.get("company") or {}).get("name") or ""}
+    names |= {offer.get("name", "") for offer in profile.get("offers") or []}
+    names |= {addon.get("name", "") for addon in (profile.get("needs") or {}).get("custom_addons") or []}
+    names |= {addon.get("name", "") for offer in profile.get("offers") or [] for addon in offer.get("addons") or []}
+    return {name for name in names if name}
+
+
+def enum_words() -> set[str]:
+    """The vocabulary's choice values, which Chinese text shows by their labels (a few that
+    are also plain words or acronyms aside)."""
+    from expert.facts.fields import ENUM, LIST_ENUM, field_catalogue
+
+    return {value for spec in field_catalogue().values() if spec.kind in (ENUM, LIST_ENUM)
+            for value in spec.choices} - {"none", "other", "AI"}

@@ -81,4 +81,16 @@ def summary_lines(advice: Advice, lang: str, markdown: bool = False, title: bool
             break
         lines.append(_label(key, lang, min(room, len(groups)), len(groups)))
         lines += _bullets(groups[:room], lang, markdown, with_severity)
-    return lines[:MAX_LINES]
+    return _blocks(lines[:MAX_LINES]) if markdown else lines[:MAX_LINES]
+
+
+def _blocks(lines: list[str]) -> list[str]:
+    """Markdown joins consecutive lines into one paragraph, and a line after a list item into
+    that item: a blank line before every line that is not a list item keeps each its own
+    block (a list may follow its label directly).  Blank lines are not counted as lines."""
+    out: list[str] = []
+    for line in lines:
+        if out and not line.startswith("- "):
+            out.append("")
+        out.append(line)
+    return out

@@ -50,6 +50,13 @@ class Asker:
         return Question(id=fact, fact=ref.fact, subject=ref.subject, text=text, hint=hint, answer=answer, why=why,
                         score=round(relevance.score(fact), 2))
 
+    def question_about(self, fact: str, profile: dict) -> Question:
+        """The question for ``fact`` asked again (to change its answer): its wording and
+        allowed answers, without the reasons a ranking gives."""
+        text, hint, answer = self._wording(fact, profile)
+        ref = FactRef.from_id(fact)
+        return Question(id=fact, fact=ref.fact, subject=ref.subject, text=text, hint=hint, answer=answer, why=[], score=0)
+
     def _wording(self, fact: str, profile: dict) -> tuple:
         """Text, hint and allowed answers of a question: the same on every turn, so built once
         (bounded: offer names are user text), except the choice of offers, which varies."""

@@ -6,9 +6,12 @@ shown the way explanations show them (``explain/render.py``).
 
 from __future__ import annotations
 
+from typing import Optional
+
 from expert.advice.model import Question
 from expert.advice.render import in_lang
 from expert.consult.model import WhatIf
+from expert.explain.glossary import Glossary
 from expert.explain.render import conclusion_tag, show, subject_suffix
 
 _WORDS = {
@@ -22,6 +25,7 @@ _WORDS = {
     "none": ("(none)", "（无）"),
     "because": ("because", "因为"),
     "why_asked": ("asked because it decides", "询问原因：它影响"),
+    "deciding": ("Deciding the verdict: ", "关系到结论："),
     "dont_know": ("or: don't know", "或：不知道"),
     "unit": ("unit", "单位"),
     "range": ("range", "范围"),
@@ -32,26 +36,40 @@ def _w(key: str, lang: str) -> str:
     return in_lang(_WORDS[key], lang)
 
 
-def render_what_if(result: WhatIf, lang: str = "en", markdown: bool = False) -> str:
-    bullet = "- "
-    head = f"# {_w('what_if', lang)}" if markdown else _w("what_if", lang).upper()
-    lines = [head, f"{_w('changes', lang)}:"]
-    lines += [f"  {bullet}{c.fact}: {show(c.before, lang)} -> {show(c.after, lang)}" for c in result.changes]
-    verdict = f"{result.verdict_before} -> {result.verdict_after}" if result.verdict_changed \
-        else f"{result.verdict_after} ({_w('unchanged', lang)})"
-    lines.append(f"{_w('verdict_word', lang)}: {verdict}")
+def render_what_if(result: WhatIf, lang: str = "en", markdown: bool = False, glossary: Optional[Glossary] = None) -> str:
+    """The difference a change makes.  English shows the auditor's ids; Chinese names every
+    fact, value, verdict and figure by its label (``glossary``) and keeps the conclusion ids
+    only as citations."""
+    g, zh = glossary or Glossary({}, {}), lang == "zh"
+    colon, arrow = ("：", " → ") if zh else (": ", " -> ")
+
+    def verdict(cid: str) -> str:
+        return f"{g.title(cid, lang)} {conclusion_tag(cid, markdown)}" if zh else cid
+
+    head = f"# {_w('what_if', lang)}" if markdown else (_w("what_if", lang) if zh else _w("what_if", lang).upper())
+    lines = [head, f"{_w('changes', lang)}{colon.rstrip()}"]
+    lines += [f"  - {g.fact(c.fact, lang)}{colon}{g.value(c.fact, c.before, lang)}{arrow}{g.value(c.fact, c.after, lang)}"
+              for c in result.changes]
+    unchanged = f"（{_w('unchanged', lang)}）" if zh else f" ({_w('unchanged', lang)})"
+    shown = f"{verdict(result.verdict_before)}{arrow}{verdict(result.verdict_after)}" if result.verdict_changed \
+        else f"{verdict(result.verdict_after)}{unchanged}"
+    lines.append(f"{_w('verdict_word', lang)}{colon}{shown}")
     for key, items in (("gained", result.gained), ("lost", result.lost)):
-        lines.append(f"{_w(key, lang)}:")
+        lines.append(f"{_w(key, lang)}{colon.rstrip()}")
         for c in items:
-            lines.append(f"  {bullet}{c.title.get(lang)}{subject_suffix(c.subject)} {conclusion_tag(c.id, markdown)}")
+            lines.append(f"  - {c.title.get(lang)}{g.subject(c.subject, lang)} {conclusion_tag(c.id, markdown)}")
             reached = result.advice.find(c.id, c.subject) if key == "gained" else []
             if reached and reached[0].rules:  # why it now holds: the figures it rests on, e.g. a price ceiling
-                lines.append(f"      {_w('because', lang)}: {reached[0].rules[0].because.get(lang)}")
+                lines.append(f"      {_w('because', lang)}{colon}{reached[0].rules[0].because.get(lang)}")
         if not items:
             lines.append(f"  {_w('none', lang)}")
-    lines.append(f"{_w('figures', lang)}:")
-    lines += [f"  {bullet}{f.figure}{subject_suffix(f.subject)}: {show(f.before, lang)} -> {show(f.after, lang)} {f.unit}"
-              for f in result.figures_changed] or [f"  {_w('none', lang)}"]
+    lines.append(f"{_w('figures', lang)}{colon.rstrip()}")
+    for f in result.figures_changed:
+        name = f"{g.title(f.figure, lang)}{g.subject(f.subject, lang)} {conclusion_tag(f.figure, markdown)}" if zh \
+            else f"{f.figure}{subject_suffix(f.subject)}"
+        lines.append(f"  - {name}{colon}{g.plain(f.before, lang)}{arrow}{g.plain(f.after, lang)} {g.unit(f.unit, lang)}")
+    if not result.figures_changed:
+        lines.append(f"  {_w('none', lang)}")
     return "\n".join(lines) + "\n"
 
 
@@ -64,16 +82,25 @@ def render_question(question: Question, lang: str = "en", number: int = 0) -> st
     if spec.choices:
         for index, choice in enumerate(spec.choices, 1):
             label = choice.label.get(lang)
-            shown = label if not isinstance(choice.value, str) or label == choice.value else f"{label} ({choice.value})"
+            # the value beside its label, for typing it; in Chinese the label or the number does
+            plain = lang == "zh" or not isinstance(choice.value, str) or label == choice.value
+            shown = label if plain else f"{label} ({choice.value})"
             lines.append(f"   {index:>2}) {shown}")
-    parts = [f"{_w('unit', lang)}: {spec.unit.get(lang)}"] if spec.unit else []
+    colon, semicolon, to = ("：", "；", " 至 ") if lang == "zh" else (": ", "; ", " .. ")
+    parts = [f"{_w('unit', lang)}{colon}{spec.unit.get(lang)}"] if spec.unit else []
     if spec.minimum is not None:
-        parts.append(f"{_w('range', lang)}: {show(spec.minimum)} .. {show(spec.maximum) if spec.maximum is not None else '∞'}")
+        top = show(spec.maximum) if spec.maximum is not None else "∞"
+        parts.append(f"{_w('range', lang)}{colon}{show(spec.minimum)}{to}{top}")
     if parts:
-        lines.append(f"   {'; '.join(parts)}")
-    if question.why:
+        lines.append(f"   {semicolon.join(parts)}")
+    verdicts = list(dict.fromkeys(c.title.get(lang) for c in question.why if c.id.startswith("verdict.")))
+    if verdicts:  # what the answer can still decide, in words
+        lines.append(f"   {_w('deciding', lang)}{'／'.join(verdicts) if lang == 'zh' else ' / '.join(verdicts)}")
+    others = [c for c in question.why if not c.id.startswith("verdict.")]
+    if others:
         sep, comma = ("——", "、") if lang == "zh" else (": ", ", ")
-        titles = list(dict.fromkeys(c.title.get(lang) for c in question.why))[:3]  # one per conclusion, whoever it is about
-        lines.append(f"   ({_w('why_asked', lang)}{sep}{comma.join(titles)})")
-    lines.append(f"   [{_w('dont_know', lang)}]")
+        titles = list(dict.fromkeys(c.title.get(lang) for c in others))[:3]  # one per conclusion, whoever it is about
+        lines.append(f"   {'（' if lang == 'zh' else '('}{_w('why_asked', lang)}{sep}{comma.join(titles)}"
+                     f"{'）' if lang == 'zh' else ')'}")
+    lines.append(f"   【{_w('dont_know', lang)}】" if lang == "zh" else f"   [{_w('dont_know', lang)}]")
     return "\n".join(lines) + "\n"

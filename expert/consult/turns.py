@@ -101,6 +101,40 @@ def take_back_answer(consultant: Consultant, profile: Union[Profile, dict], ques
     return AnswerResult(profile=profile_data(consultant.validate(updated)), question=ref.id, value=None)
 
 
+def change_answer(consultant: Consultant, asker: Asker, profile: Union[Profile, dict], question_id: str,
+                  raw_answer: Any) -> AnswerResult:
+    """Replace the answer to ``question_id`` with ``raw_answer``, taking back only that answer
+    and what the new one makes void: the answers about an offer no longer weighed, or about
+    an upgrade no longer weighed.  Every other answer, and the order they were asked in,
+    stays.  Raises ``InputError`` when the question was not answered, or the new answer
+    does not fit (the profile passed in is never changed).
+    """
+    data = profile_data(consultant.validate(profile))
+    ref = _question(question_id)
+    if ref.id not in (data.get("asked") or []) and get_fact(data, ref) is None:
+        raise InputError.answer(ref.id, f"{ref.id} has not been answered: nothing to change",
+                                f"{ref.id} 尚未回答，无可更改")
+    upgraded = (data.get(UPGRADE) or {}).get("offer")
+    if ref.path == OFFERS and upgraded is not None:  # re-pointed below if the offer is still weighed
+        data = set_fact(data, FactRef("upgrade.offer"), None)
+    answered = apply_answer(consultant, asker, data, question_id, raw_answer)
+    updated = answered.profile
+    names = {offer["name"] for offer in updated.get(OFFERS) or []}
+    if upgraded in names and updated.get(UPGRADE) is not None:
+        updated = set_fact(updated, FactRef("upgrade.offer"), upgraded)
+
+    def still_meant(fact: str) -> bool:
+        asked_ref = FactRef.from_id(fact)
+        if asked_ref.offer is not None and asked_ref.offer not in names:
+            return False
+        if fact == "upgrade.offer" and upgraded not in names:
+            return False
+        return not (fact.startswith("upgrade.") and updated.get(UPGRADE) is None)
+
+    updated["asked"] = [fact for fact in updated.get("asked") or [] if still_meant(fact)]
+    return AnswerResult(profile=profile_data(consultant.validate(updated)), question=ref.id, value=answered.value)
+
+
 def _question(question_id: Any) -> FactRef:
     """The fact a question id names; ``InputError`` for anything else."""
     if not isinstance(question_id, str):

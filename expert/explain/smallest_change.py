@@ -96,13 +96,13 @@ class SmallestChangeSearch:
             return self.impossible(Text(
                 en=f"No change to the facts of the offers given can: every rule that concludes {self.cid} is about an"
                    " offer, and there is no such offer; name one first (e.g. whatif --set offers=NAME).",
-                zh=f"改变已有方案的事实都无法做到：能得出 {self.cid} 的规则都针对某个方案，而资料中没有这样的方案；"
+                zh="改变已有方案的事实都无法做到：能得出这一结论的规则都针对某个方案，而资料中没有这样的方案；"
                    "请先加入一个方案（例如 whatif --set offers=名称）。"))
         if all(self.unsatisfiable(rule, subject) for rule, subject in instances):
             return self.impossible(Text(
                 en=f"No input change can: every rule that concludes {self.cid} has a condition"
                    " no value of the vocabulary satisfies.",
-                zh=f"任何输入的改变都无法做到：能得出 {self.cid} 的每条规则都有一个任何取值都无法满足的条件。"))
+                zh="任何输入的改变都无法做到：能得出这一结论的每条规则都有一个任何取值都无法满足的条件。"))
         singles: list[_Trial] = []
         for ref, value in self.candidates():
             if self.runs >= self.max_runs:

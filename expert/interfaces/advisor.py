@@ -21,6 +21,7 @@ from expert.inference.engine import Outcome
 if TYPE_CHECKING:
     from expert.consult.asking import Asker
     from expert.consult.model import AnswerResult, ConsultStep, WhatIf
+    from expert.explain.glossary import Glossary
     from expert.explain.model import Explanation
 
 
@@ -69,6 +70,14 @@ class Advisor(Consultant):
 
         return take_back_answer(self, profile, question_id)
 
+    def change_answer(self, profile: Union[Profile, dict], question_id: str, raw_answer: Any) -> AnswerResult:
+        """Replace the answer to ``question_id``: only that answer is taken back (and those the
+        new one makes void, e.g. about an offer no longer weighed).  Raises ``InputError``
+        when it was not answered or the new answer does not fit."""
+        from expert.consult.turns import change_answer
+
+        return change_answer(self, self.asker, profile, question_id, raw_answer)
+
     @cached_property
     def asker(self) -> Asker:
         """Questions for this knowledge base (``questions.yaml`` is read on first use)."""
@@ -76,6 +85,14 @@ class Advisor(Consultant):
         from expert.consult.question_catalogue import load_questions
 
         return Asker(self.knowledge, load_questions(self.knowledge))
+
+    @cached_property
+    def glossary(self) -> Glossary:
+        """Words for the ids an explanation or a what-if shows: the questions' answer
+        labels, labels.yaml, conclusion titles (a Chinese reader reads these, not ids)."""
+        from expert.explain.glossary import Glossary
+
+        return Glossary.of(self.knowledge, self.asker.labels)
 
     def questions_for(self, profile: Profile, facts: list[dict], outcome: Outcome) -> Optional[list]:
         """The ranked questions that could still change a need-more-info verdict."""

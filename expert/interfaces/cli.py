@@ -167,7 +167,8 @@ def explain(profile: str, conclusion_id: str, subject: Optional[str], fmt: str, 
         _fail(str(error), BAD_INPUT, error.zh)
     except EngineError as error:
         _internal(error)
-    output = result.model_dump_json(indent=2) + "\n" if fmt == "json" else render_explanation(result, lang, fmt == "markdown")
+    output = result.model_dump_json(indent=2) + "\n" if fmt == "json" \
+        else render_explanation(result, lang, fmt == "markdown", advisor.glossary)
     click.echo(output, nl=False)
 
 
@@ -194,7 +195,8 @@ def whatif(profile: str, changes: tuple, fmt: str, lang: str, knowledge: Optiona
         _fail_invalid(error, profile, after_changes=True)
     except EngineError as error:
         _internal(error)
-    output = result.model_dump_json(indent=2) + "\n" if fmt == "json" else render_what_if(result, lang, fmt == "markdown")
+    output = result.model_dump_json(indent=2) + "\n" if fmt == "json" \
+        else render_what_if(result, lang, fmt == "markdown", advisor.glossary)
     click.echo(output, nl=False)
 
 

@@ -224,7 +224,7 @@ class ExpertTools:
                                           search=args.search)
         except UnknownConclusionError as error:
             raise CallerError(str(error), f"无法解释：{error}") from None
-        return ToolOutcome(render_explanation(result, args.lang), result)
+        return ToolOutcome(render_explanation(result, args.lang, glossary=self.advisor.glossary), result)
 
     def what_if(self, args: WhatIfArguments) -> ToolOutcome:
         try:
@@ -233,7 +233,7 @@ class ExpertTools:
             raise CallerError(f"changes: {error}", f"changes 中的改变无法应用：{error}") from None
         except ValidationError as error:
             raise invalid("after the changes, the profile is invalid", "改变之后资料无效", error) from None
-        return ToolOutcome(render_what_if(result, args.lang), result)
+        return ToolOutcome(render_what_if(result, args.lang, glossary=self.advisor.glossary), result)
 
     def next_question(self, args: NextQuestionArguments) -> ToolOutcome:
         step = self.advisor.next_step(args.profile, lang=args.lang)

@@ -31,8 +31,8 @@ import click
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log one line per request.")
 def serve(host: str, port: int, workers: int, time_limit: Optional[float], cors_origins: tuple,
           knowledge: Optional[str], access_log: bool) -> None:
-    """Serve the HTTP JSON API: advise, explain, what-if, next-question, answer, rules, claims,
-    schemas, health (OpenAPI document at /docs).
+    """Serve the HTTP JSON API: advise, explain, what-if, next-question, answer, take-back, rules,
+    claims, schemas, health (OpenAPI document at /docs).
 
     Stateless: the profile travels in every request, so replicas scale out behind any load
     balancer. Set EXPERT_API_TOKEN to require "Authorization: Bearer <token>" on every

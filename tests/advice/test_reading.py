@@ -9,32 +9,17 @@ import re
 import pytest
 import support
 import yaml
-from chinese import chinese_problems
+from chinese import chinese_problems, enum_words, user_names
 
 from expert.advice.render import render
 from expert.advice.summary import MAX_LINES
 from expert.audit.cases import load_cases
-from expert.facts.fields import ENUM, LIST_ENUM, field_catalogue
 
 CASES = load_cases(support.KNOWLEDGE / "cases")
 PROFILES = [(case.id, case.profile) for case in CASES] + [
     (path.stem, yaml.safe_load(path.read_text(encoding="utf-8"))) for path in sorted(support.EXAMPLES.glob("*.yaml"))
 ]
 TAG = re.compile(r"\[([a-z]+\.[a-z_]+)\]")
-
-
-def _names(profile: dict) -> set[str]:
-    """The user's own words, which stay as written in any language."""
-    names = {(profile.get("company") or {}).get("name") or ""}
-    names |= {offer.get("name", "") for offer in profile.get("offers") or []}
-    names |= {addon.get("name", "") for addon in (profile.get("needs") or {}).get("custom_addons") or []}
-    names |= {addon.get("name", "") for offer in profile.get("offers") or [] for addon in offer.get("addons") or []}
-    return {name for name in names if name}
-
-
-def _enum_words() -> set[str]:
-    return {value for spec in field_catalogue().values() if spec.kind in (ENUM, LIST_ENUM)
-            for value in spec.choices} - {"none", "other", "AI"}
 
 
 @pytest.fixture(scope="module")
@@ -86,10 +71,10 @@ def test_brief_is_the_opening_and_short(advices, name, lang):
 @pytest.mark.parametrize("name,profile", PROFILES, ids=[name for name, _ in PROFILES])
 def test_chinese_reads_as_chinese(advices, name, profile):
     advice = advices[(name, "zh")]
-    words = _enum_words()
+    words = enum_words()
     problems = []
     for fmt in ("text", "markdown"):
-        problems += chinese_problems(render(advice, fmt, "zh"), _names(profile), words)
+        problems += chinese_problems(render(advice, fmt, "zh"), user_names(profile), words)
     assert not problems, "\n".join(problems[:20])
 
 
@@ -103,3 +88,41 @@ def test_cli_brief_fits_in_twelve_lines():
     lines = result.output.splitlines()
     assert len(lines) <= MAX_LINES and lines[1].startswith("Verdict: ")
     assert any(line.startswith("Top warnings") for line in lines) and any(line.startswith("What to do") for line in lines)
+
+
+def joined_in_markdown(markdown: str) -> list[tuple[str, str]]:
+    """Pairs of lines a CommonMark reader joins: two consecutive non-blank lines that are not
+    both list items (a paragraph continued, or a line swallowed by the list item above it).
+    A list item may follow the line that introduces it."""
+    lines = markdown.splitlines()
+    return [(a, b) for a, b in zip(lines, lines[1:]) if a.strip() and b.strip() and not b.startswith("- ")]
+
+
+@pytest.mark.parametrize("name", [name for name, _ in PROFILES])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_markdown_summary_lines_stay_apart(advices, name, lang):
+    advice = advices[(name, lang)]
+    brief = render(advice, "markdown", lang, brief=True)
+    assert not joined_in_markdown(brief), joined_in_markdown(brief)
+    full = render(advice, "markdown", lang)
+    opening = full[:full.index("\n## ")]  # the title and the summary, up to the full advice
+    assert not joined_in_markdown(opening), joined_in_markdown(opening)
+    shown = [line for line in brief.splitlines() if line.strip()]
+    assert shown[1:] == [line for line in opening.splitlines() if line.strip()][1:] and len(shown) <= MAX_LINES
+
+
+def test_the_markdown_check_sees_a_joined_paragraph():
+    assert joined_in_markdown("**Verdict**: pay\nWhy: because\n")
+    assert joined_in_markdown("- item\nWhat to do:\n")
+    assert not joined_in_markdown("Top warnings:\n- one\n- two\n\nWhat to do:\n- act\n")
+
+
+def test_the_knowledge_writes_chinese_with_full_width_marks(knowledge):
+    """Rule and conclusion texts show up inside Chinese lines everywhere (advice, explanations,
+    the book): their punctuation and quotation marks are full-width (「」 or “”, never ")."""
+    from chinese import half_width_in_chinese
+
+    texts = [(rule.id, text) for rule in knowledge.rules.values() for text in (rule.title.zh, rule.because.zh)]
+    texts += [(cid, conclusion.title.zh) for cid, conclusion in knowledge.conclusions.items()]
+    bad = [(where, text) for where, text in texts if half_width_in_chinese(text) or '"' in text]
+    assert not bad, bad[:5]

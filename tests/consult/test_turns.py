@@ -108,3 +108,42 @@ def test_taking_back_what_was_not_answered_is_an_input_error(advisor):
     assert support.CJK.search(caught.value.text.zh)
     with pytest.raises(InputError, match="not an input fact"):
         advisor.take_back_answer({}, "company.nothing")
+
+
+def _answered(advisor, answers: list[tuple[str, str]]) -> dict:
+    data: dict = {}
+    for question, answer in answers:
+        data = advisor.apply_answer(data, question, answer).profile
+    return data
+
+
+UPGRADED = [("upgrade", "yes"), ("offers", "A, B"), ("upgrade.offer", "A"), ("upgrade.kind", "feature"),
+            ("offers[B].pricing_model", "freemium"), ("needs.usage.mau", "100")]
+
+
+def test_change_replaces_one_answer_and_keeps_the_rest_in_order(advisor):
+    data = _answered(advisor, UPGRADED)
+    changed = advisor.change_answer(data, "needs.usage.mau", "500").profile
+    assert changed["needs"]["usage"]["mau"] == 500
+    assert changed["asked"] == data["asked"] and changed["offers"] == data["offers"] and changed["upgrade"] == data["upgrade"]
+
+
+def test_change_takes_back_only_what_the_new_answer_makes_void(advisor):
+    data = _answered(advisor, UPGRADED)
+    renamed = advisor.change_answer(data, "offers", "A, C").profile  # B gone: its answers go; A's upgrade stays
+    assert [o["name"] for o in renamed["offers"]] == ["A", "C"] and renamed["upgrade"]["offer"] == "A"
+    assert "offers[B].pricing_model" not in renamed["asked"] and "upgrade.offer" in renamed["asked"]
+    dropped = advisor.change_answer(data, "offers", "B").profile  # A gone: which offer is upgraded is open again
+    assert "offer" not in dropped["upgrade"] and "upgrade.offer" not in dropped["asked"]
+    assert dropped["offers"] == [{"name": "B", "pricing_model": "freemium"}]
+    no_upgrade = advisor.change_answer(data, "upgrade", "no").profile
+    assert "upgrade" not in no_upgrade and not any(f.startswith("upgrade.") for f in no_upgrade["asked"])
+    assert no_upgrade["asked"][0] == "upgrade"
+
+
+def test_changing_what_was_not_answered_or_to_a_bad_answer_is_an_input_error(advisor):
+    data = _answered(advisor, UPGRADED)
+    with pytest.raises(InputError, match="nothing to change"):
+        advisor.change_answer(data, "company.stage", "growth")
+    with pytest.raises(InputError, match="needs.usage.mau"):
+        advisor.change_answer(data, "needs.usage.mau", "lots")

@@ -205,3 +205,19 @@ def test_schema(runner):
 def test_exit_codes(runner, args, code):
     result = invoke(runner, args)
     assert result.exit_code == code
+
+
+def test_serve_help_names_every_endpoint(runner):
+    """`expert serve --help` lists what the server answers: every route of the app, by its first path segment."""
+    from expert.interfaces.http_api import ServeSettings, create_app
+
+    app = create_app(ServeSettings())
+    while not hasattr(app, "routes"):  # the guard (token, size, time limit) wraps the FastAPI app
+        app = app.app
+    segments = {route.path.strip("/").split("/")[0] for route in app.routes if getattr(route, "methods", None)}
+    segments -= {"docs", "openapi.json", "redoc", "docs/oauth2-redirect"}
+    result = runner.invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    missing = [s for s in sorted(segments) if s and s not in text]
+    assert not missing, f"serve --help omits {missing}"

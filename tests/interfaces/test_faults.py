@@ -95,7 +95,7 @@ def _interrupt_after_one_answer(tmp_path: Path, args: list[str]) -> tuple[int, s
         _read_until(process.stdout, b"> ", deadline)
         process.stdin.write(b"no\n")  # the first question: is an upgrade on the table?
         process.stdin.flush()
-        _read_until(process.stdout, b"2. ", deadline)
+        _read_until(process.stdout, b"Question 2 (", deadline)
         time.sleep(0.2)
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=60)
