@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from expert.advice.markdown import detail
 from expert.advice.model import Advice, Conclusion, Figure
 from expert.advice.phrases import (  # noqa: F401  (in_lang: other renderers import it from here)
     SEVERITY_WORDS,
@@ -27,7 +28,7 @@ from expert.advice.phrases import (  # noqa: F401  (in_lang: other renderers imp
 )
 
 
-def _because_lines(group: list[Conclusion], lang: str) -> list[str]:
+def _because_lines(group: list[Conclusion], lang: str, md: bool) -> list[str]:
     seen, lines = set(), []
     for conclusion in group:
         for support in conclusion.rules:
@@ -37,23 +38,23 @@ def _because_lines(group: list[Conclusion], lang: str) -> list[str]:
             seen.add((support.rule, text))
             cites = ", ".join(support.claims + support.paragraphs)
             refs = f"（{support.rule}；{cites}）" if lang == "zh" else f" ({support.rule}; {cites})"
-            lines.append(f"    {word('because', lang)}{colon(lang)}{text}{refs}")
+            lines.append(detail(f"{word('because', lang)}{colon(lang)}{text}{refs}", md))
     return lines
 
 
-def _figure_lines(group: list[Figure], lang: str) -> list[str]:
+def _figure_lines(group: list[Figure], lang: str, md: bool) -> list[str]:
     lines = []
     several = len(group) > 1
     if several:  # one figure's value is on its title line
-        lines += [f"    = {amount(f, lang)}{subjects_text([f.subject], lang)}" for f in group]
-    lines.append(f"    {word('formula', lang)}{colon(lang)}{group[0].formula.get(lang)}")
+        lines += [detail(f"= {amount(f, lang)}{subjects_text([f.subject], lang)}", md) for f in group]
+    lines.append(detail(f"{word('formula', lang)}{colon(lang)}{group[0].formula.get(lang)}", md))
     for figure in group:
         if figure.inputs:
             sep = "，" if lang == "zh" else ", "
             shown = sep.join(f"{_input_name(figure, k, lang)} = {_input_value(figure, v, lang)}"
                              for k, v in figure.inputs.items())
             whose = subjects_text([figure.subject], lang) if several else ""
-            lines.append(f"    {word('inputs', lang)}{whose}{colon(lang)}{shown}")
+            lines.append(detail(f"{word('inputs', lang)}{whose}{colon(lang)}{shown}", md))
     return lines
 
 
@@ -85,8 +86,8 @@ def _lines(group: list[Conclusion], lang: str, bullet: str, md: bool) -> list[st
     value = f" = {amount(first, lang)}" if isinstance(first, Figure) and len(group) == 1 else ""
     lines = [f"{bullet}{head}{subjects} {tag}{severity}{value}"]
     if isinstance(first, Figure):
-        lines += _figure_lines(group, lang)
-    return lines + _because_lines(group, lang)
+        lines += _figure_lines(group, lang, md)
+    return lines + _because_lines(group, lang, md)
 
 
 def _section(key: str, items: list[Conclusion], lang: str, md: bool) -> list[str]:
@@ -121,7 +122,7 @@ def render_text(advice: Advice, lang: Optional[str] = None, markdown: bool = Fal
         lines += [f"## {word('full', lang)}" if markdown else word("full", lang).upper(), ""]
     lines += _section("verdict", [advice.verdict], lang, markdown)
     if advice.verdict.missing:
-        lines.insert(-1, f"    {word('missing', lang)}{colon(lang)}{missing_text(advice, lang)}")
+        lines.insert(-1, detail(f"{word('missing', lang)}{colon(lang)}{missing_text(advice, lang)}", markdown))
     for key in ("fits", "unfits", "warnings", "actions", "figures"):
         lines += _section(key, getattr(advice, key), lang, markdown)
     if findings:

@@ -8,6 +8,7 @@ highest-ranked items (the Advice lists them by severity already) and words them.
 
 from __future__ import annotations
 
+from expert.advice.markdown import blocks
 from expert.advice.model import Advice, Figure
 from expert.advice.phrases import amount, colon, grouped, in_lang, severity_suffix, subjects_text, title_line
 
@@ -63,7 +64,7 @@ def _bullets(items: list, lang: str, md: bool, with_severity: bool) -> list[str]
 def summary_lines(advice: Advice, lang: str, markdown: bool = False, title: bool = False) -> list[str]:
     """At most ``MAX_LINES`` lines: verdict, reason, worth, top warnings, next steps."""
     verdict = advice.verdict
-    lines = [title_line(advice, lang)] if title else []
+    lines = [f"{'# ' if markdown else ''}{title_line(advice, lang)}"] if title else []
     head = verdict.text.get(lang)
     label = _w("verdict", lang)
     lines.append(f"{f'**{label}**' if markdown else label}{colon(lang)}{head}")
@@ -81,16 +82,5 @@ def summary_lines(advice: Advice, lang: str, markdown: bool = False, title: bool
             break
         lines.append(_label(key, lang, min(room, len(groups)), len(groups)))
         lines += _bullets(groups[:room], lang, markdown, with_severity)
-    return _blocks(lines[:MAX_LINES]) if markdown else lines[:MAX_LINES]
-
-
-def _blocks(lines: list[str]) -> list[str]:
-    """Markdown joins consecutive lines into one paragraph, and a line after a list item into
-    that item: a blank line before every line that is not a list item keeps each its own
-    block (a list may follow its label directly).  Blank lines are not counted as lines."""
-    out: list[str] = []
-    for line in lines:
-        if out and not line.startswith("- "):
-            out.append("")
-        out.append(line)
-    return out
+    # Markdown: each line its own block (``markdown.blocks``); blank lines are not counted
+    return blocks(lines[:MAX_LINES]) if markdown else lines[:MAX_LINES]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from expert.advice.markdown import blocks, detail
 from expert.advice.model import Question
 from expert.advice.render import in_lang
 from expert.consult.model import WhatIf
@@ -47,30 +48,33 @@ def render_what_if(result: WhatIf, lang: str = "en", markdown: bool = False, glo
         return f"{g.title(cid, lang)} {conclusion_tag(cid, markdown)}" if zh else cid
 
     head = f"# {_w('what_if', lang)}" if markdown else (_w("what_if", lang) if zh else _w("what_if", lang).upper())
+    item = "- " if markdown else "  - "  # Markdown: each group a list after its label
+    none = f"- {_w('none', lang)}" if markdown else f"  {_w('none', lang)}"
     lines = [head, f"{_w('changes', lang)}{colon.rstrip()}"]
-    lines += [f"  - {g.fact(c.fact, lang)}{colon}{g.value(c.fact, c.before, lang)}{arrow}{g.value(c.fact, c.after, lang)}"
+    lines += [f"{item}{g.fact(c.fact, lang)}{colon}{g.value(c.fact, c.before, lang)}{arrow}{g.value(c.fact, c.after, lang)}"
               for c in result.changes]
     unchanged = f"（{_w('unchanged', lang)}）" if zh else f" ({_w('unchanged', lang)})"
     shown = f"{verdict(result.verdict_before)}{arrow}{verdict(result.verdict_after)}" if result.verdict_changed \
         else f"{verdict(result.verdict_after)}{unchanged}"
-    lines.append(f"{_w('verdict_word', lang)}{colon}{shown}")
+    label = f"**{_w('verdict_word', lang)}**" if markdown else _w("verdict_word", lang)  # as the summary shows it
+    lines.append(f"{label}{colon}{shown}")
     for key, items in (("gained", result.gained), ("lost", result.lost)):
         lines.append(f"{_w(key, lang)}{colon.rstrip()}")
         for c in items:
-            lines.append(f"  - {c.title.get(lang)}{g.subject(c.subject, lang)} {conclusion_tag(c.id, markdown)}")
+            lines.append(f"{item}{c.title.get(lang)}{g.subject(c.subject, lang)} {conclusion_tag(c.id, markdown)}")
             reached = result.advice.find(c.id, c.subject) if key == "gained" else []
             if reached and reached[0].rules:  # why it now holds: the figures it rests on, e.g. a price ceiling
-                lines.append(f"      {_w('because', lang)}{colon}{reached[0].rules[0].because.get(lang)}")
+                lines.append(detail(f"{_w('because', lang)}{colon}{reached[0].rules[0].because.get(lang)}", markdown, "      "))
         if not items:
-            lines.append(f"  {_w('none', lang)}")
+            lines.append(none)
     lines.append(f"{_w('figures', lang)}{colon.rstrip()}")
     for f in result.figures_changed:
         name = f"{g.title(f.figure, lang)}{g.subject(f.subject, lang)} {conclusion_tag(f.figure, markdown)}" if zh \
             else f"{f.figure}{subject_suffix(f.subject)}"
-        lines.append(f"  - {name}{colon}{g.plain(f.before, lang)}{arrow}{g.plain(f.after, lang)} {g.unit(f.unit, lang)}")
+        lines.append(f"{item}{name}{colon}{g.plain(f.before, lang)}{arrow}{g.plain(f.after, lang)} {g.unit(f.unit, lang)}")
     if not result.figures_changed:
-        lines.append(f"  {_w('none', lang)}")
-    return "\n".join(lines) + "\n"
+        lines.append(none)
+    return "\n".join(blocks(lines) if markdown else lines) + "\n"
 
 
 def render_question(question: Question, lang: str = "en", number: int = 0) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from browser import CHROMIUM, NO_CHROMIUM, console_lines
 from browser import chromium as _chromium
+from markdown_check import problems
 
 from expert.audit.book.site import build_book
 from expert.interfaces.cli import main
@@ -51,6 +52,11 @@ def test_the_book_builds_quickly_with_every_part(book):
     assert "verdict.not-at-this-price" in rules and ("When" in rules or "当" in rules)
     assert "<svg" in (book.out / "chains.html").read_text(encoding="utf-8")
     assert "M03" in (book.out / "thresholds.html").read_text(encoding="utf-8")
+
+
+def test_the_markdown_book_renders_line_for_line(book):
+    markdown = (book.out / "book.md").read_text(encoding="utf-8")
+    assert not problems(markdown), problems(markdown)[:5]
 
 
 def test_every_internal_link_resolves(book):

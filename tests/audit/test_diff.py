@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import support
+from markdown_check import problems
 
 from expert.advice.consultation import Consultant
 from expert.audit.diff.corpus import corpus
@@ -67,7 +68,8 @@ def test_cli_formats_and_review_gate(runner, planted):
                                            "--format", "json"]).output)
     assert data["changed"] == len(data["changed_samples"]) > 0 and data["rules"]["changed"][0]["rule"] == "traffic.spiky"
     markdown = runner.invoke(main, ["diff", str(support.KNOWLEDGE), str(planted), "--profiles", "50", "--format", "markdown"])
-    assert markdown.output.startswith("# Knowledge diff:")
+    assert markdown.output.startswith("# Knowledge diff:") and "  - gained in: " in markdown.output
+    assert not problems(markdown.output), problems(markdown.output)  # each example list its own line
     gate = runner.invoke(main, ["diff", str(support.KNOWLEDGE), str(planted), "--profiles", "50", "--fail-on", "any"])
     assert gate.exit_code == 1
     same = runner.invoke(main, ["diff", str(support.KNOWLEDGE), str(support.KNOWLEDGE), "--profiles", "50",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from expert.advice.markdown import detail
 from expert.audit.diff.impact import Impact
 from expert.audit.diff.rules import RuleDiff
 
@@ -44,7 +45,7 @@ def render(rules: RuleDiff, result: Impact, old: str, new: str, fmt: str = "text
         lines.append(f"- {cid}: +{entry['gained']:,} / -{entry['lost']:,}")
         for label, names in (("gained in", entry["examples_gained"]), ("lost in", entry["examples_lost"])):
             if names:
-                lines.append(f"    {label}: {', '.join(names)}")
+                lines.append(detail(f"{label}: {', '.join(names)}", md))  # Markdown: a nested item
     if not data["conclusions"]:
         lines.append("- none")
     return "\n".join(lines) + "\n"
