@@ -53,6 +53,7 @@ from expert.rulebase.rulebook import (
     ThresholdSource,
     compared_numbers,
 )
+from expert.rulebase.snapshot import read_snapshot, snapshot_key, write_snapshot
 from expert.rulebase.strata import StratificationError, stratify
 
 _RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_-]*)+$")
@@ -711,9 +712,19 @@ def load_knowledge(directory: Optional[Path | str] = None, require_bases: bool =
     loads with ``require_bases=False`` to report those gaps as findings instead.
     """
     directory = Path(directory) if directory is not None else DEFAULT_KNOWLEDGE_DIR
-    problems = Problems()
     if not directory.is_dir():
         raise KnowledgeError([f"{directory}: no such knowledge directory"])
+    key = snapshot_key(directory, require_bases)
+    if key is not None and (stored := read_snapshot(key)) is not None:
+        return stored  # these very files, loaded and checked by this very code before
+    knowledge = _load_in_full(directory, require_bases)
+    if key is not None:
+        write_snapshot(key, knowledge)
+    return knowledge
+
+
+def _load_in_full(directory: Path, require_bases: bool) -> KnowledgeBase:
+    problems = Problems()
     catalogue = field_catalogue()
     digest = Fingerprint()  # every knowledge file's text and parsed tree, in load order
     claims, paragraphs = _load_claims(directory, problems, digest)
