@@ -212,8 +212,11 @@ class Engine:
 
     def __init__(self, knowledge: KnowledgeBase) -> None:
         self.knowledge = knowledge
-        self.compiled = knowledge.compiled or compile_knowledge(knowledge)  # the loader's, when it made them
-        self.fields = referenced_fields(self.compiled)
+        if knowledge.compiled:  # the loader's, when it made them (and the fields they read)
+            self.compiled, self.fields = knowledge.compiled, knowledge.engine_fields or referenced_fields(knowledge.compiled)
+        else:
+            self.compiled = compile_knowledge(knowledge)
+            self.fields = referenced_fields(self.compiled)
         self.any_sets = any_of_sets(self.compiled)
         self._lock = threading.Lock()
         self._session_ids = itertools.count(1)  # unique within this engine's ruleset

@@ -779,7 +779,8 @@ def _load_in_full(directory: Path, require_bases: bool) -> KnowledgeBase:
                               market_facts=market_facts, exclusions=exclusions, sets=sets, formulas=formulas,
                               fingerprint=digest.hexdigest()[:12])
     compiled = knowledge.compiled = compile_knowledge(knowledge)
-    limits = engine_limit_problems(ruleset_patterns(compiled), {"profile or offer": len(referenced_fields(compiled)) + 3})
+    knowledge.engine_fields = referenced_fields(compiled)
+    limits = engine_limit_problems(ruleset_patterns(compiled), {"profile or offer": len(knowledge.engine_fields) + 3})
     if limits:  # refused here: past some of these durable_rules would hang, not fail
         raise KnowledgeError([f"{directory}: {problem}" for problem in limits])
     return knowledge
