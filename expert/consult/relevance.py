@@ -214,13 +214,15 @@ class _State:
         static = _static_deps(path)
         if static is not None:
             return static
-        spec = field_catalogue()[path]
-        if spec.derived:
-            facts: list[str] = []
-            for item in spec.inputs:
+        facts: list[str] = []
+        for kind, item in _input_plan(path):
+            if kind is _FIXED:
+                facts += item
+            elif kind is _OWN_FIELD:  # this offer's plain field: what _offer_deps gives, without its lookups
+                facts += [OFFERS] if subject == PLACEHOLDER_OFFER else [f"offers[{subject}]{item}"]
+            else:
                 facts += self._input_deps(item, subject)
-            return facts
-        return self._input_deps(path, subject)
+        return facts
 
     def _input_deps(self, item: str, subject: str) -> list[str]:
         """Fact ids behind one input entry, with the questions that can still add to them."""
@@ -262,17 +264,38 @@ def _static_deps(path: str) -> Optional[list[str]]:
     items = spec.inputs if spec.derived else (path,)
     if any(item not in _PROFILE_FREE_INPUTS and item.startswith(("offers.", "target.", "offer.")) for item in items):
         return None
-    facts: list[str] = []
-    for item in items:
-        if item in (OFFERS, UPGRADE):
-            facts.append(item)
-        elif item == "upgrade.offer":
-            facts += [OFFERS, item]
-        elif field_catalogue()[item].kind == SECTION and item not in (UPGRADE, "company.in_house_estimate"):
-            facts += section_fields(item)
+    return [fact for item in items for fact in _item_deps(item)]
+
+
+def _item_deps(item: str) -> tuple[str, ...]:
+    """``_State._input_deps`` of an input that is not about offers (the same on every profile)."""
+    if item in (OFFERS, UPGRADE):
+        return (item,)
+    if item == "upgrade.offer":
+        return (OFFERS, item)
+    if field_catalogue()[item].kind == SECTION and item not in (UPGRADE, "company.in_house_estimate"):
+        return tuple(section_fields(item))
+    return (item,)
+
+
+_FIXED, _OWN_FIELD, _OTHER = "fixed", "own field", "other"
+
+
+@functools.cache
+def _input_plan(path: str) -> tuple[tuple[str, object], ...]:
+    """How ``_State._deps`` gathers a path's inputs, worked out once per path: the inputs
+    that are the same on every profile (their fact ids), the subject offer's own plain
+    fields (the rest of the id after ``offers[<name>]``), and the others (``_input_deps``)."""
+    spec = field_catalogue()[path]
+    plan: list[tuple[str, object]] = []
+    for item in spec.inputs if spec.derived else (path,):
+        if item in _PROFILE_FREE_INPUTS or not item.startswith(("offers.", "target.", "offer.")):
+            plan.append((_FIXED, _item_deps(item)))
+        elif item.startswith("offer.") and item != "offer.capabilities" and field_catalogue()[item].kind != SECTION:
+            plan.append((_OWN_FIELD, item[len("offer"):]))
         else:
-            facts.append(item)
-    return facts
+            plan.append((_OTHER, item))
+    return tuple(plan)
 
 
 def _generality(fact: str) -> int:
