@@ -180,7 +180,7 @@ class AdviceAssembler:
             items.sort(key=lambda c: (-_SEVERITY_ORDER[c["severity"]], c["id"], c["subject"]))
         reference = self._reference
         trace = [{"order": f.order, "rule": f.rule, "subject": f.subject, "concluded": f.concluded, "new": f.new,
-                  "matched": [m if m["values"] else reference(m["kind"], m["ref"]) for m in f.matched_records()]}
+                  "matched": f.matched_records(reference)}
                  for f in outcome.firings]
         return Advice.model_validate({"lang": lang, "schema_version": SCHEMA_VERSION,
                                       "knowledge": self.knowledge.fingerprint, "company": profile.company.name,

@@ -41,7 +41,9 @@ import itertools
 import os
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Optional
 
 import orjson
 
@@ -134,18 +136,21 @@ class Firing:
         """The facts this firing matched (built on demand: most callers never ask)."""
         return tuple(Matched(**record) for record in self.matched_records())
 
-    def matched_records(self) -> list[dict]:
+    def matched_records(self, named: Optional[Callable[[str, str], object]] = None) -> list:
+        """One record per matched fact: {kind, ref, values}; a record with no values is
+        ``named(kind, ref)`` instead when ``named`` is given (the Advice reuses those)."""
         if not self.source:
             return []
         compiled, facts = self.source
-        records = []
+        records: list = []
         for alias, kind, keys in compiled.record_plan:
             fact = facts[alias]
             if keys is None:  # a conclusion or an "absent" marker: named, no values
-                records.append({"kind": kind, "ref": f"{fact['cid']}@{fact['subject']}", "values": {}})
+                ref, values = f"{fact['cid']}@{fact['subject']}", {}
             else:
                 ref = PROFILE_FACT if kind == PROFILE_FACT else fact[OFFER_NAME]
-                records.append({"kind": kind, "ref": ref, "values": {p: fact.get(k) for p, k in keys}})
+                values = {p: fact.get(k) for p, k in keys}
+            records.append({"kind": kind, "ref": ref, "values": values} if values or named is None else named(kind, ref))
         return records
 
 
