@@ -2,8 +2,10 @@
 
 It hides every sharp edge recorded in shared/notes/durable-rules.md:
 
-* background threads: ``Host._run`` is disabled before any host exists (they segfault
-  with overlapping sessions, and an advisor needs no timers);
+* background threads: the engine makes no ``Host`` (a host starts timer and dispatch
+  threads, which segfault with overlapping sessions; an advisor needs no timers): it
+  creates its ruleset with the native call a host would make.  ``Host._run`` is disabled
+  all the same, before any host exists, should other code make one;
 * isolation: each consultation gets a fresh session id, runs under this engine's lock
   (durable_rules' C calls hold the GIL anyway, so threads lose no speed) and its state
   is deleted in ``finally``; so at most one session is ever alive per ruleset, far
@@ -225,11 +227,11 @@ class Engine:
         self.any_sets = any_of_sets(self.compiled)
         self._lock = threading.Lock()
         self._session_ids = itertools.count(1)  # unique within this engine's ruleset
-        self._host = durable_engine.Host()
         self.name = f"expert_{knowledge.fingerprint or 'kb'}_{next(_RULESET_NAMES)}"
-        definition = {name: {**pattern, "run": _never} for name, pattern in ruleset_patterns(self.compiled).items()}
-        self._host.register_rulesets({self.name: definition})
-        self._handle = self._host.get_ruleset(self.name)._handle
+        # The native call durable_rules' Host.register_rulesets makes (its Python wrapper
+        # would also keep action closures we never use, and encode with the json module):
+        # one ruleset per engine, with a unique name, patterns only ("run" is the wrapper's).
+        self._handle = native.create_ruleset(self.name, _encode(ruleset_patterns(self.compiled)))
         self._negations = self._negation_plan()
 
     def _negation_plan(self) -> list[list[ConclusionCondition]]:
@@ -359,8 +361,3 @@ class Engine:
                     native.delete_state(self._handle, sid)
                 except Exception as error:  # noqa: BLE001 - report, do not mask the first error
                     raise EngineError(f"could not delete session state: {error}") from error
-
-
-def _never(closure) -> None:
-    """Placeholder action: durable_rules wants one per rule; Engine._run_actions dispatches."""
-    raise EngineError("durable_rules' own action loop must not run")
