@@ -35,6 +35,8 @@ arguments, 1 if a profile cannot even be advised on).  What each number means:
   run and alternating with it: a fresh interpreter that does ``import pydantic, click,
   durable.lang, yaml, orjson`` and defines one pydantic model (pydantic builds its
   internals on the first model): what any command built on these libraries pays.
+  Both run with bytecode caches allowed (``PYTHONDONTWRITEBYTECODE`` is dropped from their
+  environment: with it, an editable install recompiles ``expert`` on every start).
 * **RSS growth** - resident set size (psutil) after the warm-up and after N more
   advise() calls cycling through the profiles (``gc.collect()`` before each reading;
   gc thresholds are left at their defaults).  N is 20,000 unless the time budget
@@ -193,9 +195,19 @@ def stages(advisor, profiles, rounds: int) -> dict[str, dict]:
             for name, ns in samples.items() if ns}
 
 
+def _cold_env() -> dict:
+    """The environment for both cold-start processes: as inherited, except that Python may
+    write bytecode caches.  With PYTHONDONTWRITEBYTECODE set (some sandboxes set it) an
+    editable install recompiles every module of ``expert`` on every start, while the
+    floor's libraries come with the caches pip wrote: not what an installed copy does."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def _timed_run(cmd: list[str]) -> tuple[float, Optional[str]]:
     start = time.perf_counter_ns()
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True)
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, env=_cold_env())
     wall = (time.perf_counter_ns() - start) / 1e6
     if done.returncode != 0:
         return wall, f"exit {done.returncode}: {done.stderr.decode(errors='replace').strip()[:300]}"
