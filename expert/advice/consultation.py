@@ -23,7 +23,7 @@ from expert.facts.flatten import input_facts
 from expert.facts.vocabulary import Profile
 from expert.inference.engine import Engine, Outcome
 from expert.rulebase.compiler import COMPANY_SUBJECT
-from expert.rulebase.loader import load_knowledge
+from expert.rulebase.knowledge import load_knowledge
 from expert.rulebase.rulebook import KnowledgeBase
 
 

@@ -27,6 +27,7 @@ from expert.facts.yamlsource import line_of
 from expert.rulebase.compiler import compile_knowledge, referenced_fields, ruleset_patterns
 from expert.rulebase.engine_limits import engine_limit_problems
 from expert.rulebase.engine_numbers import NUMBER_DECIMALS, NUMBER_LIMIT
+from expert.rulebase.errors import KnowledgeError
 from expert.rulebase.parse_cache import load_yaml_loaded
 from expert.rulebase.rulebook import (
     ABOUT_ANY,
@@ -66,14 +67,6 @@ _SET_KEYS = {"id", "of", "title", "definition", "members", "all_except"}
 # What a named set may hold: the vocabulary's own domains, so a new capability is in every
 # set defined by exclusion (beyond basic = every capability but the basic ones) at once.
 SET_DOMAINS = {"capability": tuple(c.value for c in Capability), "pain_point": tuple(p.value for p in PainPoint)}
-
-
-class KnowledgeError(Exception):
-    """The knowledge base is invalid; ``problems`` lists every error found."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("invalid knowledge base:\n" + "\n".join(f"  - {p}" for p in problems))
 
 
 class Problems:
