@@ -2,8 +2,8 @@
 
 Run from the repository root (the package must be installed, e.g. editable)::
 
-    python benchmarks/bench.py            # full run: 2-4 minutes on 2 cores (measured: see the last line it prints)
-    python benchmarks/bench.py --quick    # smoke run of some 10-20 seconds (tests/test_bench.py runs it)
+    python benchmarks/bench.py            # full run: about 2.7 minutes on 2 cores under load (its last line says)
+    python benchmarks/bench.py --quick    # smoke run, 35-45 s here, most of it section 5 (tests/test_bench.py runs it)
 
 It reports; it does not gate: the exit status is 0 whatever the numbers (2 only for bad
 arguments, 1 if a profile cannot even be advised on).  What each number means:
