@@ -87,12 +87,9 @@ class AdviceAssembler:
         self.knowledge = knowledge
         # Output pieces that never change between consultations, built (and validated)
         # once; pydantic accepts these instances as they are when it validates an Advice.
-        self._titles = {cid: Text(en=k.title.en, zh=k.title.zh) for cid, k in knowledge.conclusions.items()}
-        self._rule_refs = {
-            rid: {"rule": rid, "claims": list(rule.claims), "paragraphs": list(rule.paragraphs),
-                  "file": Path(rule.file).name, "line": rule.line}
-            for rid, rule in knowledge.rules.items()
-        }
+        # (built on first use, each: a one-shot command touches a few of them)
+        self._titles: dict[str, Text] = {}
+        self._rule_refs: dict[str, dict] = {}
         self._reference_cache: dict = {}
         self._severity_rank = {
             rid: _SEVERITY_ORDER[rule.severity or knowledge.conclusions[rule.conclude].severity]
@@ -101,20 +98,43 @@ class AdviceAssembler:
         self._labels_en = {value: label.en for value, label in knowledge.labels.items()}
         self._labels_zh = {value: label.zh for value, label in knowledge.labels.items()}
         self._labels_zh["\x00separator"] = "、"  # how a list reads inside a Chinese sentence
-        self._templates = {rid: (_split(r.because.en), _split(r.because.zh)) for rid, r in knowledge.rules.items()}
-        self._fixed_supports = {
-            rid: RuleSupport(**self._rule_refs[rid], because=Text(en=rule.because.en, zh=rule.because.zh))
-            for rid, rule in knowledge.rules.items()
-            if "{" not in rule.because.en + rule.because.zh
-        }
+        self._supports: dict[str, tuple] = {}  # rule id -> (fixed RuleSupport, or None and the templates)
+
+    def _title(self, cid: str) -> Text:
+        title = self._titles.get(cid)
+        if title is None:
+            kind = self.knowledge.conclusions[cid]
+            title = self._titles[cid] = Text(en=kind.title.en, zh=kind.title.zh)
+        return title
+
+    def _rule_ref(self, rid: str) -> dict:
+        ref = self._rule_refs.get(rid)
+        if ref is None:
+            rule = self.knowledge.rules[rid]
+            ref = self._rule_refs[rid] = {"rule": rid, "claims": list(rule.claims), "paragraphs": list(rule.paragraphs),
+                                          "file": Path(rule.file).name, "line": rule.line}
+        return ref
+
+    def _support_plan(self, rid: str) -> tuple:
+        """A rule whose reason has no placeholder gives the same support every time: built
+        and validated once; the others' templates are split once."""
+        plan = self._supports.get(rid)
+        if plan is None:
+            because = self.knowledge.rules[rid].because
+            if "{" not in because.en + because.zh:
+                plan = (RuleSupport(**self._rule_ref(rid), because=Text(en=because.en, zh=because.zh)), None)
+            else:
+                plan = (None, (_split(because.en), _split(because.zh)))
+            self._supports[rid] = plan
+        return plan
 
     def _support(self, firing) -> object:
-        fixed = self._fixed_supports.get(firing.rule)
+        fixed, templates = self._support_plan(firing.rule)
         if fixed is not None:
             return fixed
-        en, zh = self._templates[firing.rule]
+        en, zh = templates
         because = {"en": _fill(en, firing.params, self._labels_en), "zh": _fill(zh, firing.params, self._labels_zh)}
-        return {**self._rule_refs[firing.rule], "because": because}
+        return {**self._rule_ref(firing.rule), "because": because}
 
     def assemble(self, profile: Profile, derivation: Derivation, outcome: Outcome, lang: str,
                  questions: Optional[list] = None) -> Advice:
@@ -139,7 +159,7 @@ class AdviceAssembler:
                 severity = max(rank[f.rule] for f in firings)
                 supports_of = [self._support(f) for f in _first_per_rule(firings)]
             item = {"id": cid, "kind": kind.kind, "subject": subject, "severity": SEVERITIES[severity],
-                    "text": self._titles[cid], "params": params, "rules": supports_of}
+                    "text": self._title(cid), "params": params, "rules": supports_of}
             if kind.kind == "verdict":
                 missing = list(params.get("missing", []))
                 verdicts.append({**item, "missing": missing,
@@ -160,7 +180,7 @@ class AdviceAssembler:
             items.sort(key=lambda c: (-_SEVERITY_ORDER[c["severity"]], c["id"], c["subject"]))
         reference = self._reference
         trace = [{"order": f.order, "rule": f.rule, "subject": f.subject, "concluded": f.concluded, "new": f.new,
-                  "matched": [m if m["values"] else reference(m["kind"], m["ref"]) for m in f.matched_records()]}
+                  "matched": f.matched_records(reference)}
                  for f in outcome.firings]
         return Advice.model_validate({"lang": lang, "schema_version": SCHEMA_VERSION,
                                       "knowledge": self.knowledge.fingerprint, "company": profile.company.name,

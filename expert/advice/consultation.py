@@ -23,7 +23,7 @@ from expert.facts.flatten import input_facts
 from expert.facts.vocabulary import Profile
 from expert.inference.engine import Engine, Outcome
 from expert.rulebase.compiler import COMPANY_SUBJECT
-from expert.rulebase.loader import load_knowledge
+from expert.rulebase.knowledge import load_knowledge
 from expert.rulebase.rulebook import KnowledgeBase
 
 
@@ -77,15 +77,19 @@ class Consultant:
         if lang not in ("en", "zh"):
             raise ValueError("lang must be 'en' or 'zh'")
         profile = self.validate(profile)
+        data = profile_data(profile)  # one dump: flattening, questions and explanations read it
         derivation = derive(profile)
-        facts = input_facts(profile, derivation)
+        facts = input_facts(profile, derivation, data)
         outcome = self.engine.run(facts, trace=trace)
         questions = None
         if (NEED_MORE_INFO, COMPANY_SUBJECT) in outcome.conclusions:
-            questions = self.questions_for(profile, facts, outcome)
+            questions = self.questions_for(profile, facts, outcome, data)
         advice = self.assembler.assemble(profile, derivation, outcome, lang, questions)
-        return Consultation(profile, facts, set(outcome.conclusions), advice)
+        consultation = Consultation(profile, facts, set(outcome.conclusions), advice)
+        consultation.__dict__["data"] = data  # what the cached property would dump again
+        return consultation
 
-    def questions_for(self, profile: Profile, facts: list[dict], outcome: Outcome) -> Optional[list]:
+    def questions_for(self, profile: Profile, facts: list[dict], outcome: Outcome,
+                      data: Optional[dict] = None) -> Optional[list]:
         """The questions a need-more-info verdict lists; none at this level (the façade asks)."""
         return None

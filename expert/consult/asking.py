@@ -29,6 +29,7 @@ class Asker:
         self.knowledge, self.catalogue = knowledge, catalogue
         self.index = RuleIndex(knowledge)
         self._wordings: dict[str, tuple] = {}
+        self._refs: dict[tuple[str, str], ConclusionRef] = {}
         self._titles = {cid: Text(en=k.title.en, zh=k.title.zh) for cid, k in knowledge.conclusions.items()}
         self._ref_order = lambda ref: (_KIND_ORDER.index(knowledge.conclusions[ref.id].kind), ref.id, ref.subject)
         self.labels = {value: Text(en=label.en, zh=label.zh) for value, label in catalogue.choices.items()}
@@ -44,8 +45,8 @@ class Asker:
 
     def question(self, fact: str, relevance: Relevance, profile: dict) -> Question:
         text, hint, answer = self._wording(fact, profile)
-        why = sorted((ConclusionRef(id=cid, subject=_shown_subject(subject), title=self._titles[cid])
-                      for cid, subject in relevance.reasons.get(fact, [])), key=self._ref_order)
+        why = sorted((self._conclusion_ref(cid, subject) for cid, subject in relevance.reasons.get(fact, [])),
+                     key=self._ref_order)
         ref = FactRef.from_id(fact)
         return Question(id=fact, fact=ref.fact, subject=ref.subject, text=text, hint=hint, answer=answer, why=why,
                         score=round(relevance.score(fact), 2))
@@ -56,6 +57,16 @@ class Asker:
         text, hint, answer = self._wording(fact, profile)
         ref = FactRef.from_id(fact)
         return Question(id=fact, fact=ref.fact, subject=ref.subject, text=text, hint=hint, answer=answer, why=[], score=0)
+
+    def _conclusion_ref(self, cid: str, subject: str) -> ConclusionRef:
+        """The same few conclusion references recur in every consultation: built once each
+        (bounded: offer names are user text)."""
+        ref = self._refs.get((cid, subject))
+        if ref is None:
+            ref = ConclusionRef(id=cid, subject=_shown_subject(subject), title=self._titles[cid])
+            if len(self._refs) < 10_000:
+                self._refs[(cid, subject)] = ref
+        return ref
 
     def _wording(self, fact: str, profile: dict) -> tuple:
         """Text, hint and allowed answers of a question: the same on every turn, so built once

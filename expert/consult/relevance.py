@@ -27,6 +27,7 @@ question ``upgrade``.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Optional
@@ -210,13 +211,18 @@ class _State:
         return self._deps_memo[key]
 
     def _deps(self, path: str, subject: str) -> list[str]:
-        spec = field_catalogue()[path]
-        if spec.derived:
-            facts: list[str] = []
-            for item in spec.inputs:
+        static = _static_deps(path)
+        if static is not None:
+            return static
+        facts: list[str] = []
+        for kind, item in _input_plan(path):
+            if kind is _FIXED:
+                facts += item
+            elif kind is _OWN_FIELD:  # this offer's plain field: what _offer_deps gives, without its lookups
+                facts += [OFFERS] if subject == PLACEHOLDER_OFFER else [f"offers[{subject}]{item}"]
+            else:
                 facts += self._input_deps(item, subject)
-            return facts
-        return self._input_deps(path, subject)
+        return facts
 
     def _input_deps(self, item: str, subject: str) -> list[str]:
         """Fact ids behind one input entry, with the questions that can still add to them."""
@@ -247,6 +253,51 @@ class _State:
         return [ref.id for ref in expand_input(path, subject, self.profile)]
 
 
+_PROFILE_FREE_INPUTS = (OFFERS, UPGRADE, "upgrade.offer")  # _input_deps gives these whatever the profile
+
+
+@functools.cache
+def _static_deps(path: str) -> Optional[list[str]]:
+    """``_State._deps`` of a path whose inputs are the company's own fields: the same for
+    every profile and subject, so worked out once (None for a path about offers)."""
+    spec = field_catalogue()[path]
+    items = spec.inputs if spec.derived else (path,)
+    if any(item not in _PROFILE_FREE_INPUTS and item.startswith(("offers.", "target.", "offer.")) for item in items):
+        return None
+    return [fact for item in items for fact in _item_deps(item)]
+
+
+def _item_deps(item: str) -> tuple[str, ...]:
+    """``_State._input_deps`` of an input that is not about offers (the same on every profile)."""
+    if item in (OFFERS, UPGRADE):
+        return (item,)
+    if item == "upgrade.offer":
+        return (OFFERS, item)
+    if field_catalogue()[item].kind == SECTION and item not in (UPGRADE, "company.in_house_estimate"):
+        return tuple(section_fields(item))
+    return (item,)
+
+
+_FIXED, _OWN_FIELD, _OTHER = "fixed", "own field", "other"
+
+
+@functools.cache
+def _input_plan(path: str) -> tuple[tuple[str, object], ...]:
+    """How ``_State._deps`` gathers a path's inputs, worked out once per path: the inputs
+    that are the same on every profile (their fact ids), the subject offer's own plain
+    fields (the rest of the id after ``offers[<name>]``), and the others (``_input_deps``)."""
+    spec = field_catalogue()[path]
+    plan: list[tuple[str, object]] = []
+    for item in spec.inputs if spec.derived else (path,):
+        if item in _PROFILE_FREE_INPUTS or not item.startswith(("offers.", "target.", "offer.")):
+            plan.append((_FIXED, _item_deps(item)))
+        elif item.startswith("offer.") and item != "offer.capabilities" and field_catalogue()[item].kind != SECTION:
+            plan.append((_OWN_FIELD, item[len("offer"):]))
+        else:
+            plan.append((_OTHER, item))
+    return tuple(plan)
+
+
 def _generality(fact: str) -> int:
     """Ties go to the broader question: whether there is an upgrade, then needs, then details."""
     if fact == UPGRADE:
@@ -260,6 +311,9 @@ def _generality(fact: str) -> int:
 def tested_paths(knowledge: KnowledgeBase) -> frozenset:
     """Every path some rule tests."""
     return frozenset(p for rule in knowledge.rules.values() for c in rule.fact_conditions for p in c.paths)
+
+
+_TESTS, _ALTERNATIVES, _CONCLUSION = 0, 1, 2  # the kinds of a rule's conditions in ``RuleIndex.plans``
 
 
 class RuleIndex:
@@ -278,6 +332,16 @@ class RuleIndex:
                             for cid, k in knowledge.conclusions.items()}
         self._rules = list(knowledge.rules.values())
         self._concluding: dict[tuple, list[Rule]] = {}
+        # Per conclusion, its rules about the company and those about an offer; per rule,
+        # its conditions with what kind each is worked out (the analysis runs these on
+        # every need-more-info consultation: no isinstance or about-test per visit).
+        self.rules_for: dict[tuple[str, bool], list[Rule]] = {}
+        for rule in self._rules:
+            self.rules_for.setdefault((rule.conclude, rule.about == ABOUT_COMPANY), []).append(rule)
+        self.plans: dict[str, tuple] = {
+            rule.id: tuple((_ALTERNATIVES if c.alternatives else _TESTS, c) if isinstance(c, FactCondition)
+                           else (_CONCLUSION, c) for c in rule.conditions)
+            for rule in self._rules}
 
     def concluding(self, kinds: tuple[str, ...]) -> list[Rule]:
         """The rules whose conclusion is of one of ``kinds``."""
@@ -298,23 +362,34 @@ class RelevanceAnalysis:
         self.by_conclusion = self.index.by_conclusion
         self.instances: dict[tuple[str, str], tuple[str, list]] = {}  # (rule, subject) -> (status, open tests)
         self.conclusion_status: dict[tuple[str, str], str] = {}
+        self._judged: dict[tuple[str, str], tuple[list[str], object]] = {}  # (path, subject) -> open deps, value
 
     # --- statuses ---------------------------------------------------------------------
 
     def test(self, test: FactTest, subject: str) -> tuple[str, list[str]]:
-        spec = field_catalogue()[test.path]
-        if spec.derived and any(self.state.requirement_fails(r, subject) for r in spec.requires):
-            value = None  # settled: the value is never computed on this profile
-        else:
-            open_deps = [f for f in self.state.deps(test.path, subject) if self.state.is_open(f)]
-            if open_deps and test.path in UPGRADE_COUNTS:
-                open_deps = self.state.upgrade_count_open(test.path, open_deps)
-            if open_deps:
-                return OPEN, open_deps
-            value = None if subject == PLACEHOLDER_OFFER and test.path.startswith("offer.") else \
-                self.state.view.value(test.path, subject)
+        judged = self._judged.get((test.path, subject))
+        if judged is None:
+            judged = self._judged[(test.path, subject)] = self._judge_path(test.path, subject)
+        open_deps, value = judged
+        if open_deps:
+            return OPEN, open_deps
         status = status_of_test(test, value)
         return (FAILED if status == UNKNOWN else status), []
+
+    def _judge_path(self, path: str, subject: str) -> tuple[list[str], object]:
+        """What every test on ``path`` for ``subject`` reads: the open facts it waits on
+        or, when none, the settled value (many rules test the same path: judged once)."""
+        spec = field_catalogue()[path]
+        if spec.derived and any(self.state.requirement_fails(r, subject) for r in spec.requires):
+            return [], None  # settled: the value is never computed on this profile
+        open_deps = [f for f in self.state.deps(path, subject) if self.state.is_open(f)]
+        if open_deps and path in UPGRADE_COUNTS:
+            open_deps = self.state.upgrade_count_open(path, open_deps)
+        if open_deps:
+            return open_deps, None
+        value = None if subject == PLACEHOLDER_OFFER and path.startswith("offer.") else \
+            self.state.view.value(path, subject)
+        return [], value
 
     def fact_condition(self, condition: FactCondition, subject: str) -> tuple[str, list[str]]:
         if condition.alternatives:
@@ -341,21 +416,44 @@ class RelevanceAnalysis:
     def instance(self, rule: Rule, subject: str) -> tuple[str, list[tuple[str, ...]]]:
         """The rule's status for ``subject`` and, when open, the open facts of each open condition."""
         key = (rule.id, subject)
-        if key not in self.instances:
-            statuses, open_facts = [], []
-            for condition in rule.conditions:
-                if isinstance(condition, FactCondition):
-                    status, facts = self.fact_condition(condition, subject)
-                    if facts:
-                        open_facts.append(tuple(dict.fromkeys(facts)))
-                else:
-                    status = self.conclusion_condition(condition, subject)
-                statuses.append(status)
-                if status == FAILED:
-                    break
-            status = FAILED if FAILED in statuses else OPEN if OPEN in statuses else HELD
-            self.instances[key] = (status, open_facts if status == OPEN else [])
-        return self.instances[key]
+        found = self.instances.get(key)
+        if found is not None:
+            return found
+        status, open_facts = HELD, []
+        for kind, condition in self.index.plans[rule.id]:
+            if kind == _TESTS:
+                one, facts = self._tests(condition.tests, subject)
+                if facts:
+                    open_facts.append(tuple(dict.fromkeys(facts)))
+            elif kind == _ALTERNATIVES:
+                one, facts = self.fact_condition(condition, subject)
+                if facts:
+                    open_facts.append(tuple(dict.fromkeys(facts)))
+            else:
+                one = self.conclusion_condition(condition, subject)
+            if one == FAILED:
+                status = FAILED
+                break
+            if one == OPEN:
+                status = OPEN
+        found = self.instances[key] = (status, open_facts if status == OPEN else [])  # after the conditions: post-order
+        return found
+
+    def _tests(self, tests: tuple[FactTest, ...], subject: str) -> tuple[str, list[str]]:
+        """``fact_condition`` for a condition of tests alone (the common case), inlined: all
+        must hold; FAILED as soon as one fails on settled facts."""
+        judged_memo = self._judged
+        open_facts: list[str] = []
+        for test in tests:
+            judged = judged_memo.get((test.path, subject))
+            if judged is None:
+                judged = judged_memo[(test.path, subject)] = self._judge_path(test.path, subject)
+            open_deps, value = judged
+            if open_deps:
+                open_facts += open_deps
+            elif status_of_test(test, value) != HELD:  # failed, or unknown (fails in the engine too)
+                return FAILED, []
+        return (OPEN if open_facts else HELD), open_facts
 
     def rule_subjects(self, rule: Rule, subject: Optional[str] = None) -> list[str]:
         if rule.about == ABOUT_COMPANY:
@@ -364,14 +462,12 @@ class RelevanceAnalysis:
 
     def status(self, cid: str, subject: str) -> str:
         key = (cid, subject)
-        if key not in self.conclusion_status:
-            statuses = []
-            for rule in self.by_conclusion.get(cid, []):
-                if (rule.about == ABOUT_COMPANY) != (subject == COMPANY_SUBJECT):
-                    continue
-                statuses.append(self.instance(rule, subject)[0])
-            self.conclusion_status[key] = TRUE if HELD in statuses else OPEN if OPEN in statuses else FALSE
-        return self.conclusion_status[key]
+        found = self.conclusion_status.get(key)
+        if found is None:
+            statuses = [self.instance(rule, subject)[0]
+                        for rule in self.index.rules_for.get((cid, subject == COMPANY_SUBJECT), ())]
+            found = self.conclusion_status[key] = TRUE if HELD in statuses else OPEN if OPEN in statuses else FALSE
+        return found
 
     # --- scores -----------------------------------------------------------------------
 

@@ -37,22 +37,39 @@ class _Strict(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _strict_shape(cls, value: object, info: ValidationInfo) -> object:
-        kinds = _kinds(cls.model_fields[info.field_name].annotation)
+        if value is None:
+            return value
+        number, is_list = _field_shape(cls, info.field_name)
         if isinstance(value, bool):
-            if bool not in kinds and kinds & {int, float}:
+            if number:
                 raise ValueError("expected a number, not true/false")
-        elif "list" in kinds and value is not None and not isinstance(value, (list, tuple)):
+        elif is_list and not isinstance(value, (list, tuple)):
             raise ValueError(f"expected a list, got {type(value).__name__}")
-        elif isinstance(value, (list, tuple)) and any(isinstance(v, (list, tuple, set, frozenset)) for v in value):
-            raise ValueError("expected a list of values, got a list inside a list")  # (and never a deep recursion)
-        elif isinstance(value, str) and _CONTROL.search(value):
-            raise ValueError("control characters (escape, bell, NUL, line breaks...) are not accepted in text")
-        elif isinstance(value, (list, tuple)) and any(isinstance(v, str) and _CONTROL.search(v) for v in value):
-            raise ValueError("control characters (escape, bell, NUL, line breaks...) are not accepted in text")
+        elif isinstance(value, str):
+            if _CONTROL.search(value):
+                raise ValueError("control characters (escape, bell, NUL, line breaks...) are not accepted in text")
+        elif isinstance(value, (list, tuple)):
+            if any(isinstance(v, (list, tuple, set, frozenset)) for v in value):
+                raise ValueError("expected a list of values, got a list inside a list")  # (and never a deep recursion)
+            if any(isinstance(v, str) and _CONTROL.search(v) for v in value):
+                raise ValueError("control characters (escape, bell, NUL, line breaks...) are not accepted in text")
         return value
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1: what drives a terminal
+
+
+_FIELD_SHAPES: dict[tuple[type, str], tuple[bool, bool]] = {}
+
+
+def _field_shape(model: type, name: str) -> tuple[bool, bool]:
+    """(a number that true/false must not stand for, a list) for one field, worked out once
+    per model and field: this runs for every field of every profile validated."""
+    shape = _FIELD_SHAPES.get((model, name))
+    if shape is None:
+        kinds = _kinds(model.model_fields[name].annotation)
+        shape = _FIELD_SHAPES[(model, name)] = (bool not in kinds and bool(kinds & {int, float}), "list" in kinds)
+    return shape
 
 
 def _kinds(annotation: object) -> set:

@@ -2,8 +2,10 @@
 
 It hides every sharp edge recorded in shared/notes/durable-rules.md:
 
-* background threads: ``Host._run`` is disabled before any host exists (they segfault
-  with overlapping sessions, and an advisor needs no timers);
+* background threads: the engine makes no ``Host`` (a host starts timer and dispatch
+  threads, which segfault with overlapping sessions; an advisor needs no timers): it
+  creates its ruleset with the native call a host would make.  ``Host._run`` is disabled
+  all the same, before any host exists, should other code make one;
 * isolation: each consultation gets a fresh session id, runs under this engine's lock
   (durable_rules' C calls hold the GIL anyway, so threads lose no speed) and its state
   is deleted in ``finally``; so at most one session is ever alive per ruleset, far
@@ -41,7 +43,9 @@ import itertools
 import os
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Optional
 
 import orjson
 
@@ -134,18 +138,21 @@ class Firing:
         """The facts this firing matched (built on demand: most callers never ask)."""
         return tuple(Matched(**record) for record in self.matched_records())
 
-    def matched_records(self) -> list[dict]:
+    def matched_records(self, named: Optional[Callable[[str, str], object]] = None) -> list:
+        """One record per matched fact: {kind, ref, values}; a record with no values is
+        ``named(kind, ref)`` instead when ``named`` is given (the Advice reuses those)."""
         if not self.source:
             return []
         compiled, facts = self.source
-        records = []
+        records: list = []
         for alias, kind, keys in compiled.record_plan:
             fact = facts[alias]
             if keys is None:  # a conclusion or an "absent" marker: named, no values
-                records.append({"kind": kind, "ref": f"{fact['cid']}@{fact['subject']}", "values": {}})
+                ref, values = f"{fact['cid']}@{fact['subject']}", {}
             else:
                 ref = PROFILE_FACT if kind == PROFILE_FACT else fact[OFFER_NAME]
-                records.append({"kind": kind, "ref": ref, "values": {p: fact.get(k) for p, k in keys}})
+                values = {p: fact.get(k) for p, k in keys}
+            records.append({"kind": kind, "ref": ref, "values": values} if values or named is None else named(kind, ref))
         return records
 
 
@@ -212,16 +219,19 @@ class Engine:
 
     def __init__(self, knowledge: KnowledgeBase) -> None:
         self.knowledge = knowledge
-        self.compiled = knowledge.compiled or compile_knowledge(knowledge)  # the loader's, when it made them
-        self.fields = referenced_fields(self.compiled)
+        if knowledge.compiled:  # the loader's, when it made them (and the fields they read)
+            self.compiled, self.fields = knowledge.compiled, knowledge.engine_fields or referenced_fields(knowledge.compiled)
+        else:
+            self.compiled = compile_knowledge(knowledge)
+            self.fields = referenced_fields(self.compiled)
         self.any_sets = any_of_sets(self.compiled)
         self._lock = threading.Lock()
         self._session_ids = itertools.count(1)  # unique within this engine's ruleset
-        self._host = durable_engine.Host()
         self.name = f"expert_{knowledge.fingerprint or 'kb'}_{next(_RULESET_NAMES)}"
-        definition = {name: {**pattern, "run": _never} for name, pattern in ruleset_patterns(self.compiled).items()}
-        self._host.register_rulesets({self.name: definition})
-        self._handle = self._host.get_ruleset(self.name)._handle
+        # The native call durable_rules' Host.register_rulesets makes (its Python wrapper
+        # would also keep action closures we never use, and encode with the json module):
+        # one ruleset per engine, with a unique name, patterns only ("run" is the wrapper's).
+        self._handle = native.create_ruleset(self.name, _encode(ruleset_patterns(self.compiled)))
         self._negations = self._negation_plan()
 
     def _negation_plan(self) -> list[list[ConclusionCondition]]:
@@ -351,8 +361,3 @@ class Engine:
                     native.delete_state(self._handle, sid)
                 except Exception as error:  # noqa: BLE001 - report, do not mask the first error
                     raise EngineError(f"could not delete session state: {error}") from error
-
-
-def _never(closure) -> None:
-    """Placeholder action: durable_rules wants one per rule; Engine._run_actions dispatches."""
-    raise EngineError("durable_rules' own action loop must not run")

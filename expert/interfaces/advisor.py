@@ -94,9 +94,12 @@ class Advisor(Consultant):
 
         return Glossary.of(self.knowledge, self.asker.labels)
 
-    def questions_for(self, profile: Profile, facts: list[dict], outcome: Outcome) -> Optional[list]:
-        """The ranked questions that could still change a need-more-info verdict."""
-        data = profile_data(profile)
+    def questions_for(self, profile: Profile, facts: list[dict], outcome: Outcome,
+                      data: Optional[dict] = None) -> Optional[list]:
+        """The ranked questions that could still change a need-more-info verdict
+        (``data``: the profile's dump, when the caller has it)."""
+        if data is None:
+            data = profile_data(profile)
         relevance = self.asker.relevance(data, facts, set(outcome.conclusions))
         return self.asker.questions(relevance, data)
 

@@ -25,7 +25,7 @@ from expert.interfaces.init_cli import init_command
 from expert.interfaces.mcp_command import mcp_command
 from expert.interfaces.schemas import SCHEMAS, json_schema
 from expert.interfaces.serve_cli import serve
-from expert.rulebase.loader import KnowledgeError
+from expert.rulebase.errors import KnowledgeError
 
 BAD_INPUT, INTERNAL, INTERRUPTED = 2, 1, 130
 

@@ -27,6 +27,7 @@ from expert.facts.yamlsource import line_of
 from expert.rulebase.compiler import compile_knowledge, referenced_fields, ruleset_patterns
 from expert.rulebase.engine_limits import engine_limit_problems
 from expert.rulebase.engine_numbers import NUMBER_DECIMALS, NUMBER_LIMIT
+from expert.rulebase.errors import KnowledgeError
 from expert.rulebase.parse_cache import load_yaml_loaded
 from expert.rulebase.rulebook import (
     ABOUT_ANY,
@@ -53,6 +54,7 @@ from expert.rulebase.rulebook import (
     ThresholdSource,
     compared_numbers,
 )
+from expert.rulebase.snapshot import read_snapshot, snapshot_key, write_snapshot
 from expert.rulebase.strata import StratificationError, stratify
 
 _RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_-]*)+$")
@@ -65,14 +67,6 @@ _SET_KEYS = {"id", "of", "title", "definition", "members", "all_except"}
 # What a named set may hold: the vocabulary's own domains, so a new capability is in every
 # set defined by exclusion (beyond basic = every capability but the basic ones) at once.
 SET_DOMAINS = {"capability": tuple(c.value for c in Capability), "pain_point": tuple(p.value for p in PainPoint)}
-
-
-class KnowledgeError(Exception):
-    """The knowledge base is invalid; ``problems`` lists every error found."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("invalid knowledge base:\n" + "\n".join(f"  - {p}" for p in problems))
 
 
 class Problems:
@@ -711,9 +705,19 @@ def load_knowledge(directory: Optional[Path | str] = None, require_bases: bool =
     loads with ``require_bases=False`` to report those gaps as findings instead.
     """
     directory = Path(directory) if directory is not None else DEFAULT_KNOWLEDGE_DIR
-    problems = Problems()
     if not directory.is_dir():
         raise KnowledgeError([f"{directory}: no such knowledge directory"])
+    key = snapshot_key(directory, require_bases)
+    if key is not None and (stored := read_snapshot(key)) is not None:
+        return stored  # these very files, loaded and checked by this very code before
+    knowledge = _load_in_full(directory, require_bases)
+    if key is not None:
+        write_snapshot(key, knowledge)
+    return knowledge
+
+
+def _load_in_full(directory: Path, require_bases: bool) -> KnowledgeBase:
+    problems = Problems()
     catalogue = field_catalogue()
     digest = Fingerprint()  # every knowledge file's text and parsed tree, in load order
     claims, paragraphs = _load_claims(directory, problems, digest)
@@ -768,7 +772,8 @@ def load_knowledge(directory: Optional[Path | str] = None, require_bases: bool =
                               market_facts=market_facts, exclusions=exclusions, sets=sets, formulas=formulas,
                               fingerprint=digest.hexdigest()[:12])
     compiled = knowledge.compiled = compile_knowledge(knowledge)
-    limits = engine_limit_problems(ruleset_patterns(compiled), {"profile or offer": len(referenced_fields(compiled)) + 3})
+    knowledge.engine_fields = referenced_fields(compiled)
+    limits = engine_limit_problems(ruleset_patterns(compiled), {"profile or offer": len(knowledge.engine_fields) + 3})
     if limits:  # refused here: past some of these durable_rules would hang, not fail
         raise KnowledgeError([f"{directory}: {problem}" for problem in limits])
     return knowledge

@@ -238,6 +238,9 @@ class KnowledgeBase:
     # the rules compiled to engine patterns (rule id -> CompiledRule), kept from the loader's
     # engine-limit check so the engine does not compile them a second time; {} until then
     compiled: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    # the engine field names the compiled rules read (compiler.referenced_fields), kept from
+    # the same check for the same reason; empty until then
+    engine_fields: frozenset = field(default=frozenset(), init=False, repr=False, compare=False)
 
 
 def condition_key(condition: Condition) -> tuple:

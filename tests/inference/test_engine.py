@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from expert.facts.derive import derive
 from expert.facts.flatten import input_facts
 from expert.facts.vocabulary import Profile
-from expert.inference.engine import Engine, EngineError
+from expert.inference.engine import Engine, EngineError, native
 from expert.interfaces.advisor import Advisor
 from expert.rulebase.loader import load_knowledge
 
@@ -75,11 +77,16 @@ def spy_on_sessions(engine, monkeypatch) -> list:
     original = engine._fire
 
     def fire(session, compiled, matched):
-        seen.append((session.sid, engine._host.get_facts(engine.name, session.sid)))
+        seen.append((session.sid, _stored_facts(engine, session.sid)))
         return original(session, compiled, matched)
 
     monkeypatch.setattr(engine, "_fire", fire)
     return seen
+
+
+def _stored_facts(engine, sid: str) -> list:
+    """The facts durable_rules holds for a session (it raises once the state is deleted)."""
+    return json.loads(native.get_facts(engine._handle, sid))
 
 
 def test_session_state_is_deleted_after_run(engine, monkeypatch):
@@ -89,7 +96,7 @@ def test_session_state_is_deleted_after_run(engine, monkeypatch):
     assert live_facts  # while the consultation runs, its facts live in durable_rules
     assert {s for s, _ in seen} == {sid}
     with pytest.raises(Exception, match="309|state|facts"):  # afterwards durable_rules has nothing for it
-        engine._host.get_facts(engine.name, sid)
+        _stored_facts(engine, sid)
 
 
 def test_each_consultation_gets_its_own_session(engine, monkeypatch):

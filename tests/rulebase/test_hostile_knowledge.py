@@ -162,6 +162,11 @@ def test_the_fingerprint_describes_what_was_loaded_even_from_an_edited_cache(tmp
             entry.write_bytes(payload.replace(b"No spiky traffic.", b"Pay them anyway."))
             edited += 1
     assert edited == 1
+    # the validated snapshot of the first load (rulebase/snapshot.py) is what a load runs on
+    # while the files are the same: the edited entry is not read, and the fingerprint says so
+    assert load_knowledge(kb).fingerprint == uncached
+    for entry in (tmp_path / "cache").glob("knowledge-*.pickle"):
+        entry.unlink()
     tampered = load_knowledge(kb)
     assert tampered.rules["base.dont"].because.en == "Pay them anyway."  # the cache was used...
     assert tampered.fingerprint != uncached  # ...and the fingerprint says so

@@ -1,0 +1,153 @@
+"""A validated knowledge snapshot: the loaded, checked and compiled knowledge base, kept
+between processes so that the next ``expert advise`` on the same files skips the work.
+
+Loading the bundled knowledge reads 13 files, checks every rule against the vocabulary,
+stratifies, compiles and bounds the ruleset against durable_rules' limits: most of what
+a one-shot command spends beyond its imports.  None of it depends on anything but the
+knowledge files and this program's code, so the result is stored once, next to the parse
+cache (``parse_cache.cache_dir()``; ``EXPERT_CACHE_DIR=off`` disables both), and used only
+when its key matches exactly:
+
+* the key is a SHA-256 over the snapshot format, the Python version, the loader's options,
+  the directory as given, the name and bytes of every file the loader may read (``*.yaml``
+  at the top and in ``rules/``) and the source of the code that builds a knowledge base
+  (``expert/rulebase`` and ``expert/facts``, with PyYAML's version).  An edited, added or
+  removed file, or an edited loader, is a new key: a stale snapshot is never served;
+* only a successful load is stored (errors are reported by a full load every time);
+* reading it back cannot run code: the unpickler resolves only the knowledge base's own
+  data classes (``rulebook``, ``compiler``) and refuses every other global (a function,
+  ``os.system``...); a file that is not ours (another owner, or writable by others: no one
+  else can make a file this user owns), corrupt, or refused is ignored and the knowledge
+  is loaded in full.
+
+Snapshots are written atomically (a temporary file renamed over); at most
+``MAX_SNAPSHOTS`` are kept, oldest first removed.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import os
+import pickle
+import stat
+import sys
+from pathlib import Path
+from typing import Optional
+
+import yaml
+
+from expert.facts.safe_files import read_regular_file
+from expert.rulebase.parse_cache import cache_dir
+from expert.rulebase.rulebook import KnowledgeBase
+
+_FORMAT = "expert-snapshot-1"  # bump when what is stored changes
+MAX_SNAPSHOTS = 8
+MAX_KEYED_BYTES = 64_000_000  # as the loader's MAX_KNOWLEDGE_BYTES: beyond it, no snapshot (the load refuses)
+_PREFIX, _SUFFIX = "knowledge-", ".pickle"
+_ALLOWED_MODULES = frozenset({"expert.rulebase.rulebook", "expert.rulebase.compiler"})
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> bytes:
+    """A digest of the code that shapes a loaded knowledge base: every module of
+    ``expert.rulebase`` and ``expert.facts`` (the vocabulary it is checked against)."""
+    digest = hashlib.sha256(f"PyYAML {yaml.__version__}|libyaml {yaml.__with_libyaml__}".encode())
+    package = Path(__file__).resolve().parent.parent
+    for part in ("rulebase", "facts"):
+        for source in sorted((package / part).glob("*.py")):
+            digest.update(source.name.encode())
+            digest.update(source.read_bytes())
+    return digest.digest()
+
+
+def snapshot_key(directory: Path, require_bases: bool) -> Optional[str]:
+    """The key of the knowledge in ``directory`` as it is now; None when a file cannot be
+    read plainly (the full load then says why)."""
+    digest = hashlib.sha256(f"{_FORMAT}|{sys.version}|{require_bases}|{directory}".encode())
+    left = MAX_KEYED_BYTES
+    try:
+        digest.update(code_version())
+        for path in sorted([*directory.glob("*.yaml"), *(directory / "rules").glob("*.yaml")]):
+            raw = read_regular_file(path, left)
+            left -= len(raw)
+            digest.update(f"\x00{path.relative_to(directory)}\x00{len(raw)}\x00".encode())
+            digest.update(raw)
+    except (OSError, ValueError):
+        return None
+    return digest.hexdigest()
+
+
+class _KnowledgeUnpickler(pickle.Unpickler):
+    """Rebuilds the knowledge base's data classes and plain containers, nothing else."""
+
+    def find_class(self, module: str, name: str) -> type:
+        if module in _ALLOWED_MODULES:
+            found = getattr(sys.modules.get(module), name, None)
+            if isinstance(found, type):
+                return found
+        raise pickle.UnpicklingError(f"a knowledge snapshot may not refer to {module}.{name}")
+
+
+def _ours(info: os.stat_result) -> bool:
+    """Owned by this user and writable by no one else (as ssh asks of its keys)."""
+    owner = getattr(os, "getuid", lambda: info.st_uid)()
+    return info.st_uid == owner and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _entry(key: str) -> Optional[Path]:
+    root = cache_dir()
+    return None if root is None else root / f"{_PREFIX}{key}{_SUFFIX}"
+
+
+def read_snapshot(key: str) -> Optional[KnowledgeBase]:
+    """The knowledge base stored under ``key``, or None (absent, not ours, corrupt, refused)."""
+    entry = _entry(key)
+    if entry is None:
+        return None
+    try:  # (the folder may be group-writable, umask 002: a file someone else put there is not ours)
+        descriptor = os.open(entry, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(descriptor, "rb") as file:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode) or not _ours(info):
+                return None
+            payload = file.read()
+        stored_key, knowledge = _KnowledgeUnpickler(io.BytesIO(payload)).load()
+    except Exception:  # noqa: BLE001 - whatever is wrong with it, the full load is the answer
+        return None
+    if stored_key != key or not isinstance(knowledge, KnowledgeBase):
+        return None
+    return knowledge
+
+
+def write_snapshot(key: str, knowledge: KnowledgeBase) -> None:
+    """Store a freshly loaded knowledge base; a cache that cannot be written is no error."""
+    entry = _entry(key)
+    if entry is None:
+        return
+    try:
+        payload = pickle.dumps((key, knowledge), protocol=pickle.HIGHEST_PROTOCOL)
+        _KnowledgeUnpickler(io.BytesIO(payload)).load()  # what cannot be read back is not stored
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        temporary = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(payload)
+        os.replace(temporary, entry)
+    except Exception:  # noqa: BLE001 - only a cache
+        return
+    _prune(entry.parent)
+
+
+def _prune(directory: Path) -> None:
+    """Hold the snapshots to MAX_SNAPSHOTS, oldest first; only files named as ours are touched."""
+    try:
+        entries = sorted((path.stat().st_mtime, path) for path in directory.glob(f"{_PREFIX}*{_SUFFIX}"))
+    except OSError:
+        return
+    for _, path in entries[: max(0, len(entries) - MAX_SNAPSHOTS)]:
+        try:
+            path.unlink()
+        except OSError:
+            pass
