@@ -24,8 +24,7 @@ from expert.facts.safe_files import UnsafeFileError, read_regular_file
 from expert.facts.shown import one_line, shown
 from expert.facts.vocabulary import Capability, PainPoint
 from expert.facts.yamlsource import line_of
-from expert.rulebase.compiler import compile_knowledge, referenced_fields, ruleset_patterns
-from expert.rulebase.engine_limits import engine_limit_problems
+from expert.rulebase.compiler import compile_knowledge, referenced_fields
 from expert.rulebase.engine_numbers import NUMBER_DECIMALS, NUMBER_LIMIT
 from expert.rulebase.parse_cache import load_yaml_loaded
 from expert.rulebase.rulebook import (
@@ -53,6 +52,7 @@ from expert.rulebase.rulebook import (
     ThresholdSource,
     compared_numbers,
 )
+from expert.rulebase.rulesets import ruleset_groups
 from expert.rulebase.strata import StratificationError, stratify
 
 _RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_-]*)+$")
@@ -768,7 +768,8 @@ def load_knowledge(directory: Optional[Path | str] = None, require_bases: bool =
                               market_facts=market_facts, exclusions=exclusions, sets=sets, formulas=formulas,
                               fingerprint=digest.hexdigest()[:12])
     compiled = knowledge.compiled = compile_knowledge(knowledge)
-    limits = engine_limit_problems(ruleset_patterns(compiled), {"profile or offer": len(referenced_fields(compiled)) + 3})
+    groups, limits = ruleset_groups(compiled, {"profile or offer": len(referenced_fields(compiled)) + 3})
     if limits:  # refused here: past some of these durable_rules would hang, not fail
         raise KnowledgeError([f"{directory}: {problem}" for problem in limits])
+    knowledge.ruleset_groups = groups if len(groups) > 1 else []
     return knowledge

@@ -238,6 +238,9 @@ class KnowledgeBase:
     # the rules compiled to engine patterns (rule id -> CompiledRule), kept from the loader's
     # engine-limit check so the engine does not compile them a second time; {} until then
     compiled: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    # the rules split into durable_rules rulesets (lists of rule ids) when one ruleset cannot
+    # hold them all (``rulesets.py``); [] means one ruleset
+    ruleset_groups: list = field(default_factory=list, init=False, repr=False, compare=False)
 
 
 def condition_key(condition: Condition) -> tuple:
