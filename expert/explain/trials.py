@@ -31,13 +31,7 @@ from typing import Any, Callable, Optional
 
 from pydantic import BaseModel, ValidationError
 
-from expert.explain.conditions import (
-    HELD,
-    FactView,
-    check_conclusion_condition,
-    check_fact_condition,
-    conclusion_instances,
-)
+from expert.explain.conditions import HELD, FactView, conclusion_instances, conclusion_subject, status_of_test
 from expert.explain.proof import derived_inputs, unstated_requirements
 from expert.facts.derive import derive
 from expert.facts.factpaths import OFFERS, UPGRADE, FactPathError, FactRef, set_fact
@@ -94,15 +88,23 @@ class TrialRunner:
         self.base_facts = {_owner(f): _engine_numbers(f) for f in facts}
         derived = self.base_derivation = derive(profile)  # the base facts without their derived values: reused
         self.derive_inputs = _derive_inputs(data, self.offers)
-        derived_keys = {(PROFILE_FACT, None): set(_engine_values(derived.profile))}
-        derived_keys.update({(OFFER_FACT, name): set(_engine_values(values)) for name, values in derived.offers.items()})
-        self.base_inputs = {owner: {k: v for k, v in fact.items() if k not in derived_keys.get(owner, ())}
+        self.base_derived = {(PROFILE_FACT, None): _engine_values(derived.profile)}
+        self.base_derived.update({(OFFER_FACT, name): _engine_values(values) for name, values in derived.offers.items()})
+        self.base_inputs = {owner: {k: v for k, v in fact.items() if k not in self.base_derived.get(owner, ())}
                             for owner, fact in self.base_facts.items()}
         self.base_concluded = frozenset(concluded)
         self.engine_paths = _engine_paths()
         self.targets = set(targets)
         self.order, self.reads, self.rests_on = self._index(targets)
         self.closure = set(self.order)
+        self.position = {cid: number for number, cid in enumerate(self.order)}
+        self.readers: dict[str, list[str]] = {}  # catalogue path -> the closure's conclusions whose rules read it
+        self.dependents: dict[str, list[str]] = {}  # conclusion -> the closure's conclusions resting on it
+        for cid in self.order:
+            for path in self.reads.get(cid, ()):
+                self.readers.setdefault(path, []).append(cid)
+            for dep in self.rests_on.get(cid, ()):
+                self.dependents.setdefault(dep, []).append(cid)
         self.instances = {cid: conclusion_instances(knowledge, cid, None, self.offers) for cid in self.order}
         self.read = {path for cid in self.order for path in self.reads.get(cid, ())}  # what the closure's rules read
         base_offers = {f[OFFER_NAME]: f for f in facts[1:]}
@@ -167,8 +169,9 @@ class TrialRunner:
             return self.judged(data, self.facts(data, profile, self.base_derivation))
         return self.judged(data, self.facts(data, profile, derive(profile)))
 
-    def judged(self, data: dict, facts: list[dict]) -> TrialFacts:
-        affected = self.affected(facts)
+    def judged(self, data: dict, built: tuple[list[dict], dict]) -> TrialFacts:
+        facts, fresh = built
+        affected = self.affected(facts, fresh)
         return TrialFacts(data, judge=lambda: self.judge(facts, affected), moved=bool(affected & self.targets))
 
     def reach(self, ref: FactRef) -> tuple[bool, bool]:
@@ -180,32 +183,45 @@ class TrialRunner:
                                    any(_related(path, ref.path) for path in self.read))
         return self._reach[ref.id]
 
-    def facts(self, data: dict, profile: Profile, derivation) -> list[dict]:
+    def facts(self, data: dict, profile: Profile, derivation) -> tuple[list[dict], dict[tuple, Optional[dict]]]:
         """The flattened facts: sections the changes left alone keep the base's flattening,
-        with the newly derived values in place of the base's."""
-        same = all(data.get(key) is self.data.get(key) for key in ("company", "needs", "upgrade"))
-        if same:
-            head = {**self.base_inputs[(PROFILE_FACT, None)], **_engine_values(derivation.profile)}
+        with the newly derived values in place of the base's.  Also, per fact, the derived
+        values put in (None for a fact flattened afresh): what may differ from the base."""
+        derived = {(PROFILE_FACT, None): _engine_values(derivation.profile)}
+        derived.update({(OFFER_FACT, name): _engine_values(values) for name, values in derivation.offers.items()})
+        fresh: dict[tuple, Optional[dict]] = {}
+        if all(data.get(key) is self.data.get(key) for key in ("company", "needs", "upgrade")):
+            head = {**self.base_inputs[(PROFILE_FACT, None)], **derived[(PROFILE_FACT, None)]}
+            fresh[(PROFILE_FACT, None)] = derived[(PROFILE_FACT, None)]
         else:
             head = _engine_numbers(profile_fact(profile, derivation))
+            fresh[(PROFILE_FACT, None)] = None
         facts = [head]
         base_offers = {id(o) for o in self.data.get(OFFERS) or []}
         for offer_data, offer in zip(data.get(OFFERS) or [], profile.offers, strict=True):
+            owner = (OFFER_FACT, offer.name)
             if id(offer_data) in base_offers:
-                fact = {**self.base_inputs[(OFFER_FACT, offer.name)], **_engine_values(derivation.offers[offer.name])}
+                facts.append({**self.base_inputs[owner], **derived[owner]})
+                fresh[owner] = derived[owner]
             else:
                 (fact,) = offer_facts(_Offers([offer]), derivation)
-                fact = _engine_numbers(fact)
-            facts.append(fact)
-        return facts
+                facts.append(_engine_numbers(fact))
+                fresh[owner] = None
+        return facts, fresh
 
     # --- re-inference ------------------------------------------------------------------
 
-    def changed_paths(self, facts: list[dict]) -> set:
+    def changed_paths(self, facts: list[dict], fresh: dict[tuple, Optional[dict]]) -> set:
+        """Catalogue paths whose value differs from the base's in some fact (only the derived
+        values can differ in a fact whose inputs were reused)."""
         changed: set = set()
-        trial = {_owner(f): f for f in facts}
-        for owner in trial.keys() | self.base_facts.keys():
-            before, after = self.base_facts.get(owner, {}), trial.get(owner, {})
+        for fact in facts:
+            owner = _owner(fact)
+            derived = fresh.get(owner)
+            if derived is not None:
+                before, after = self.base_derived.get(owner, {}), derived
+            else:
+                before, after = self.base_facts.get(owner, {}), fact
             if before == after:
                 continue
             for key in before.keys() | after.keys():
@@ -213,14 +229,18 @@ class TrialRunner:
                     changed.add(self.engine_paths.get(key, _EVERYTHING))
         return changed
 
-    def affected(self, facts: list[dict]) -> set:
+    def affected(self, facts: list[dict], fresh: dict[tuple, Optional[dict]]) -> set:
         """The conclusions of the closure whose rules read a changed value, or rest on one that does."""
-        changed = self.changed_paths(facts)
-        everything = _EVERYTHING in changed
+        changed = self.changed_paths(facts, fresh)
+        if _EVERYTHING in changed:
+            return set(self.order)
+        pending = [cid for path in changed for cid in self.readers.get(path, ())]
         affected: set = set()
-        for cid in self.order:
-            if everything or self.reads.get(cid, set()) & changed or self.rests_on.get(cid, set()) & affected:
+        while pending:  # what reads a changed value, then what rests on that
+            cid = pending.pop()
+            if cid not in affected:
                 affected.add(cid)
+                pending.extend(self.dependents.get(cid, ()))
         return affected
 
     def judge(self, facts: list[dict], affected: set) -> FactView:
@@ -228,22 +248,25 @@ class TrialRunner:
         concluded = {item for item in self.base_concluded if item[0] not in affected}
         offers = {f[OFFER_NAME]: f for f in facts[1:]}
         view = FactView(facts[0], offers, concluded)  # type: ignore[arg-type]  # filled in below, then frozen
-        for cid in self.order:
-            if cid in affected:
-                for rule, subject in self.instances[cid]:
-                    if (cid, subject) not in concluded and _fires(rule, view, subject):
-                        concluded.add((cid, subject))
+        for cid in sorted(affected, key=self.position.__getitem__):  # each after what it rests on
+            for rule, subject in self.instances[cid]:
+                if (cid, subject) not in concluded and _fires(rule, view, subject):
+                    concluded.add((cid, subject))
         return FactView(facts[0], offers, frozenset(concluded))
 
 
 def _fires(rule, view: FactView, subject: str) -> bool:
-    """Whether every condition holds (``check_rule``, stopping at the first that does not)."""
-    for condition in rule.conditions:
-        check = check_fact_condition(condition, view, subject) if isinstance(condition, FactCondition) \
-            else check_conclusion_condition(condition, view, subject)
-        if check.status != HELD:
-            return False
-    return True
+    """Whether every condition holds: ``check_rule``'s judgement, without its report,
+    stopping at the first condition that does not hold."""
+    return all(_holds(condition, view, subject) for condition in rule.conditions)
+
+
+def _holds(condition, view: FactView, subject: str) -> bool:
+    if isinstance(condition, FactCondition):
+        if condition.alternatives:
+            return any(_holds(alternative, view, subject) for alternative in condition.alternatives)
+        return all(status_of_test(test, view.value(test.path, subject)) == HELD for test in condition.tests)
+    return view.is_concluded(condition.id, conclusion_subject(condition, subject)) != condition.negated
 
 
 def _owner(fact: dict) -> tuple:
@@ -310,9 +333,9 @@ def _updated(model: BaseModel, before: dict, after: dict) -> BaseModel:
 def _item(item: Any, old: list, models: list, index: int) -> Any:
     """One item of a changed list: the base's model when unchanged, updated when the same
     named item changed (an offer), else as given (validated afresh)."""
-    for before, model in zip(old, models, strict=False):
-        if before == item:
-            return model
+    for position in (index, index + 1, *range(len(old))):  # where it was, or one on (an item removed before it)
+        if position < len(old) and old[position] == item:
+            return models[position]
     if (isinstance(item, dict) and index < len(old) and isinstance(old[index], dict)
             and isinstance(models[index], BaseModel) and "name" in item and old[index].get("name") == item["name"]):
         return _updated(models[index], old[index], item)
