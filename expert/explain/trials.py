@@ -5,12 +5,15 @@ re-validates and copies the whole profile and runs the engine: milliseconds, so 
 slowest explanations took more than a second.  A trial here shares the work with the
 unchanged consultation (the base):
 
-* **copy and validate only what changed**: the changed sections are copied and validated
-  (the vocabulary's own models); the unchanged ones are passed as the base's validated
-  models, which pydantic takes as they are, and the profile-level checks still run, so a
-  trial is valid exactly when the whole changed profile would be;
-* **derive and flatten** the changed profile as any consultation does (the figures depend
-  on many facts at once; ``derive`` is the one place that knows how);
+* **copy and validate only what changed**: only the section (or offer) a change touches is
+  copied; each field that differs is assigned, with pydantic's validation of an
+  assignment, on a copy of the base's validated model, and that model on a copy of its
+  parent up to the profile, so the vocabulary's own validators run, those above included,
+  and a trial is valid exactly when the whole changed profile would be;
+* **derive** the changed profile as any consultation does (the figures depend on many
+  facts at once; ``derive`` is the one place that knows how), unless no derived value is
+  computed from the changed facts (``proof.derived_inputs``, i.e. the formulas' inputs):
+  then the base's derivation stands; **flatten** only the changed sections;
 * **re-infer only what depends on a changed value**: the flattened facts are compared
   with the base's; a conclusion whose rules read none of the changed values, and rest on no
   conclusion that changes, keeps its base status; the others are re-judged in dependency
