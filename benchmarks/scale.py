@@ -277,7 +277,7 @@ def svg_plot(rows: list[dict]) -> str:
     panels = [("load time (s)", [("cold", "load_cold_s", "#c0392b"), ("cached", "load_cached_s", "#d35400"),
                                  ("warm", "load_warm_s", "#f1c40f")]),
               ("resident memory (MB)", [("loaded", "rss_loaded_mb", "#2980b9"), ("after calls", "rss_after_mb", "#8e44ad")]),
-              ("advise() latency (ms)", [("median", "advise_median_ms", "#27ae60"), ("p99", "advise_p99_ms", "#16a085")])]
+              ("advise() latency (ms)", [("median", "advise_median_ms", "#27ae60"), ("p99", "advise_p99_ms", "#8e44ad")])]
     width, height, pad = 300, 220, 45
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width * 3}" height="{height + 40}" '
              f'font-family="sans-serif" font-size="11">',
@@ -298,9 +298,12 @@ def svg_plot(rows: list[dict]) -> str:
         def point(rules: int, value: float, left: int = left, y_max: float = y_max) -> tuple[float, float]:
             return left + pad + rules / x_max * (width - pad - 15), height - value / y_max * (height - 50)
 
+        labelled = -100.0
         for r in measured:
             x, _ = point(r["rules"], 0)
-            parts.append(f'<text x="{x - 12:.0f}" y="{height + 14}">{r["rules"]}</text>')
+            if x - labelled >= 30:  # no label over its neighbour
+                parts.append(f'<text x="{x - 12:.0f}" y="{height + 14}">{r["rules"]}</text>')
+                labelled = x
         for k, (name, key, colour) in enumerate(series):
             coords = [point(r["rules"], r[key]) for r in measured if r[key] is not None]
             parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="'
