@@ -50,7 +50,8 @@ arguments, 1 if a profile cannot even be advised on).  What each number means:
   ``next_step`` / ``apply_answer``, each question answered from the
   case's profile (questions per case, against the verdict's deciding facts; time per
   turn); ``explain`` of the verdict reached (how) and of the two verdicts not reached
-  (why-not with the smallest-change search); one ``what_if``.  Reported, not targeted.
+  (why-not with the smallest-change search; the five slowest are listed with how many
+  candidate changes each tried); one ``what_if``.  Reported, not targeted.
 
 The final block compares against the targets (issue 12): advise() median <= 1.6x the
 floor's median, p99 <= 3x the floor's median, need-more-info median <= 1.3x the others',
@@ -280,6 +281,7 @@ def explain_and_ask(advisor) -> dict:
 
     clock = time.perf_counter_ns
     turns, how, why_not, what_if = [], [], [], []
+    why_not_cases = []  # (ns, case, verdict, candidates tried): the slowest are listed
     counts, deciding, reached = [], [], 0
     verdicts = ("verdict.pay", "verdict.dont_pay", "verdict.need_more_info")
     for case in load_cases(ROOT / "knowledge" / "cases"):
@@ -304,15 +306,18 @@ def explain_and_ask(advisor) -> dict:
         for other in verdicts:
             if other != run.advice.verdict.id:
                 start = clock()
-                advisor.explain(full, other)
+                explained = advisor.explain(full, other)
                 why_not.append(clock() - start)
+                tried = explained.smallest_change.candidates_tried if explained.smallest_change else 0
+                why_not_cases.append((why_not[-1], case.id, other, tried))
         start = clock()
         advisor.what_if(full, ["company.stage=growth"])
         what_if.append(clock() - start)
     return dict(cases=len(counts), reached=reached, questions=sum(counts), avg=sum(counts) / len(counts),
                 max=max(counts), avg_deciding=sum(deciding) / len(deciding),
                 over=sum(1 for c, d in zip(counts, deciding, strict=True) if c > d),
-                turn=summary(turns), how=summary(how), why_not=summary(why_not), what_if=summary(what_if))
+                turn=summary(turns), how=summary(how), why_not=summary(why_not), what_if=summary(what_if),
+                why_not_slowest=sorted(why_not_cases, reverse=True)[:5])
 
 
 def main(argv=None) -> int:
@@ -413,6 +418,8 @@ def main(argv=None) -> int:
     show("next_step", ask["turn"])
     show("how", ask["how"])
     show("why-not", ask["why_not"])
+    print("  slowest why-not: " + "; ".join(f"{case} {verdict} {ns / 1e6:.1f} ms ({tried} candidates)"
+                                          for ns, case, verdict, tried in ask["why_not_slowest"]))
     show("what-if", ask["what_if"])
 
     def mark(ok) -> str:

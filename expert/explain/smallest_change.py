@@ -1,7 +1,9 @@
 """The smallest change of input facts that would make a conclusion hold.
 
-Every candidate is checked by running the real engine on the changed profile (validated
-like any input), so a change reported is a change that works.  The search:
+Every candidate is a changed profile, validated like any input; its conclusions are judged
+by ``trials.py`` (only what the change can affect is re-judged, by the rules' own conditions),
+and the change reported is run through the real engine before it is reported, so a change
+reported is a change that works.  The search:
 
 1. the input facts the conclusion can depend on: those its rules test (through derived
    values too), and, recursively, those of the conclusions its rules need or need absent;
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from pydantic import ValidationError
 
@@ -39,6 +41,7 @@ from expert.explain.conditions import (
 )
 from expert.explain.model import FactChange, SmallestChange
 from expert.explain.proof import derived_inputs, unstated_requirements
+from expert.explain.trials import TrialFacts, TrialRunner
 from expert.facts.derive import derive
 from expert.facts.factpaths import FactPathError, FactRef, get_fact, input_facts_of, set_fact
 from expert.facts.fields import BOOL, ENUM, LIST_ENUM, NUMBER, SECTION, field_catalogue, section_fields
@@ -55,7 +58,16 @@ MAX_RUNS = 1500  # engine runs per search (about 2 ms each)
 class _Trial:
     changes: tuple  # ((fact ref, value), ...)
     data: dict
-    view: FactView
+    judged: Union[FactView, TrialFacts]  # the engine's view, or the trial's (judged on first use)
+
+    @property
+    def view(self) -> FactView:
+        return self.judged if isinstance(self.judged, FactView) else self.judged.view
+
+    @property
+    def moved(self) -> bool:
+        """False when no watched conclusion can differ from the base's (so none is reached)."""
+        return isinstance(self.judged, FactView) or self.judged.moved
 
 
 class SmallestChangeSearch:
@@ -67,10 +79,49 @@ class SmallestChangeSearch:
         self.runs = 0
         self.max_runs = MAX_RUNS  # a caller searching many times (lint) may spend less per search
         self.thresholds = rule_thresholds(self.knowledge)
+        self.screening = True  # trials judged by TrialRunner; off (engine only) should it ever disagree
+        self._runner: Optional[TrialRunner] = None
+
+    def watched(self) -> tuple[str, ...]:
+        """The conclusions ``reached`` looks at (a trial's view answers for these and what they rest on)."""
+        return (self.cid,)
+
+    @property
+    def runner(self) -> TrialRunner:
+        if self._runner is None:
+            facts = [self.base.profile, *self.base.offers.values()]
+            self._runner = TrialRunner(self.knowledge, Profile.model_validate(self.data), self.data, facts,
+                                       set(self.base.concluded), self.watched())
+        return self._runner
 
     # --- running ----------------------------------------------------------------------
 
     def trial(self, changes: tuple) -> Optional[_Trial]:
+        """The changed profile's facts and conclusions (``trials.py``: only what the change can
+        affect is re-judged); None when it is not a valid profile."""
+        if not self.screening:
+            return self.engine_trial(changes)
+        judged = self.runner.run(changes)
+        if judged is None:
+            return None
+        self.runs += 1
+        return _Trial(changes, judged.data, judged)
+
+    def confirmed(self, trial: _Trial) -> bool:
+        """Whether the engine, run on the trial's profile, reaches the conclusion too.
+
+        It always has (a test holds the trials to the engine); should it ever not, the rest
+        of the search runs the engine on every trial, as it did before trials were cheap."""
+        if not self.screening:
+            return True
+        checked = self.engine_trial(trial.changes, counted=False)
+        if checked is not None and self.reached(checked.view):
+            return True
+        self.screening = False
+        trial.judged = checked.view if checked is not None else trial.view
+        return False
+
+    def engine_trial(self, changes: tuple, counted: bool = True) -> Optional[_Trial]:
         """Apply changes, validate, run the engine; None when the result is not a valid profile."""
         data = self.data
         try:
@@ -79,7 +130,7 @@ class SmallestChangeSearch:
             profile = Profile.model_validate(data)
         except (ValidationError, FactPathError):
             return None
-        self.runs += 1
+        self.runs += counted
         derivation = derive(profile)
         facts = input_facts(profile, derivation)
         outcome = self.consultant.engine.run(facts, trace=False)
@@ -110,14 +161,14 @@ class SmallestChangeSearch:
             trial = self.trial(((ref, value),))
             if trial is None:
                 continue
-            if self.reached(trial.view):
+            if trial.moved and self.reached(trial.view) and self.confirmed(trial):
                 return self.found(trial)
             singles.append(trial)
         for combo in self.combinations(instances, singles, self.base):
             if self.runs >= self.max_runs:
                 break
             trial = self.trial(combo)
-            if trial is not None and self.reached(trial.view):
+            if trial is not None and trial.moved and self.reached(trial.view) and self.confirmed(trial):
                 return self.found(trial)
         return SmallestChange(found=False, candidates_tried=self.runs, statement=Text(
             en=f"No change of up to {MAX_FACTS} facts found among the {self.runs} tried"

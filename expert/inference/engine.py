@@ -33,6 +33,11 @@ It hides every sharp edge recorded in shared/notes/durable-rules.md:
   boolean computed here per value set ("$iany" around "$or" is built from an
   uninitialised node in its C code: ruleset creation then fails at random).
 
+* size: durable_rules holds at most 4,096 rules per ruleset; a larger knowledge base comes
+  from the loader cut into groups (``rulebase/rulesets.py``), one ruleset each, and a
+  consultation keeps one session per ruleset, all fed the same facts, conclusions and
+  "absent" markers wave by wave, so they reason as one.
+
 It also records the firing trace: order, rule, matched facts, asserted conclusion.
 """
 
@@ -175,6 +180,13 @@ class _Session:
         # durable_rules stores the session's state as a message with id "sid-<sid>" (events.c)
         self.taken: set[int] = {fnv1_32(f"sid-{sid}")}  # the 32-bit id hashes in use
 
+    def join(self, first: _Session) -> _Session:
+        """Share one consultation's outcome with ``first``: this session runs another ruleset
+        of the same knowledge (its facts get their own ids; firings, conclusions and errors
+        are one list)."""
+        self.outcome, self.errors, self.activations = first.outcome, first.errors, first.activations
+        return self
+
     def stamp(self, fact: dict) -> None:
         """Give the fact its session serial ``n`` and an ``id`` whose 32-bit hash is free."""
         while True:
@@ -228,10 +240,18 @@ class Engine:
         self._lock = threading.Lock()
         self._session_ids = itertools.count(1)  # unique within this engine's ruleset
         self.name = f"expert_{knowledge.fingerprint or 'kb'}_{next(_RULESET_NAMES)}"
-        # The native call durable_rules' Host.register_rulesets makes (its Python wrapper
-        # would also keep action closures we never use, and encode with the json module):
-        # one ruleset per engine, with a unique name, patterns only ("run" is the wrapper's).
-        self._handle = native.create_ruleset(self.name, _encode(ruleset_patterns(self.compiled)))
+        # One ruleset, or several when one cannot hold every rule (rulebase/rulesets.py): a
+        # consultation then keeps a session in each, fed the same facts and conclusions. Each is
+        # made by the native call durable_rules' Host.register_rulesets makes (its Python wrapper
+        # would also keep action closures we never use, and encode with the json module), with
+        # a unique name and patterns only ("run" is the wrapper's).
+        groups = knowledge.ruleset_groups or [list(self.compiled)]
+        self._handles = []
+        for number, group in enumerate(groups):
+            name = self.name if number == 0 else f"{self.name}_{number}"
+            part = {rule_id: self.compiled[rule_id] for rule_id in group}
+            self._handles.append(native.create_ruleset(name, _encode(ruleset_patterns(part))))
+        self._handle = self._handles[0]
         self._negations = self._negation_plan()
 
     def _negation_plan(self) -> list[list[ConclusionCondition]]:
@@ -252,7 +272,7 @@ class Engine:
         timers, per-action state re-encoding.  Our actions never raise into the engine:
         an error is recorded and raised once the loop is left in a clean state.
         """
-        result = native.start_action_for_state(self._handle, state_handle)
+        result = native.start_action_for_state(session.handle, state_handle)
         if not result:
             return
         state_json, message_json = result[0], result[1]
@@ -267,8 +287,8 @@ class Engine:
                     self._fire(session, compiled, matched)
                 except Exception as error:  # noqa: BLE001 - recorded, raised after the loop
                     session.errors.append(f"rule {compiled.rule.id}: {type(error).__name__}: {error}")
-            native.update_state(self._handle, state_json)
-            message_json = native.complete_and_start_action(self._handle, state_handle)
+            native.update_state(session.handle, state_json)
+            message_json = native.complete_and_start_action(session.handle, state_handle)
 
     def _fire(self, session: _Session, compiled: CompiledRule, matched_facts: dict) -> None:
         rule = compiled.rule
@@ -310,7 +330,7 @@ class Engine:
             fact["sid"] = session.sid
             session.stamp(fact)
         for _ in range(_COLLISION_RETRIES):
-            code, state_handle = native.assert_facts(self._handle, _encode(facts))[:2]
+            code, state_handle = native.assert_facts(session.handle, _encode(facts))[:2]
             if code == _NOT_HANDLED:
                 raise EngineError("durable_rules did not accept the facts")
             if code != _OBSERVED:
@@ -325,24 +345,31 @@ class Engine:
 
     def _not_stored(self, session: _Session, facts: list[dict]) -> list[dict]:
         """The facts of a batch durable_rules did not store (read back from the session)."""
-        stored = orjson.loads(native.get_facts(self._handle, session.sid))
+        stored = orjson.loads(native.get_facts(session.handle, session.sid))
         stored_ids = {fact.get("id") for fact in stored}
         session.taken.update(fnv1_32(str(i)) for i in stored_ids if i is not None)
         return [fact for fact in facts if fact["id"] not in stored_ids]
 
-    def _settle(self, session: _Session, facts: list[dict]) -> None:
+    def _settle(self, sessions: list[_Session], facts: list[dict]) -> None:
         """Assert facts, then fire in waves until no rule can fire.
 
         The conclusions of one wave are asserted together at its end (one native call
         instead of one per conclusion); chaining is monotonic, so the result is the same.
+        With several rulesets, each wave's facts go to the session of each (a copy each:
+        the ids are per session) and each fires its rules before the next wave.
         """
         while facts:
-            state_handle = self._assert_batch(session, facts)
-            session.pending = []
-            self._run_actions(session, state_handle)
-            facts = session.pending
-        if session.errors:
-            raise EngineError("; ".join(session.errors))
+            pending: list[dict] = []
+            batches = [facts, *([dict(f) for f in facts] for _ in sessions[1:])]
+            state_handles = []
+            for session, batch in zip(sessions, batches, strict=True):
+                session.pending = pending
+                state_handles.append(self._assert_batch(session, batch))
+            for session, state_handle in zip(sessions, state_handles, strict=True):
+                self._run_actions(session, state_handle)
+            facts = pending
+        if sessions[0].errors:
+            raise EngineError("; ".join(sessions[0].errors))
 
     def run(self, facts: list[dict], trace: bool = True) -> Outcome:
         """Run one consultation on the given input facts; the session is always deleted."""
@@ -350,14 +377,19 @@ class Engine:
         trimmed = [_engine_fact(f, self.fields, self.any_sets) for f in facts]  # needs no lock
         with self._lock:
             sid = f"s{next(self._session_ids)}"
-            session = _Session(self._handle, sid, offers, trace)
+            first = _Session(self._handle, sid, offers, trace)
+            sessions = [first, *(_Session(handle, sid, offers, trace).join(first) for handle in self._handles[1:])]
             try:
-                self._settle(session, [{"t": SESSION_FACT}, *trimmed])
+                self._settle(sessions, [{"t": SESSION_FACT}, *trimmed])
                 for conditions in self._negations:
-                    self._settle(session, self._absent_markers(session, conditions))
-                return session.outcome
+                    self._settle(sessions, self._absent_markers(first, conditions))
+                return first.outcome
             finally:
-                try:
-                    native.delete_state(self._handle, sid)
-                except Exception as error:  # noqa: BLE001 - report, do not mask the first error
-                    raise EngineError(f"could not delete session state: {error}") from error
+                failures = []
+                for session in sessions:
+                    try:
+                        native.delete_state(session.handle, sid)
+                    except Exception as error:  # noqa: BLE001 - report, do not mask the first error
+                        failures.append(error)
+                if failures:
+                    raise EngineError(f"could not delete session state: {failures[0]}") from failures[0]

@@ -24,8 +24,7 @@ from expert.facts.safe_files import UnsafeFileError, read_regular_file
 from expert.facts.shown import one_line, shown
 from expert.facts.vocabulary import Capability, PainPoint
 from expert.facts.yamlsource import line_of
-from expert.rulebase.compiler import compile_knowledge, referenced_fields, ruleset_patterns
-from expert.rulebase.engine_limits import engine_limit_problems
+from expert.rulebase.compiler import compile_knowledge, referenced_fields
 from expert.rulebase.engine_numbers import NUMBER_DECIMALS, NUMBER_LIMIT
 from expert.rulebase.errors import KnowledgeError
 from expert.rulebase.parse_cache import load_yaml_loaded
@@ -54,6 +53,7 @@ from expert.rulebase.rulebook import (
     ThresholdSource,
     compared_numbers,
 )
+from expert.rulebase.rulesets import ruleset_groups
 from expert.rulebase.snapshot import read_snapshot, snapshot_key, write_snapshot
 from expert.rulebase.strata import StratificationError, stratify
 
@@ -773,7 +773,8 @@ def _load_in_full(directory: Path, require_bases: bool) -> KnowledgeBase:
                               fingerprint=digest.hexdigest()[:12])
     compiled = knowledge.compiled = compile_knowledge(knowledge)
     knowledge.engine_fields = referenced_fields(compiled)
-    limits = engine_limit_problems(ruleset_patterns(compiled), {"profile or offer": len(knowledge.engine_fields) + 3})
+    groups, limits = ruleset_groups(compiled, {"profile or offer": len(knowledge.engine_fields) + 3})
     if limits:  # refused here: past some of these durable_rules would hang, not fail
         raise KnowledgeError([f"{directory}: {problem}" for problem in limits])
+    knowledge.ruleset_groups = groups if len(groups) > 1 else []
     return knowledge

@@ -241,6 +241,9 @@ class KnowledgeBase:
     # the engine field names the compiled rules read (compiler.referenced_fields), kept from
     # the same check for the same reason; empty until then
     engine_fields: frozenset = field(default=frozenset(), init=False, repr=False, compare=False)
+    # the rules split into durable_rules rulesets (lists of rule ids) when one ruleset cannot
+    # hold them all (``rulesets.py``); [] means one ruleset
+    ruleset_groups: list = field(default_factory=list, init=False, repr=False, compare=False)
 
 
 def condition_key(condition: Condition) -> tuple:

@@ -18,7 +18,20 @@ from expert.facts.profile_io import read_profile
 pytestmark = pytest.mark.skipif(not serving.EXPERT.exists(), reason=f"no installed executable at {serving.EXPERT}")
 
 LIMIT = 0.25  # seconds; the why-not search below takes several times that
-SLOW = {"profile": read_profile(str(support.EXAMPLES / "small-team-chat.yaml")), "conclusion": "verdict.pay"}
+
+
+def _slow_request() -> dict:
+    """A why-not whose smallest-change search tries its full 1,500 candidates: a small team
+    weighing its two offers ten times over (twenty offers), asked why not "start free"."""
+    profile = read_profile(str(support.EXAMPLES / "small-team-chat.yaml"))
+    offers = profile["offers"]
+    profile["offers"] = [{**offers[i % len(offers)], "name": f"{offers[i % len(offers)]['name']} {i}"} for i in range(20)]
+    if (profile.get("upgrade") or {}).get("offer"):
+        profile["upgrade"]["offer"] = profile["offers"][0]["name"]
+    return {"profile": profile, "conclusion": "action.start_free"}
+
+
+SLOW = _slow_request()
 
 
 @pytest.fixture(scope="module")

@@ -38,6 +38,9 @@ class _BothSearch(SmallestChangeSearch):
         self.max_runs = RUNS_PER_SEARCH
         self.witness: Optional[dict] = None
 
+    def watched(self) -> tuple[str, ...]:
+        return (self.cid, self.keep)
+
     def reached(self, view: FactView) -> bool:
         return super().reached(view) and view.is_concluded(self.keep, self.subject or ANY_SUBJECT)
 

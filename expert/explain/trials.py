@@ -1,0 +1,374 @@
+"""Cheap trials for the smallest-change search: one changed profile's facts and conclusions.
+
+The search tries hundreds of changed profiles.  Run the straightforward way, each trial
+re-validates and copies the whole profile and runs the engine: milliseconds, so the
+slowest explanations took more than a second.  A trial here shares the work with the
+unchanged consultation (the base):
+
+* **copy and validate only what changed**: only the section (or offer) a change touches is
+  copied; each field that differs is assigned, with pydantic's validation of an
+  assignment, on a copy of the base's validated model, and that model on a copy of its
+  parent up to the profile, so the vocabulary's own validators run, those above included,
+  and a trial is valid exactly when the whole changed profile would be;
+* **derive** the changed profile as any consultation does (the figures depend on many
+  facts at once; ``derive`` is the one place that knows how), unless no derived value is
+  computed from the changed facts (``proof.derived_inputs``, i.e. the formulas' inputs):
+  then the base's derivation stands; **flatten** only the changed sections;
+* **re-infer only what depends on a changed value**: the flattened facts are compared
+  with the base's; a conclusion whose rules read none of the changed values, and rest on no
+  conclusion that changes, keeps its base status; the others are re-judged in dependency
+  order by the same three-valued condition checks explanations use (``conditions.py``,
+  which a test holds to the engine's firings on every worked case).  The rules form a DAG,
+  so judging each conclusion after everything it rests on gives the engine's stratified
+  result, negation included.
+
+Only the conclusions the searched one rests on are re-judged (``TrialRunner.closure``):
+a trial's view answers for those and for the facts, nothing else.  Whatever the search
+reports is then run through the real engine (``smallest_change.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+from pydantic import BaseModel, ValidationError
+
+from expert.explain.conditions import HELD, FactView, conclusion_instances, conclusion_subject, status_of_test
+from expert.explain.proof import derived_inputs, unstated_requirements
+from expert.facts.derive import derive
+from expert.facts.factpaths import OFFERS, UPGRADE, FactPathError, FactRef, set_fact
+from expert.facts.fields import ENGINE_SEPARATOR, LIST_ENUM, field_catalogue
+from expert.facts.flatten import OFFER_FACT, PROFILE_FACT, offer_facts, profile_fact
+from expert.facts.vocabulary import Profile
+from expert.rulebase.compiler import COMPANY_SUBJECT, OFFER_NAME, value_field
+from expert.rulebase.engine_numbers import engine_number
+from expert.rulebase.rulebook import FactCondition, KnowledgeBase
+
+_EVERYTHING = "*"  # a changed engine field no catalogue path names: re-judge every conclusion
+
+
+class TrialFacts:
+    """A changed profile as the search needs it: its data, and its facts with conclusions
+    (judged on first use: a trial whose targets cannot have changed is never judged)."""
+
+    def __init__(self, data: dict, view: Optional[FactView] = None, judge: Optional[Callable[[], FactView]] = None,
+                 moved: bool = True) -> None:
+        self.data, self._view, self._judge = data, view, judge
+        self.moved = moved  # False: no target's rules read a changed value, so each stands as in the base
+
+    @property
+    def view(self) -> FactView:
+        if self._view is None:
+            assert self._judge is not None
+            self._view = self._judge()
+        return self._view
+
+    @view.setter
+    def view(self, view: FactView) -> None:
+        self._view = view
+
+
+def _engine_paths() -> dict[str, str]:
+    """Engine field name -> the catalogue path whose value it carries."""
+    paths: dict[str, str] = {}
+    for path, spec in field_catalogue().items():
+        paths[spec.engine_name] = path
+        paths[value_field(path)] = path
+        if spec.kind == LIST_ENUM:
+            for choice in spec.choices:
+                paths[f"{spec.engine_name}__{choice}"] = path
+    return paths
+
+
+class TrialRunner:
+    """Trials of changes to one base profile, judged for the conclusions the targets rest on."""
+
+    def __init__(self, knowledge: KnowledgeBase, profile: Profile, data: dict, facts: list[dict],
+                 concluded: set, targets: tuple[str, ...]) -> None:
+        self.knowledge, self.profile, self.data = knowledge, profile, data
+        self.offers = [o["name"] for o in data.get(OFFERS) or []]
+        self.base_facts = {_owner(f): _engine_numbers(f) for f in facts}
+        derived = self.base_derivation = derive(profile)  # the base facts without their derived values: reused
+        self.derive_inputs = _derive_inputs(data, self.offers)
+        self.base_derived = {(PROFILE_FACT, None): _engine_values(derived.profile)}
+        self.base_derived.update({(OFFER_FACT, name): _engine_values(values) for name, values in derived.offers.items()})
+        self.base_inputs = {owner: {k: v for k, v in fact.items() if k not in self.base_derived.get(owner, ())}
+                            for owner, fact in self.base_facts.items()}
+        self.base_concluded = frozenset(concluded)
+        self.engine_paths = _engine_paths()
+        self.targets = set(targets)
+        self.order, self.reads, self.rests_on = self._index(targets)
+        self.closure = set(self.order)
+        self.position = {cid: number for number, cid in enumerate(self.order)}
+        self.readers: dict[str, list[str]] = {}  # catalogue path -> the closure's conclusions whose rules read it
+        self.dependents: dict[str, list[str]] = {}  # conclusion -> the closure's conclusions resting on it
+        for cid in self.order:
+            for path in self.reads.get(cid, ()):
+                self.readers.setdefault(path, []).append(cid)
+            for dep in self.rests_on.get(cid, ()):
+                self.dependents.setdefault(dep, []).append(cid)
+        self.instances = {cid: conclusion_instances(knowledge, cid, None, self.offers) for cid in self.order}
+        self.read = {path for cid in self.order for path in self.reads.get(cid, ())}  # what the closure's rules read
+        base_offers = {f[OFFER_NAME]: f for f in facts[1:]}
+        self.base_view = FactView(facts[0], base_offers, self.base_concluded)
+        self._reach: dict[str, tuple[bool, bool]] = {}
+
+    def _index(self, targets: tuple[str, ...]) -> tuple[list[str], dict[str, set], dict[str, set]]:
+        """The conclusions the targets rest on, each after those it rests on; what their rules read."""
+        reads: dict[str, set] = {}
+        rests_on: dict[str, set] = {}
+        for rule in self.knowledge.rules.values():
+            reads.setdefault(rule.conclude, set()).update(
+                p for c in rule.conditions if isinstance(c, FactCondition) for p in c.paths)
+            rests_on.setdefault(rule.conclude, set()).update(c.id for c in rule.conclusion_conditions)
+        order: list[str] = []
+        done: set = set()
+        stack: list = [(target, False) for target in targets]
+        while stack:  # depth first, explicit: a chain thousands deep is no recursion
+            cid, expanded = stack.pop()
+            if expanded:
+                if cid not in done:
+                    done.add(cid)
+                    order.append(cid)
+                continue
+            if cid in done:
+                continue
+            stack.append((cid, True))
+            stack.extend((dep, False) for dep in rests_on.get(cid, ()) if dep not in done)
+        return order, reads, rests_on
+
+    # --- the changed profile ---------------------------------------------------------------
+
+    def changed_data(self, changes: tuple) -> dict:
+        """The base data with the changes applied, copying only the sections they touch."""
+        data = dict(self.data)
+        for ref, value in changes:
+            data = _apply(data, ref, value)
+        return data
+
+    def validated(self, data: dict) -> Profile:
+        """The changed profile, validated as the vocabulary would validate it whole.
+
+        Each field that differs from the base is assigned, with pydantic's validation of an
+        assignment, on a copy of the base's validated model that holds it, and that model on
+        a copy of its parent, up to the profile: the field's own validators and every model
+        validator above it run (an offer's "each capability once", the profile's "the upgrade
+        names an offer"), and nothing that did not change is validated again.
+        """
+        return _updated(self.profile, self.data, data)
+
+    def run(self, changes: tuple) -> Optional[TrialFacts]:
+        """The trial's facts and conclusions; None when the changed profile is not valid."""
+        try:
+            data = self.changed_data(changes)
+            profile = self.validated(data)
+        except (ValidationError, FactPathError):
+            return None
+        reach = [self.reach(ref) for ref, _ in changes]
+        if not any(feeds for feeds, _ in reach):
+            if not any(read for _, read in reach):
+                return TrialFacts(data, self.base_view, moved=False)  # nothing the conclusions read changes
+            return self.judged(data, self.facts(data, profile, self.base_derivation))
+        return self.judged(data, self.facts(data, profile, derive(profile)))
+
+    def judged(self, data: dict, built: tuple[list[dict], dict]) -> TrialFacts:
+        facts, fresh = built
+        affected = self.affected(facts, fresh)
+        return TrialFacts(data, judge=lambda: self.judge(facts, affected), moved=bool(affected & self.targets))
+
+    def reach(self, ref: FactRef) -> tuple[bool, bool]:
+        """(whether a derived value of this profile is computed from the fact, its formula's
+        inputs as ``proof.derived_inputs`` expands them here; whether a rule of the closure
+        reads it): when neither, the trial's conclusions are the base's."""
+        if ref.id not in self._reach:
+            self._reach[ref.id] = (any(_related(ref.id, fact) for fact in self.derive_inputs),
+                                   any(_related(path, ref.path) for path in self.read))
+        return self._reach[ref.id]
+
+    def facts(self, data: dict, profile: Profile, derivation) -> tuple[list[dict], dict[tuple, Optional[dict]]]:
+        """The flattened facts: sections the changes left alone keep the base's flattening,
+        with the newly derived values in place of the base's.  Also, per fact, the derived
+        values put in (None for a fact flattened afresh): what may differ from the base."""
+        derived = {(PROFILE_FACT, None): _engine_values(derivation.profile)}
+        derived.update({(OFFER_FACT, name): _engine_values(values) for name, values in derivation.offers.items()})
+        fresh: dict[tuple, Optional[dict]] = {}
+        if all(data.get(key) is self.data.get(key) for key in ("company", "needs", "upgrade")):
+            head = {**self.base_inputs[(PROFILE_FACT, None)], **derived[(PROFILE_FACT, None)]}
+            fresh[(PROFILE_FACT, None)] = derived[(PROFILE_FACT, None)]
+        else:
+            head = _engine_numbers(profile_fact(profile, derivation))
+            fresh[(PROFILE_FACT, None)] = None
+        facts = [head]
+        base_offers = {id(o) for o in self.data.get(OFFERS) or []}
+        for offer_data, offer in zip(data.get(OFFERS) or [], profile.offers, strict=True):
+            owner = (OFFER_FACT, offer.name)
+            if id(offer_data) in base_offers:
+                facts.append({**self.base_inputs[owner], **derived[owner]})
+                fresh[owner] = derived[owner]
+            else:
+                (fact,) = offer_facts(_Offers([offer]), derivation)
+                facts.append(_engine_numbers(fact))
+                fresh[owner] = None
+        return facts, fresh
+
+    # --- re-inference ------------------------------------------------------------------
+
+    def changed_paths(self, facts: list[dict], fresh: dict[tuple, Optional[dict]]) -> set:
+        """Catalogue paths whose value differs from the base's in some fact (only the derived
+        values can differ in a fact whose inputs were reused)."""
+        changed: set = set()
+        for fact in facts:
+            owner = _owner(fact)
+            derived = fresh.get(owner)
+            if derived is not None:
+                before, after = self.base_derived.get(owner, {}), derived
+            else:
+                before, after = self.base_facts.get(owner, {}), fact
+            if before == after:
+                continue
+            for key in before.keys() | after.keys():
+                if before.get(key) != after.get(key):
+                    changed.add(self.engine_paths.get(key, _EVERYTHING))
+        return changed
+
+    def affected(self, facts: list[dict], fresh: dict[tuple, Optional[dict]]) -> set:
+        """The conclusions of the closure whose rules read a changed value, or rest on one that does."""
+        changed = self.changed_paths(facts, fresh)
+        if _EVERYTHING in changed:
+            return set(self.order)
+        pending = [cid for path in changed for cid in self.readers.get(path, ())]
+        affected: set = set()
+        while pending:  # what reads a changed value, then what rests on that
+            cid = pending.pop()
+            if cid not in affected:
+                affected.add(cid)
+                pending.extend(self.dependents.get(cid, ()))
+        return affected
+
+    def judge(self, facts: list[dict], affected: set) -> FactView:
+        """Conclusions of the closure for these facts: the base's, re-judged where ``affected``."""
+        concluded = {item for item in self.base_concluded if item[0] not in affected}
+        offers = {f[OFFER_NAME]: f for f in facts[1:]}
+        view = FactView(facts[0], offers, concluded)  # type: ignore[arg-type]  # filled in below, then frozen
+        for cid in sorted(affected, key=self.position.__getitem__):  # each after what it rests on
+            for rule, subject in self.instances[cid]:
+                if (cid, subject) not in concluded and _fires(rule, view, subject):
+                    concluded.add((cid, subject))
+        return FactView(facts[0], offers, frozenset(concluded))
+
+
+def _fires(rule, view: FactView, subject: str) -> bool:
+    """Whether every condition holds: ``check_rule``'s judgement, without its report,
+    stopping at the first condition that does not hold."""
+    return all(_holds(condition, view, subject) for condition in rule.conditions)
+
+
+def _holds(condition, view: FactView, subject: str) -> bool:
+    if isinstance(condition, FactCondition):
+        if condition.alternatives:
+            return any(_holds(alternative, view, subject) for alternative in condition.alternatives)
+        return all(status_of_test(test, view.value(test.path, subject)) == HELD for test in condition.tests)
+    return view.is_concluded(condition.id, conclusion_subject(condition, subject)) != condition.negated
+
+
+def _owner(fact: dict) -> tuple:
+    return (fact["t"], fact.get(OFFER_NAME))
+
+
+@dataclass
+class _Offers:
+    """What ``offer_facts`` reads of a profile: flatten one offer alone."""
+
+    offers: list
+
+
+def _related(a: str, b: str) -> bool:
+    """Same fact or path, or one inside the other (a section and its fields)."""
+    return a == b or a.startswith(b + ".") or b.startswith(a + ".")
+
+
+# Facts derive.py reads that the catalogue does not list as inputs of a derived value
+# (custom add-ons count like capabilities in must-have and upgrade counts), and the
+# upgrade as a whole (what it targets and adds decides what the counts read).
+_UNDECLARED_INPUTS = ("needs.custom_addons", "upgrade", "offers")
+
+
+def _derive_inputs(data: dict, offers: list[str]) -> set[str]:
+    """Ids of every input fact a derived value of this profile is computed from."""
+    facts = set(_UNDECLARED_INPUTS) | {f"offers[{name}].custom_addons" for name in offers}
+    for path, spec in field_catalogue().items():
+        if spec.derived:
+            for subject in offers if path.startswith("offer.") else [COMPANY_SUBJECT]:
+                facts.update(ref.id for ref in derived_inputs(path, subject, data))
+                facts.update(ref.id for ref in unstated_requirements(path, subject, data))
+    return facts
+
+
+def _engine_values(values: dict) -> dict:
+    """Derived values under their engine names, numbers on the engine's grid."""
+    return {path.replace(".", ENGINE_SEPARATOR): engine_number(value) if type(value) is float else value
+            for path, value in values.items()}
+
+
+def _updated(model: BaseModel, before: dict, after: dict) -> BaseModel:
+    """A copy of ``model`` (validated from ``before``) holding ``after``; raises ValidationError."""
+    changed = model.model_copy()
+    validator = type(model).__pydantic_validator__
+    fields = type(model).model_fields
+    for key in before.keys() | after.keys():
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        current = getattr(model, key, None) if key in fields else None
+        if key not in after:
+            value = fields[key].get_default(call_default_factory=True) if key in fields else None
+        elif isinstance(new, dict) and isinstance(old, dict) and isinstance(current, BaseModel):
+            value = _updated(current, old, new)
+        elif isinstance(new, list) and isinstance(old, list) and isinstance(current, list):
+            value = [_item(item, old, current, i) for i, item in enumerate(new)]
+        else:
+            value = new
+        validator.validate_assignment(changed, key, value)
+    return changed
+
+
+def _item(item: Any, old: list, models: list, index: int) -> Any:
+    """One item of a changed list: the base's model when unchanged, updated when the same
+    named item changed (an offer), else as given (validated afresh)."""
+    for position in (index, index + 1, *range(len(old))):  # where it was, or one on (an item removed before it)
+        if position < len(old) and old[position] == item:
+            return models[position]
+    if (isinstance(item, dict) and index < len(old) and isinstance(old[index], dict)
+            and isinstance(models[index], BaseModel) and "name" in item and old[index].get("name") == item["name"]):
+        return _updated(models[index], old[index], item)
+    return item
+
+
+def _engine_numbers(fact: dict) -> dict:
+    """Numbers as the engine compares them (rounded to its grid): the search judges what it would."""
+    return {k: engine_number(v) if type(v) is float else v for k, v in fact.items()}
+
+
+def _apply(data: dict, ref: FactRef, value: Any) -> dict:
+    """``set_fact`` on a copy of the one section the fact sits in (an offer: that offer)."""
+    if ref.offer is not None:
+        offers = data.get(OFFERS) or []
+        index = next((i for i, o in enumerate(offers) if o.get("name") == ref.offer), None)
+        if index is None:
+            return set_fact(data, ref, value)  # it says which offers there are
+        offer, key = offers[index], ref.path.split(".")[1]
+        part = {"name": ref.offer, **({key: offer[key]} if key in offer else {})}  # copy only what changes
+        part = set_fact({OFFERS: [part]}, ref, value)[OFFERS][0]
+        changed = {k: v for k, v in offer.items() if k != key}
+        if key in part:
+            changed[key] = part[key]
+        return {**data, OFFERS: [*offers[:index], changed, *offers[index + 1:]]}
+    section = ref.path.split(".")[0]
+    if ref.path == UPGRADE or section not in ("company", "needs", "upgrade"):
+        return set_fact(data, ref, value)
+    part = set_fact({section: data[section]} if section in data else {}, ref, value)
+    result = {k: v for k, v in data.items() if k != section}
+    if section in part:
+        result[section] = part[section]
+    return result
