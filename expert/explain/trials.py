@@ -29,7 +29,6 @@ reports is then run through the real engine (``smallest_change.py``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from pydantic import BaseModel, ValidationError
@@ -207,7 +206,9 @@ class TrialRunner:
                 facts.append({**self.base_inputs[owner], **derived[owner]})
                 fresh[owner] = derived[owner]
             else:
-                (fact,) = offer_facts(_Offers([offer]), derivation)
+                # one offer flattened alone, from its own dump (as flattening dumps a profile)
+                alone = {OFFERS: [offer.model_dump(mode="json", exclude_none=True)]}
+                (fact,) = offer_facts(profile, derivation, alone)
                 facts.append(_engine_numbers(fact))
                 fresh[owner] = None
         return facts, fresh
@@ -275,12 +276,6 @@ def _holds(condition, view: FactView, subject: str) -> bool:
 def _owner(fact: dict) -> tuple:
     return (fact["t"], fact.get(OFFER_NAME))
 
-
-@dataclass
-class _Offers:
-    """What ``offer_facts`` reads of a profile: flatten one offer alone."""
-
-    offers: list
 
 
 def _related(a: str, b: str) -> bool:

@@ -69,6 +69,7 @@ def snapshot_key(directory: Path, require_bases: bool) -> Optional[str]:
     left = MAX_KEYED_BYTES
     try:
         digest.update(code_version())
+        digest.update(_limits_in_force())
         for path in sorted([*directory.glob("*.yaml"), *(directory / "rules").glob("*.yaml")]):
             raw = read_regular_file(path, left)
             left -= len(raw)
@@ -77,6 +78,20 @@ def snapshot_key(directory: Path, require_bases: bool) -> Optional[str]:
     except (OSError, ValueError):
         return None
     return digest.hexdigest()
+
+
+def _limits_in_force() -> bytes:
+    """The engine-table limits a load was checked and split against, as they are now: the
+    source is in ``code_version``, but a caller (a test, a tool) may have changed them at run
+    time, and a knowledge base split for other limits must not be served.  A module not yet
+    imported still has its source's values, so only imported ones are read (no import cost)."""
+    values = []
+    for name in ("expert.rulebase.engine_limits", "expert.rulebase.rulesets"):
+        module = sys.modules.get(name)
+        if module is not None:
+            values += [f"{name}.{key}={value}" for key, value in sorted(vars(module).items())
+                       if key.isupper() and isinstance(value, int)]
+    return "|".join(values).encode()
 
 
 class _KnowledgeUnpickler(pickle.Unpickler):
