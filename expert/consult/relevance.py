@@ -33,10 +33,10 @@ from functools import cached_property
 from typing import Optional
 
 from expert.explain.conditions import FAILED, HELD, UNKNOWN, FactView, conclusion_subject, status_of_test
-from expert.facts.factpaths import OFFERS, UPGRADE, FactRef, expand_input, get_fact
+from expert.facts.factpaths import OFFERS, UPGRADE, FactRef, _walk, expand_input, get_fact
 from expert.facts.fields import SECTION, field_catalogue, section_fields
-from expert.rulebase.compiler import ANY_SUBJECT, COMPANY_SUBJECT
-from expert.rulebase.rulebook import ABOUT_COMPANY, ConclusionCondition, FactCondition, FactTest, KnowledgeBase, Rule
+from expert.rulebase.compiler import ANY_SUBJECT, COMPANY_SUBJECT, value_field
+from expert.rulebase.rulebook import ABOUT_ANY, ABOUT_COMPANY, ConclusionCondition, FactCondition, FactTest, KnowledgeBase, Rule
 
 OPEN, TRUE, FALSE = "open", "true", "false"
 # The upgrade's counts whose open inputs are refined (``_State.upgrade_count_open``).
@@ -113,6 +113,10 @@ class _State:
             return self.offers_open
         if fact == UPGRADE:
             return self.upgrade_open
+        if not fact.startswith("offers["):
+            keys = _company_keys(fact)
+            if keys is not None:
+                return _walk(self.profile, keys) is None
         ref = FactRef.from_id(fact)
         if ref.path.startswith("upgrade."):
             if self.profile.get(UPGRADE) is None:
@@ -298,6 +302,27 @@ def _input_plan(path: str) -> tuple[tuple[str, object], ...]:
     return tuple(plan)
 
 
+@functools.cache
+def _path_reading(path: str) -> tuple:
+    """What ``_judge_path`` needs to know of a tested path, worked out once: a derived
+    value's requirements, whether it is one of the upgrade's counts, whether it is about an
+    offer, whether it is a section, and the engine field ``FactView.value`` reads."""
+    spec = field_catalogue()[path]
+    section = spec.kind == SECTION
+    return (tuple(spec.requires) if spec.derived else (), path in UPGRADE_COUNTS, path.startswith("offer."), section,
+            spec.engine_name if section else value_field(path))
+
+
+@functools.cache
+def _company_keys(fact: str) -> Optional[tuple[str, ...]]:
+    """The keys ``get_fact`` walks for a company fact id that ``_State._is_open`` needs
+    nothing more for (None for the upgrade's facts, whose openness has more to it).
+    Bounded: company fact ids are catalogue paths."""
+    if fact.startswith("upgrade."):
+        return None
+    return tuple(fact.split("."))
+
+
 def _generality(fact: str) -> int:
     """Ties go to the broader question: whether there is an upgrade, then needs, then details."""
     if fact == UPGRADE:
@@ -314,6 +339,52 @@ def tested_paths(knowledge: KnowledgeBase) -> frozenset:
 
 
 _TESTS, _ALTERNATIVES, _CONCLUSION = 0, 1, 2  # the kinds of a rule's conditions in ``RuleIndex.plans``
+
+
+def _compile_condition(condition) -> tuple:
+    """One condition as the analysis runs it: a condition of tests becomes its tests as
+    (path, holds) pairs, ``holds(value)`` true when ``status_of_test`` would say held (the
+    operator resolved once); a conclusion condition becomes (id, whom it is about, negated)."""
+    if isinstance(condition, ConclusionCondition):
+        about = _ABOUT_COMPANY if condition.about == ABOUT_COMPANY else \
+            _ABOUT_ANY if condition.about == ABOUT_ANY else _ABOUT_SAME
+        return _CONCLUSION, (condition.id, about, condition.negated)
+    if condition.alternatives:
+        return _ALTERNATIVES, condition
+    return _TESTS, tuple((test.path, _holds_function(test)) for test in condition.tests)
+
+
+def _holds_function(test: FactTest):
+    """``status_of_test(test, value) == HELD`` as one function of the value."""
+    op, wanted = test.operator, test.value
+    if op == "known":
+        return lambda value: value is not None
+    if op == "unknown":
+        return lambda value: value is None
+    compare = _OPERATORS.get(op)
+    if compare is None:  # an operator this table lacks: the reference judges it
+        return lambda value: value is not None and status_of_test(test, value) == HELD
+    return lambda value: value is not None and compare(value, wanted)
+
+
+# ``explain.conditions._holds``, one function per operator (a test checks they agree).
+_OPERATORS = {
+    "is": lambda value, wanted: value == wanted,
+    "is_not": lambda value, wanted: value != wanted,
+    "one_of": lambda value, wanted: value in wanted,
+    "not_one_of": lambda value, wanted: value not in wanted,
+    "at_least": lambda value, wanted: value >= wanted,
+    "at_most": lambda value, wanted: value <= wanted,
+    "above": lambda value, wanted: value > wanted,
+    "below": lambda value, wanted: value < wanted,
+    "includes": lambda value, wanted: wanted in set(value),
+    "includes_any": lambda value, wanted: not set(value).isdisjoint(wanted),
+    "includes_all": lambda value, wanted: set(wanted) <= set(value),
+    "includes_none": lambda value, wanted: set(value).isdisjoint(wanted),
+}
+
+
+_ABOUT_COMPANY, _ABOUT_ANY, _ABOUT_SAME = 0, 1, 2  # whom a conclusion condition is about
 
 
 class RuleIndex:
@@ -338,10 +409,10 @@ class RuleIndex:
         self.rules_for: dict[tuple[str, bool], list[Rule]] = {}
         for rule in self._rules:
             self.rules_for.setdefault((rule.conclude, rule.about == ABOUT_COMPANY), []).append(rule)
-        self.plans: dict[str, tuple] = {
-            rule.id: tuple((_ALTERNATIVES if c.alternatives else _TESTS, c) if isinstance(c, FactCondition)
-                           else (_CONCLUSION, c) for c in rule.conditions)
-            for rule in self._rules}
+        self.plans: dict[str, tuple] = {rule.id: tuple(_compile_condition(c) for c in rule.conditions)
+                                        for rule in self._rules}
+        self.rule_ids_for: dict[tuple[str, bool], tuple[str, ...]] = {
+            key: tuple(rule.id for rule in rules) for key, rules in self.rules_for.items()}
 
     def concluding(self, kinds: tuple[str, ...]) -> list[Rule]:
         """The rules whose conclusion is of one of ``kinds``."""
@@ -379,17 +450,24 @@ class RelevanceAnalysis:
     def _judge_path(self, path: str, subject: str) -> tuple[list[str], object]:
         """What every test on ``path`` for ``subject`` reads: the open facts it waits on
         or, when none, the settled value (many rules test the same path: judged once)."""
-        spec = field_catalogue()[path]
-        if spec.derived and any(self.state.requirement_fails(r, subject) for r in spec.requires):
+        requires, counts, about_offer, section, engine_key = _path_reading(path)
+        state = self.state
+        if requires and any(state.requirement_fails(r, subject) for r in requires):
             return [], None  # settled: the value is never computed on this profile
-        open_deps = [f for f in self.state.deps(path, subject) if self.state.is_open(f)]
-        if open_deps and path in UPGRADE_COUNTS:
-            open_deps = self.state.upgrade_count_open(path, open_deps)
+        is_open = state.is_open
+        open_deps = [f for f in state.deps(path, subject) if is_open(f)]
+        if open_deps and counts:
+            open_deps = state.upgrade_count_open(path, open_deps)
         if open_deps:
             return open_deps, None
-        value = None if subject == PLACEHOLDER_OFFER and path.startswith("offer.") else \
-            self.state.view.value(path, subject)
-        return [], value
+        if about_offer:
+            if subject == PLACEHOLDER_OFFER:
+                return [], None
+            fact = state.view.offers.get(subject, {})
+        else:
+            fact = state.view.profile
+        value = fact.get(engine_key)  # as FactView.value reads it
+        return [], (True if value else None) if section else value
 
     def fact_condition(self, condition: FactCondition, subject: str) -> tuple[str, list[str]]:
         if condition.alternatives:
@@ -406,31 +484,53 @@ class RelevanceAnalysis:
 
     def conclusion_condition(self, condition: ConclusionCondition, subject: str) -> str:
         about = conclusion_subject(condition, subject)
-        subjects = self.state.subjects if about == ANY_SUBJECT else [about]
-        statuses = [self.status(condition.id, s) for s in subjects]
-        status = TRUE if TRUE in statuses else OPEN if OPEN in statuses else FALSE
+        return self._conclusion_test(condition.id, about, condition.negated)
+
+    def _conclusion_test(self, cid: str, about: str, negated: bool) -> str:
+        if about == ANY_SUBJECT:
+            statuses = [self.status(cid, s) for s in self.state.subjects]
+            status = TRUE if TRUE in statuses else OPEN if OPEN in statuses else FALSE
+        else:
+            status = self.status(cid, about)
         if status == OPEN:
             return OPEN
-        return HELD if (status == TRUE) != condition.negated else FAILED
+        return HELD if (status == TRUE) != negated else FAILED
 
     def instance(self, rule: Rule, subject: str) -> tuple[str, list[tuple[str, ...]]]:
         """The rule's status for ``subject`` and, when open, the open facts of each open condition."""
-        key = (rule.id, subject)
+        return self._instance(rule.id, subject)
+
+    def _instance(self, rule_id: str, subject: str) -> tuple[str, list[tuple[str, ...]]]:
+        key = (rule_id, subject)
         found = self.instances.get(key)
         if found is not None:
             return found
+        judged_memo = self._judged
         status, open_facts = HELD, []
-        for kind, condition in self.index.plans[rule.id]:
-            if kind == _TESTS:
-                one, facts = self._tests(condition.tests, subject)
-                if facts:
+        for kind, item in self.index.plans[rule_id]:
+            if kind == _TESTS:  # all must hold; failed as soon as one fails on settled facts
+                facts: list[str] = []
+                one = HELD
+                for path, holds in item:
+                    judged = judged_memo.get((path, subject))
+                    if judged is None:
+                        judged = judged_memo[(path, subject)] = self._judge_path(path, subject)
+                    if judged[0]:
+                        facts += judged[0]
+                    elif not holds(judged[1]):  # failed, or unknown (fails in the engine too)
+                        one = FAILED
+                        break
+                if one == HELD and facts:
+                    one = OPEN
                     open_facts.append(tuple(dict.fromkeys(facts)))
             elif kind == _ALTERNATIVES:
-                one, facts = self.fact_condition(condition, subject)
+                one, facts = self.fact_condition(item, subject)
                 if facts:
                     open_facts.append(tuple(dict.fromkeys(facts)))
             else:
-                one = self.conclusion_condition(condition, subject)
+                cid, about, negated = item
+                one = self._conclusion_test(cid, COMPANY_SUBJECT if about == _ABOUT_COMPANY else
+                                            ANY_SUBJECT if about == _ABOUT_ANY else subject, negated)
             if one == FAILED:
                 status = FAILED
                 break
@@ -438,22 +538,6 @@ class RelevanceAnalysis:
                 status = OPEN
         found = self.instances[key] = (status, open_facts if status == OPEN else [])  # after the conditions: post-order
         return found
-
-    def _tests(self, tests: tuple[FactTest, ...], subject: str) -> tuple[str, list[str]]:
-        """``fact_condition`` for a condition of tests alone (the common case), inlined: all
-        must hold; FAILED as soon as one fails on settled facts."""
-        judged_memo = self._judged
-        open_facts: list[str] = []
-        for test in tests:
-            judged = judged_memo.get((test.path, subject))
-            if judged is None:
-                judged = judged_memo[(test.path, subject)] = self._judge_path(test.path, subject)
-            open_deps, value = judged
-            if open_deps:
-                open_facts += open_deps
-            elif status_of_test(test, value) != HELD:  # failed, or unknown (fails in the engine too)
-                return FAILED, []
-        return (OPEN if open_facts else HELD), open_facts
 
     def rule_subjects(self, rule: Rule, subject: Optional[str] = None) -> list[str]:
         if rule.about == ABOUT_COMPANY:
@@ -464,8 +548,8 @@ class RelevanceAnalysis:
         key = (cid, subject)
         found = self.conclusion_status.get(key)
         if found is None:
-            statuses = [self.instance(rule, subject)[0]
-                        for rule in self.index.rules_for.get((cid, subject == COMPANY_SUBJECT), ())]
+            statuses = [self._instance(rule_id, subject)[0]
+                        for rule_id in self.index.rule_ids_for.get((cid, subject == COMPANY_SUBJECT), ())]
             found = self.conclusion_status[key] = TRUE if HELD in statuses else OPEN if OPEN in statuses else FALSE
         return found
 
