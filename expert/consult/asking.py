@@ -31,7 +31,8 @@ class Asker:
         self._wordings: dict[str, tuple] = {}
         self._refs: dict[tuple[str, str], ConclusionRef] = {}
         self._titles = {cid: Text(en=k.title.en, zh=k.title.zh) for cid, k in knowledge.conclusions.items()}
-        self._ref_order = lambda ref: (_KIND_ORDER.index(knowledge.conclusions[ref.id].kind), ref.id, ref.subject)
+        kind_rank = {cid: _KIND_ORDER.index(k.kind) for cid, k in knowledge.conclusions.items()}
+        self._ref_order = lambda ref: (kind_rank[ref.id], ref.id, ref.subject)
         self.labels = {value: Text(en=label.en, zh=label.zh) for value, label in catalogue.choices.items()}
 
     def relevance(self, profile: dict, facts: list[dict], concluded: set, verdict_only: bool = False) -> Relevance:

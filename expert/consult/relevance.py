@@ -123,7 +123,30 @@ class _State:
                 return self.upgrade_open and (ref.path != "upgrade.offer" or bool(self.offers))
             if ref.path == "upgrade.offer" and not self.offers:
                 return False  # asked once offers are named: the answer is one of them
+        if ref.offer is not None:
+            return self._offer_fact_missing(ref)
         return get_fact(self.profile, ref) is None
+
+    @cached_property
+    def _offers_by_name(self) -> dict:
+        """Each named offer and its capabilities by name (the first of a name, as ``get_fact`` finds it)."""
+        found: dict = {}
+        for offer in self.profile.get(OFFERS) or []:
+            if offer.get("name") not in found:
+                capabilities: dict = {}
+                for item in offer.get("capabilities") or []:
+                    capabilities.setdefault(item.get("capability"), item)
+                found[offer.get("name")] = (offer, capabilities)
+        return found
+
+    def _offer_fact_missing(self, ref: FactRef) -> bool:
+        """``get_fact(profile, ref) is None`` for an offer's fact, without searching the offers each time."""
+        offer, capabilities = self._offers_by_name.get(ref.offer, (None, {}))
+        keys = _offer_keys(ref.path)
+        if keys[0] == "capabilities" and len(keys) == 2:
+            item = capabilities.get(keys[1])
+            return item is None or item.get("monthly_price_usd") is None and item.get("availability") is None
+        return _walk(offer, keys) is None
 
     def requirement_fails(self, requirement: str, subject: str) -> bool:
         """A derived value's requirement ("path", "path=a|b", or "path|path": one of them) settled as not met."""
@@ -323,6 +346,12 @@ def _company_keys(fact: str) -> Optional[tuple[str, ...]]:
     return tuple(fact.split("."))
 
 
+@functools.cache
+def _offer_keys(path: str) -> tuple[str, ...]:
+    """The keys ``get_fact`` walks inside an offer for ``offer.*`` path (bounded: catalogue paths)."""
+    return tuple(path.split(".")[1:])
+
+
 def _generality(fact: str) -> int:
     """Ties go to the broader question: whether there is an upgrade, then needs, then details."""
     if fact == UPGRADE:
@@ -403,6 +432,7 @@ class RuleIndex:
                             for cid, k in knowledge.conclusions.items()}
         self._rules = list(knowledge.rules.values())
         self._concluding: dict[tuple, list[Rule]] = {}
+        self._concluded_by: dict[tuple, list[tuple[str, bool]]] = {}
         # Per conclusion, its rules about the company and those about an offer; per rule,
         # its conditions with what kind each is worked out (the analysis runs these on
         # every need-more-info consultation: no isinstance or about-test per visit).
@@ -413,6 +443,15 @@ class RuleIndex:
                                         for rule in self._rules}
         self.rule_ids_for: dict[tuple[str, bool], tuple[str, ...]] = {
             key: tuple(rule.id for rule in rules) for key, rules in self.rules_for.items()}
+
+    def concluded_by(self, kinds: tuple[str, ...]) -> list[tuple[str, bool]]:
+        """(conclusion, about the company) of the rules concluding one of ``kinds``, in the
+        rules' order, each once (judging a conclusion judges all its rules)."""
+        found = self._concluded_by.get(kinds)
+        if found is None:
+            pairs = [(rule.conclude, rule.about == ABOUT_COMPANY) for rule in self.concluding(kinds)]
+            found = self._concluded_by[kinds] = list(dict.fromkeys(pairs))
+        return found
 
     def concluding(self, kinds: tuple[str, ...]) -> list[Rule]:
         """The rules whose conclusion is of one of ``kinds``."""
@@ -557,9 +596,10 @@ class RelevanceAnalysis:
 
     def run(self, kinds_asked: tuple[str, ...] = ("verdict", "warning")) -> Relevance:
         """Judge the rules for the verdict and warnings (and, lazily, what they depend on)."""
-        for rule in self.index.concluding(kinds_asked):
-            for subject in self.rule_subjects(rule):
-                self.status(rule.conclude, subject)
+        subjects = self.state.subjects
+        for cid, about_company in self.index.concluded_by(kinds_asked):  # the rules' order, each conclusion once
+            for subject in (COMPANY_SUBJECT,) if about_company else subjects:
+                self.status(cid, subject)
         weights = self._weights()
         verdict_scores: dict[str, float] = {}
         warning_scores: dict[str, float] = {}
