@@ -427,6 +427,8 @@ class RuleIndex:
             for condition in rule.conclusion_conditions:
                 self.consumers.setdefault(condition.id, []).append(rule)
         self.kinds = {cid: k.kind for cid, k in knowledge.conclusions.items()}
+        self.conclude_of = {rule.id: rule.conclude for rule in knowledge.rules.values()}
+        self.consuming = {cid: tuple((rule.id, rule.conclude) for rule in rules) for cid, rules in self.consumers.items()}
         self.own_weights = {cid: (VERDICT_WEIGHT if k.kind == "verdict" else 0.0,
                                   WARNING_WEIGHTS[k.severity] if k.kind == "warning" else 0.0)
                             for cid, k in knowledge.conclusions.items()}
@@ -600,27 +602,36 @@ class RelevanceAnalysis:
         for cid, about_company in self.index.concluded_by(kinds_asked):  # the rules' order, each conclusion once
             for subject in (COMPANY_SUBJECT,) if about_company else subjects:
                 self.status(cid, subject)
-        weights = self._weights()
+        statuses = self.conclusion_status
+        conclude_of = self.index.conclude_of
+        live = []
+        producers: dict[tuple[str, str], int] = {}
+        for (rule_id, subject), (status, groups) in self.instances.items():
+            if status == OPEN:
+                key = (conclude_of[rule_id], subject)
+                if statuses.get(key) == OPEN:
+                    live.append((key, groups))
+                    producers[key] = producers.get(key, 0) + 1
+        weight = self._weights()
         verdict_scores: dict[str, float] = {}
         warning_scores: dict[str, float] = {}
         reasons: dict[str, set] = {}
-        rules, statuses = self.knowledge.rules, self.conclusion_status
-        live = [(rules[rule_id].conclude, subject, groups) for (rule_id, subject), (status, groups)
-                in self.instances.items() if status == OPEN and statuses.get((rules[rule_id].conclude, subject)) == OPEN]
-        producers: dict[tuple[str, str], int] = {}
-        for cid, subject, _ in live:
-            producers[(cid, subject)] = producers.get((cid, subject), 0) + 1
         lift = self.state.upgrade_open
-        for cid, subject, groups in live:
+        for key, groups in live:
             # Shares: settling a conclusion takes all its open rules; settling a rule takes
             # one of its open conditions; a fact that alone decides a condition weighs most.
-            verdict_weight, warning_weight = weights.get(cid, (0.0, 0.0))
+            verdict_weight, warning_weight = weight(key[0])
+            producing = producers[key]
             for group in groups:
-                share = 1.0 / len(group) / producers[(cid, subject)]
+                share = 1.0 / len(group) / producing
                 for fact in group:
                     verdict_scores[fact] = verdict_scores.get(fact, 0.0) + share * verdict_weight
                     warning_scores[fact] = warning_scores.get(fact, 0.0) + share * warning_weight
-                    reasons.setdefault(fact, set()).add((cid, subject))
+                    found = reasons.get(fact)
+                    if found is None:
+                        reasons[fact] = {key}
+                    else:
+                        found.add(key)
         if lift:  # whether there is an upgrade comes before what it is: it weighs what its weightiest detail does
             details = [f for f in verdict_scores if f.startswith("upgrade.")]
             if details:
@@ -630,10 +641,11 @@ class RelevanceAnalysis:
         return Relevance(dict(statuses), verdict_scores, warning_scores, {f: sorted(r) for f, r in reasons.items()},
                          frozenset(verdict_scores))
 
-    def _weights(self) -> dict[str, tuple[float, float]]:
-        """What deciding each open conclusion is worth, for the verdict and for warnings: its
-        own weight plus, halved per link, the most that an open rule consuming it can still change."""
-        consumers, own = self.index.consumers, self.index.own_weights
+    def _weights(self):
+        """What deciding an open conclusion is worth, for the verdict and for warnings (a
+        function of its id, worked out on first use): its own weight plus, halved per link,
+        the most that an open rule consuming it can still change."""
+        consumers, own = self.index.consuming, self.index.own_weights
         open_conclusions = {cid for (cid, _), status in self.conclusion_status.items() if status == OPEN}
         open_rules = {rule_id for (rule_id, _), (status, _) in self.instances.items() if status == OPEN}
         weights: dict[str, tuple[float, float]] = {}
@@ -641,10 +653,12 @@ class RelevanceAnalysis:
         def weight(cid: str) -> tuple[float, float]:
             found = weights.get(cid)
             if found is None:
+                if cid not in open_conclusions:
+                    return (0.0, 0.0)
                 weights[cid] = (0.0, 0.0)  # the rules form no cycle; this only guards the recursion
                 verdict, warning = own.get(cid, (0.0, 0.0))
-                downstream = [weight(rule.conclude) for rule in consumers.get(cid, ())
-                              if rule.conclude in open_conclusions and rule.id in open_rules]
+                downstream = [weight(conclude) for rule_id, conclude in consumers.get(cid, ())
+                              if conclude in open_conclusions and rule_id in open_rules]
                 # the most it can change, not the sum: a finding read by five verdict rules
                 # still decides one verdict
                 verdict += CHAIN_DECAY * max((w[0] for w in downstream), default=0.0)
@@ -652,4 +666,4 @@ class RelevanceAnalysis:
                 found = weights[cid] = (verdict, warning)
             return found
 
-        return {cid: weight(cid) for cid in open_conclusions}
+        return weight
