@@ -82,6 +82,7 @@ class _State:
     asked: frozenset
     _open_memo: dict = field(default_factory=dict)
     _deps_memo: dict = field(default_factory=dict)
+    _input_memo: dict = field(default_factory=dict)
 
     @cached_property
     def offers(self) -> list[str]:
@@ -117,7 +118,7 @@ class _State:
             keys = _company_keys(fact)
             if keys is not None:
                 return _walk(self.profile, keys) is None
-        ref = FactRef.from_id(fact)
+        ref = fact_ref(fact)
         if ref.path.startswith("upgrade."):
             if self.profile.get(UPGRADE) is None:
                 return self.upgrade_open and (ref.path != "upgrade.offer" or bool(self.offers))
@@ -252,7 +253,15 @@ class _State:
         return facts
 
     def _input_deps(self, item: str, subject: str) -> list[str]:
-        """Fact ids behind one input entry, with the questions that can still add to them."""
+        """Fact ids behind one input entry, with the questions that can still add to them
+        (requirements and several paths read the same entries: worked out once each)."""
+        key = (item, subject)
+        found = self._input_memo.get(key)
+        if found is None:
+            found = self._input_memo[key] = self._input_deps_of(item, subject)
+        return found
+
+    def _input_deps_of(self, item: str, subject: str) -> list[str]:
         if item in (OFFERS, UPGRADE):
             return [item]
         if item == "upgrade.offer":  # named from the offers: open while they are
@@ -344,6 +353,10 @@ def _company_keys(fact: str) -> Optional[tuple[str, ...]]:
     if fact.startswith("upgrade."):
         return None
     return tuple(fact.split("."))
+
+
+# ``FactRef.from_id``, remembered: the same ids recur on every turn (bounded: offer names are user text).
+fact_ref = functools.lru_cache(maxsize=4096)(FactRef.from_id)
 
 
 @functools.cache
