@@ -338,11 +338,13 @@ def _input_plan(path: str) -> tuple[tuple[str, object], ...]:
 def _path_reading(path: str) -> tuple:
     """What ``_judge_path`` needs to know of a tested path, worked out once: a derived
     value's requirements, whether it is one of the upgrade's counts, whether it is about an
-    offer, whether it is a section, and the engine field ``FactView.value`` reads."""
+    offer, whether it is a section, the engine field ``FactView.value`` reads, and its
+    facts when they are the same on every profile (``_static_deps``)."""
     spec = field_catalogue()[path]
     section = spec.kind == SECTION
+    static = _static_deps(path)
     return (tuple(spec.requires) if spec.derived else (), path in UPGRADE_COUNTS, path.startswith("offer."), section,
-            spec.engine_name if section else value_field(path))
+            spec.engine_name if section else value_field(path), None if static is None else tuple(static))
 
 
 @functools.cache
@@ -504,12 +506,17 @@ class RelevanceAnalysis:
     def _judge_path(self, path: str, subject: str) -> tuple[list[str], object]:
         """What every test on ``path`` for ``subject`` reads: the open facts it waits on
         or, when none, the settled value (many rules test the same path: judged once)."""
-        requires, counts, about_offer, section, engine_key = _path_reading(path)
+        requires, counts, about_offer, section, engine_key, static = _path_reading(path)
         state = self.state
         if requires and any(state.requirement_fails(r, subject) for r in requires):
             return [], None  # settled: the value is never computed on this profile
-        is_open = state.is_open
-        open_deps = [f for f in state.deps(path, subject) if is_open(f)]
+        memo, open_deps = state._open_memo, []
+        for fact in static if static is not None else state.deps(path, subject):  # ``is_open``, inlined
+            found = memo.get(fact)
+            if found is None:
+                found = memo[fact] = state._is_open(fact)
+            if found:
+                open_deps.append(fact)
         if open_deps and counts:
             open_deps = state.upgrade_count_open(path, open_deps)
         if open_deps:
