@@ -9,7 +9,7 @@ from __future__ import annotations
 from expert.advice.model import ConclusionRef, Question, Text
 from expert.consult.answers import answer_spec
 from expert.consult.question_catalogue import QuestionCatalogue
-from expert.consult.relevance import PLACEHOLDER_OFFER, Relevance, RelevanceAnalysis, RuleIndex
+from expert.consult.relevance import PLACEHOLDER_OFFER, Relevance, RelevanceAnalysis, RuleIndex, fact_ref
 from expert.explain.conditions import FactView
 from expert.facts.factpaths import FactRef, parse_fact
 from expert.rulebase.rulebook import KnowledgeBase
@@ -31,7 +31,8 @@ class Asker:
         self._wordings: dict[str, tuple] = {}
         self._refs: dict[tuple[str, str], ConclusionRef] = {}
         self._titles = {cid: Text(en=k.title.en, zh=k.title.zh) for cid, k in knowledge.conclusions.items()}
-        self._ref_order = lambda ref: (_KIND_ORDER.index(knowledge.conclusions[ref.id].kind), ref.id, ref.subject)
+        kind_rank = {cid: _KIND_ORDER.index(k.kind) for cid, k in knowledge.conclusions.items()}
+        self._ref_order = lambda ref: (kind_rank[ref.id], ref.id, ref.subject)
         self.labels = {value: Text(en=label.en, zh=label.zh) for value, label in catalogue.choices.items()}
 
     def relevance(self, profile: dict, facts: list[dict], concluded: set, verdict_only: bool = False) -> Relevance:
@@ -47,7 +48,7 @@ class Asker:
         text, hint, answer = self._wording(fact, profile)
         why = sorted((self._conclusion_ref(cid, subject) for cid, subject in relevance.reasons.get(fact, [])),
                      key=self._ref_order)
-        ref = FactRef.from_id(fact)
+        ref = fact_ref(fact)
         return Question(id=fact, fact=ref.fact, subject=ref.subject, text=text, hint=hint, answer=answer, why=why,
                         score=round(relevance.score(fact), 2))
 

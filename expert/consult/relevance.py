@@ -33,10 +33,10 @@ from functools import cached_property
 from typing import Optional
 
 from expert.explain.conditions import FAILED, HELD, UNKNOWN, FactView, conclusion_subject, status_of_test
-from expert.facts.factpaths import OFFERS, UPGRADE, FactRef, expand_input, get_fact
+from expert.facts.factpaths import OFFERS, UPGRADE, FactRef, _walk, expand_input, get_fact
 from expert.facts.fields import SECTION, field_catalogue, section_fields
-from expert.rulebase.compiler import ANY_SUBJECT, COMPANY_SUBJECT
-from expert.rulebase.rulebook import ABOUT_COMPANY, ConclusionCondition, FactCondition, FactTest, KnowledgeBase, Rule
+from expert.rulebase.compiler import ANY_SUBJECT, COMPANY_SUBJECT, value_field
+from expert.rulebase.rulebook import ABOUT_ANY, ABOUT_COMPANY, ConclusionCondition, FactCondition, FactTest, KnowledgeBase, Rule
 
 OPEN, TRUE, FALSE = "open", "true", "false"
 # The upgrade's counts whose open inputs are refined (``_State.upgrade_count_open``).
@@ -82,6 +82,7 @@ class _State:
     asked: frozenset
     _open_memo: dict = field(default_factory=dict)
     _deps_memo: dict = field(default_factory=dict)
+    _input_memo: dict = field(default_factory=dict)
 
     @cached_property
     def offers(self) -> list[str]:
@@ -113,13 +114,40 @@ class _State:
             return self.offers_open
         if fact == UPGRADE:
             return self.upgrade_open
-        ref = FactRef.from_id(fact)
+        if not fact.startswith("offers["):
+            keys = _company_keys(fact)
+            if keys is not None:
+                return _walk(self.profile, keys) is None
+        ref = fact_ref(fact)
         if ref.path.startswith("upgrade."):
             if self.profile.get(UPGRADE) is None:
                 return self.upgrade_open and (ref.path != "upgrade.offer" or bool(self.offers))
             if ref.path == "upgrade.offer" and not self.offers:
                 return False  # asked once offers are named: the answer is one of them
+        if ref.offer is not None:
+            return self._offer_fact_missing(ref)
         return get_fact(self.profile, ref) is None
+
+    @cached_property
+    def _offers_by_name(self) -> dict:
+        """Each named offer and its capabilities by name (the first of a name, as ``get_fact`` finds it)."""
+        found: dict = {}
+        for offer in self.profile.get(OFFERS) or []:
+            if offer.get("name") not in found:
+                capabilities: dict = {}
+                for item in offer.get("capabilities") or []:
+                    capabilities.setdefault(item.get("capability"), item)
+                found[offer.get("name")] = (offer, capabilities)
+        return found
+
+    def _offer_fact_missing(self, ref: FactRef) -> bool:
+        """``get_fact(profile, ref) is None`` for an offer's fact, without searching the offers each time."""
+        offer, capabilities = self._offers_by_name.get(ref.offer, (None, {}))
+        keys = _offer_keys(ref.path)
+        if keys[0] == "capabilities" and len(keys) == 2:
+            item = capabilities.get(keys[1])
+            return item is None or item.get("monthly_price_usd") is None and item.get("availability") is None
+        return _walk(offer, keys) is None
 
     def requirement_fails(self, requirement: str, subject: str) -> bool:
         """A derived value's requirement ("path", "path=a|b", or "path|path": one of them) settled as not met."""
@@ -225,7 +253,15 @@ class _State:
         return facts
 
     def _input_deps(self, item: str, subject: str) -> list[str]:
-        """Fact ids behind one input entry, with the questions that can still add to them."""
+        """Fact ids behind one input entry, with the questions that can still add to them
+        (requirements and several paths read the same entries: worked out once each)."""
+        key = (item, subject)
+        found = self._input_memo.get(key)
+        if found is None:
+            found = self._input_memo[key] = self._input_deps_of(item, subject)
+        return found
+
+    def _input_deps_of(self, item: str, subject: str) -> list[str]:
         if item in (OFFERS, UPGRADE):
             return [item]
         if item == "upgrade.offer":  # named from the offers: open while they are
@@ -298,6 +334,39 @@ def _input_plan(path: str) -> tuple[tuple[str, object], ...]:
     return tuple(plan)
 
 
+@functools.cache
+def _path_reading(path: str) -> tuple:
+    """What ``_judge_path`` needs to know of a tested path, worked out once: a derived
+    value's requirements, whether it is one of the upgrade's counts, whether it is about an
+    offer, whether it is a section, the engine field ``FactView.value`` reads, and its
+    facts when they are the same on every profile (``_static_deps``)."""
+    spec = field_catalogue()[path]
+    section = spec.kind == SECTION
+    static = _static_deps(path)
+    return (tuple(spec.requires) if spec.derived else (), path in UPGRADE_COUNTS, path.startswith("offer."), section,
+            spec.engine_name if section else value_field(path), None if static is None else tuple(static))
+
+
+@functools.cache
+def _company_keys(fact: str) -> Optional[tuple[str, ...]]:
+    """The keys ``get_fact`` walks for a company fact id that ``_State._is_open`` needs
+    nothing more for (None for the upgrade's facts, whose openness has more to it).
+    Bounded: company fact ids are catalogue paths."""
+    if fact.startswith("upgrade."):
+        return None
+    return tuple(fact.split("."))
+
+
+# ``FactRef.from_id``, remembered: the same ids recur on every turn (bounded: offer names are user text).
+fact_ref = functools.lru_cache(maxsize=4096)(FactRef.from_id)
+
+
+@functools.cache
+def _offer_keys(path: str) -> tuple[str, ...]:
+    """The keys ``get_fact`` walks inside an offer for ``offer.*`` path (bounded: catalogue paths)."""
+    return tuple(path.split(".")[1:])
+
+
 def _generality(fact: str) -> int:
     """Ties go to the broader question: whether there is an upgrade, then needs, then details."""
     if fact == UPGRADE:
@@ -316,6 +385,52 @@ def tested_paths(knowledge: KnowledgeBase) -> frozenset:
 _TESTS, _ALTERNATIVES, _CONCLUSION = 0, 1, 2  # the kinds of a rule's conditions in ``RuleIndex.plans``
 
 
+def _compile_condition(condition) -> tuple:
+    """One condition as the analysis runs it: a condition of tests becomes its tests as
+    (path, holds) pairs, ``holds(value)`` true when ``status_of_test`` would say held (the
+    operator resolved once); a conclusion condition becomes (id, whom it is about, negated)."""
+    if isinstance(condition, ConclusionCondition):
+        about = _ABOUT_COMPANY if condition.about == ABOUT_COMPANY else \
+            _ABOUT_ANY if condition.about == ABOUT_ANY else _ABOUT_SAME
+        return _CONCLUSION, (condition.id, about, condition.negated)
+    if condition.alternatives:
+        return _ALTERNATIVES, condition
+    return _TESTS, tuple((test.path, _holds_function(test)) for test in condition.tests)
+
+
+def _holds_function(test: FactTest):
+    """``status_of_test(test, value) == HELD`` as one function of the value."""
+    op, wanted = test.operator, test.value
+    if op == "known":
+        return lambda value: value is not None
+    if op == "unknown":
+        return lambda value: value is None
+    compare = _OPERATORS.get(op)
+    if compare is None:  # an operator this table lacks: the reference judges it
+        return lambda value: value is not None and status_of_test(test, value) == HELD
+    return lambda value: value is not None and compare(value, wanted)
+
+
+# ``explain.conditions._holds``, one function per operator (a test checks they agree).
+_OPERATORS = {
+    "is": lambda value, wanted: value == wanted,
+    "is_not": lambda value, wanted: value != wanted,
+    "one_of": lambda value, wanted: value in wanted,
+    "not_one_of": lambda value, wanted: value not in wanted,
+    "at_least": lambda value, wanted: value >= wanted,
+    "at_most": lambda value, wanted: value <= wanted,
+    "above": lambda value, wanted: value > wanted,
+    "below": lambda value, wanted: value < wanted,
+    "includes": lambda value, wanted: wanted in set(value),
+    "includes_any": lambda value, wanted: not set(value).isdisjoint(wanted),
+    "includes_all": lambda value, wanted: set(wanted) <= set(value),
+    "includes_none": lambda value, wanted: set(value).isdisjoint(wanted),
+}
+
+
+_ABOUT_COMPANY, _ABOUT_ANY, _ABOUT_SAME = 0, 1, 2  # whom a conclusion condition is about
+
+
 class RuleIndex:
     """What the analysis looks up on every run, built once per knowledge base."""
 
@@ -327,21 +442,33 @@ class RuleIndex:
             for condition in rule.conclusion_conditions:
                 self.consumers.setdefault(condition.id, []).append(rule)
         self.kinds = {cid: k.kind for cid, k in knowledge.conclusions.items()}
+        self.conclude_of = {rule.id: rule.conclude for rule in knowledge.rules.values()}
+        self.consuming = {cid: tuple((rule.id, rule.conclude) for rule in rules) for cid, rules in self.consumers.items()}
         self.own_weights = {cid: (VERDICT_WEIGHT if k.kind == "verdict" else 0.0,
                                   WARNING_WEIGHTS[k.severity] if k.kind == "warning" else 0.0)
                             for cid, k in knowledge.conclusions.items()}
         self._rules = list(knowledge.rules.values())
         self._concluding: dict[tuple, list[Rule]] = {}
+        self._concluded_by: dict[tuple, list[tuple[str, bool]]] = {}
         # Per conclusion, its rules about the company and those about an offer; per rule,
         # its conditions with what kind each is worked out (the analysis runs these on
         # every need-more-info consultation: no isinstance or about-test per visit).
         self.rules_for: dict[tuple[str, bool], list[Rule]] = {}
         for rule in self._rules:
             self.rules_for.setdefault((rule.conclude, rule.about == ABOUT_COMPANY), []).append(rule)
-        self.plans: dict[str, tuple] = {
-            rule.id: tuple((_ALTERNATIVES if c.alternatives else _TESTS, c) if isinstance(c, FactCondition)
-                           else (_CONCLUSION, c) for c in rule.conditions)
-            for rule in self._rules}
+        self.plans: dict[str, tuple] = {rule.id: tuple(_compile_condition(c) for c in rule.conditions)
+                                        for rule in self._rules}
+        self.rule_ids_for: dict[tuple[str, bool], tuple[str, ...]] = {
+            key: tuple(rule.id for rule in rules) for key, rules in self.rules_for.items()}
+
+    def concluded_by(self, kinds: tuple[str, ...]) -> list[tuple[str, bool]]:
+        """(conclusion, about the company) of the rules concluding one of ``kinds``, in the
+        rules' order, each once (judging a conclusion judges all its rules)."""
+        found = self._concluded_by.get(kinds)
+        if found is None:
+            pairs = [(rule.conclude, rule.about == ABOUT_COMPANY) for rule in self.concluding(kinds)]
+            found = self._concluded_by[kinds] = list(dict.fromkeys(pairs))
+        return found
 
     def concluding(self, kinds: tuple[str, ...]) -> list[Rule]:
         """The rules whose conclusion is of one of ``kinds``."""
@@ -379,17 +506,29 @@ class RelevanceAnalysis:
     def _judge_path(self, path: str, subject: str) -> tuple[list[str], object]:
         """What every test on ``path`` for ``subject`` reads: the open facts it waits on
         or, when none, the settled value (many rules test the same path: judged once)."""
-        spec = field_catalogue()[path]
-        if spec.derived and any(self.state.requirement_fails(r, subject) for r in spec.requires):
+        requires, counts, about_offer, section, engine_key, static = _path_reading(path)
+        state = self.state
+        if requires and any(state.requirement_fails(r, subject) for r in requires):
             return [], None  # settled: the value is never computed on this profile
-        open_deps = [f for f in self.state.deps(path, subject) if self.state.is_open(f)]
-        if open_deps and path in UPGRADE_COUNTS:
-            open_deps = self.state.upgrade_count_open(path, open_deps)
+        memo, open_deps = state._open_memo, []
+        for fact in static if static is not None else state.deps(path, subject):  # ``is_open``, inlined
+            found = memo.get(fact)
+            if found is None:
+                found = memo[fact] = state._is_open(fact)
+            if found:
+                open_deps.append(fact)
+        if open_deps and counts:
+            open_deps = state.upgrade_count_open(path, open_deps)
         if open_deps:
             return open_deps, None
-        value = None if subject == PLACEHOLDER_OFFER and path.startswith("offer.") else \
-            self.state.view.value(path, subject)
-        return [], value
+        if about_offer:
+            if subject == PLACEHOLDER_OFFER:
+                return [], None
+            fact = state.view.offers.get(subject, {})
+        else:
+            fact = state.view.profile
+        value = fact.get(engine_key)  # as FactView.value reads it
+        return [], (True if value else None) if section else value
 
     def fact_condition(self, condition: FactCondition, subject: str) -> tuple[str, list[str]]:
         if condition.alternatives:
@@ -406,31 +545,53 @@ class RelevanceAnalysis:
 
     def conclusion_condition(self, condition: ConclusionCondition, subject: str) -> str:
         about = conclusion_subject(condition, subject)
-        subjects = self.state.subjects if about == ANY_SUBJECT else [about]
-        statuses = [self.status(condition.id, s) for s in subjects]
-        status = TRUE if TRUE in statuses else OPEN if OPEN in statuses else FALSE
+        return self._conclusion_test(condition.id, about, condition.negated)
+
+    def _conclusion_test(self, cid: str, about: str, negated: bool) -> str:
+        if about == ANY_SUBJECT:
+            statuses = [self.status(cid, s) for s in self.state.subjects]
+            status = TRUE if TRUE in statuses else OPEN if OPEN in statuses else FALSE
+        else:
+            status = self.status(cid, about)
         if status == OPEN:
             return OPEN
-        return HELD if (status == TRUE) != condition.negated else FAILED
+        return HELD if (status == TRUE) != negated else FAILED
 
     def instance(self, rule: Rule, subject: str) -> tuple[str, list[tuple[str, ...]]]:
         """The rule's status for ``subject`` and, when open, the open facts of each open condition."""
-        key = (rule.id, subject)
+        return self._instance(rule.id, subject)
+
+    def _instance(self, rule_id: str, subject: str) -> tuple[str, list[tuple[str, ...]]]:
+        key = (rule_id, subject)
         found = self.instances.get(key)
         if found is not None:
             return found
+        judged_memo = self._judged
         status, open_facts = HELD, []
-        for kind, condition in self.index.plans[rule.id]:
-            if kind == _TESTS:
-                one, facts = self._tests(condition.tests, subject)
-                if facts:
+        for kind, item in self.index.plans[rule_id]:
+            if kind == _TESTS:  # all must hold; failed as soon as one fails on settled facts
+                facts: list[str] = []
+                one = HELD
+                for path, holds in item:
+                    judged = judged_memo.get((path, subject))
+                    if judged is None:
+                        judged = judged_memo[(path, subject)] = self._judge_path(path, subject)
+                    if judged[0]:
+                        facts += judged[0]
+                    elif not holds(judged[1]):  # failed, or unknown (fails in the engine too)
+                        one = FAILED
+                        break
+                if one == HELD and facts:
+                    one = OPEN
                     open_facts.append(tuple(dict.fromkeys(facts)))
             elif kind == _ALTERNATIVES:
-                one, facts = self.fact_condition(condition, subject)
+                one, facts = self.fact_condition(item, subject)
                 if facts:
                     open_facts.append(tuple(dict.fromkeys(facts)))
             else:
-                one = self.conclusion_condition(condition, subject)
+                cid, about, negated = item
+                one = self._conclusion_test(cid, COMPANY_SUBJECT if about == _ABOUT_COMPANY else
+                                            ANY_SUBJECT if about == _ABOUT_ANY else subject, negated)
             if one == FAILED:
                 status = FAILED
                 break
@@ -438,22 +599,6 @@ class RelevanceAnalysis:
                 status = OPEN
         found = self.instances[key] = (status, open_facts if status == OPEN else [])  # after the conditions: post-order
         return found
-
-    def _tests(self, tests: tuple[FactTest, ...], subject: str) -> tuple[str, list[str]]:
-        """``fact_condition`` for a condition of tests alone (the common case), inlined: all
-        must hold; FAILED as soon as one fails on settled facts."""
-        judged_memo = self._judged
-        open_facts: list[str] = []
-        for test in tests:
-            judged = judged_memo.get((test.path, subject))
-            if judged is None:
-                judged = judged_memo[(test.path, subject)] = self._judge_path(test.path, subject)
-            open_deps, value = judged
-            if open_deps:
-                open_facts += open_deps
-            elif status_of_test(test, value) != HELD:  # failed, or unknown (fails in the engine too)
-                return FAILED, []
-        return (OPEN if open_facts else HELD), open_facts
 
     def rule_subjects(self, rule: Rule, subject: Optional[str] = None) -> list[str]:
         if rule.about == ABOUT_COMPANY:
@@ -464,8 +609,8 @@ class RelevanceAnalysis:
         key = (cid, subject)
         found = self.conclusion_status.get(key)
         if found is None:
-            statuses = [self.instance(rule, subject)[0]
-                        for rule in self.index.rules_for.get((cid, subject == COMPANY_SUBJECT), ())]
+            statuses = [self._instance(rule_id, subject)[0]
+                        for rule_id in self.index.rule_ids_for.get((cid, subject == COMPANY_SUBJECT), ())]
             found = self.conclusion_status[key] = TRUE if HELD in statuses else OPEN if OPEN in statuses else FALSE
         return found
 
@@ -473,30 +618,40 @@ class RelevanceAnalysis:
 
     def run(self, kinds_asked: tuple[str, ...] = ("verdict", "warning")) -> Relevance:
         """Judge the rules for the verdict and warnings (and, lazily, what they depend on)."""
-        for rule in self.index.concluding(kinds_asked):
-            for subject in self.rule_subjects(rule):
-                self.status(rule.conclude, subject)
-        weights = self._weights()
+        subjects = self.state.subjects
+        for cid, about_company in self.index.concluded_by(kinds_asked):  # the rules' order, each conclusion once
+            for subject in (COMPANY_SUBJECT,) if about_company else subjects:
+                self.status(cid, subject)
+        statuses = self.conclusion_status
+        conclude_of = self.index.conclude_of
+        live = []
+        producers: dict[tuple[str, str], int] = {}
+        for (rule_id, subject), (status, groups) in self.instances.items():
+            if status == OPEN:
+                key = (conclude_of[rule_id], subject)
+                if statuses.get(key) == OPEN:
+                    live.append((key, groups))
+                    producers[key] = producers.get(key, 0) + 1
+        weight = self._weights()
         verdict_scores: dict[str, float] = {}
         warning_scores: dict[str, float] = {}
         reasons: dict[str, set] = {}
-        rules, statuses = self.knowledge.rules, self.conclusion_status
-        live = [(rules[rule_id].conclude, subject, groups) for (rule_id, subject), (status, groups)
-                in self.instances.items() if status == OPEN and statuses.get((rules[rule_id].conclude, subject)) == OPEN]
-        producers: dict[tuple[str, str], int] = {}
-        for cid, subject, _ in live:
-            producers[(cid, subject)] = producers.get((cid, subject), 0) + 1
         lift = self.state.upgrade_open
-        for cid, subject, groups in live:
+        for key, groups in live:
             # Shares: settling a conclusion takes all its open rules; settling a rule takes
             # one of its open conditions; a fact that alone decides a condition weighs most.
-            verdict_weight, warning_weight = weights.get(cid, (0.0, 0.0))
+            verdict_weight, warning_weight = weight(key[0])
+            producing = producers[key]
             for group in groups:
-                share = 1.0 / len(group) / producers[(cid, subject)]
+                share = 1.0 / len(group) / producing
                 for fact in group:
                     verdict_scores[fact] = verdict_scores.get(fact, 0.0) + share * verdict_weight
                     warning_scores[fact] = warning_scores.get(fact, 0.0) + share * warning_weight
-                    reasons.setdefault(fact, set()).add((cid, subject))
+                    found = reasons.get(fact)
+                    if found is None:
+                        reasons[fact] = {key}
+                    else:
+                        found.add(key)
         if lift:  # whether there is an upgrade comes before what it is: it weighs what its weightiest detail does
             details = [f for f in verdict_scores if f.startswith("upgrade.")]
             if details:
@@ -506,10 +661,11 @@ class RelevanceAnalysis:
         return Relevance(dict(statuses), verdict_scores, warning_scores, {f: sorted(r) for f, r in reasons.items()},
                          frozenset(verdict_scores))
 
-    def _weights(self) -> dict[str, tuple[float, float]]:
-        """What deciding each open conclusion is worth, for the verdict and for warnings: its
-        own weight plus, halved per link, the most that an open rule consuming it can still change."""
-        consumers, own = self.index.consumers, self.index.own_weights
+    def _weights(self):
+        """What deciding an open conclusion is worth, for the verdict and for warnings (a
+        function of its id, worked out on first use): its own weight plus, halved per link,
+        the most that an open rule consuming it can still change."""
+        consumers, own = self.index.consuming, self.index.own_weights
         open_conclusions = {cid for (cid, _), status in self.conclusion_status.items() if status == OPEN}
         open_rules = {rule_id for (rule_id, _), (status, _) in self.instances.items() if status == OPEN}
         weights: dict[str, tuple[float, float]] = {}
@@ -517,10 +673,12 @@ class RelevanceAnalysis:
         def weight(cid: str) -> tuple[float, float]:
             found = weights.get(cid)
             if found is None:
+                if cid not in open_conclusions:
+                    return (0.0, 0.0)
                 weights[cid] = (0.0, 0.0)  # the rules form no cycle; this only guards the recursion
                 verdict, warning = own.get(cid, (0.0, 0.0))
-                downstream = [weight(rule.conclude) for rule in consumers.get(cid, ())
-                              if rule.conclude in open_conclusions and rule.id in open_rules]
+                downstream = [weight(conclude) for rule_id, conclude in consumers.get(cid, ())
+                              if conclude in open_conclusions and rule_id in open_rules]
                 # the most it can change, not the sum: a finding read by five verdict rules
                 # still decides one verdict
                 verdict += CHAIN_DECAY * max((w[0] for w in downstream), default=0.0)
@@ -528,4 +686,4 @@ class RelevanceAnalysis:
                 found = weights[cid] = (verdict, warning)
             return found
 
-        return {cid: weight(cid) for cid in open_conclusions}
+        return weight
