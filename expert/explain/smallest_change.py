@@ -42,6 +42,7 @@ from expert.explain.conditions import (
     check_rule,
     conclusion_instances,
     conclusion_subject,
+    rules_concluding,
     status_of_test,
 )
 from expert.explain.model import FactChange, SmallestChange
@@ -97,6 +98,7 @@ class SmallestChangeSearch:
         self._runner: Optional[TrialRunner] = None
         self._checked: dict[tuple[str, str], tuple] = {}  # (rule, subject) -> its conditions judged on the base
         self._checked_of: dict[tuple[str, str], list] = {}  # (conclusion, subject) -> those of its rules
+        self._screened: dict[tuple, bool] = {}  # (question, fact, any value) -> the screen's answer
         self._can_turn: dict[tuple, bool] = {}  # (fact, value, conclusion, subject, concluded) -> whether it may
 
     def watched(self) -> tuple[str, ...]:
@@ -176,12 +178,13 @@ class SmallestChangeSearch:
         for ref, value in self.candidates():
             if self.runs >= self.max_runs:
                 break
-            if not self.may_matter(ref, value, needs):
+            reach = self.may_reach(ref, value, needs)
+            if not self.may_matter(ref, value, needs, reach):
                 continue  # it can neither reach the conclusion nor fix a condition of a combination: not run
             trial = self.trial(((ref, value),))
             if trial is None:
                 continue
-            if (self.may_reach(ref, value, needs) and trial.moved and self.reached(trial.view)
+            if (reach and trial.moved and self.reached(trial.view)
                     and self.confirmed(trial)):
                 return self.found(trial)
             singles.append(trial)
@@ -259,9 +262,7 @@ class SmallestChangeSearch:
             if cid in seen:
                 continue
             seen.add(cid)
-            for rule in self.knowledge.rules.values():
-                if rule.conclude != cid:
-                    continue
+            for rule in rules_concluding(self.knowledge).get(cid, ()):
                 subjects = [COMPANY_SUBJECT] if rule.about == ABOUT_COMPANY else self.offers
                 for subject in subjects:
                     for path in (p for c in rule.fact_conditions for p in c.paths):
@@ -357,21 +358,38 @@ class SmallestChangeSearch:
     def may_reach(self, ref: FactRef, value: Any, needs: list[tuple[str, list]]) -> bool:
         """Whether setting ``ref`` to ``value`` alone can make some rule conclude it: it must fix
         every condition of that rule that does not hold (``can_fix``).  When it cannot, the
-        trial's facts are never derived, flattened or judged for the target.  Asked first for
-        any value of the fact (once per fact), then for this value."""
+        trial's facts are never derived, flattened or judged for the target."""
         if not self.screening:
             return True
-        return all(any(all(self.can_fix(ref, one, check, subject) for check in checks) for subject, checks in needs)
-                   for one in (_ANY_VALUE, value))
+        return all(self.screened(("reach", ref.id, one), lambda one=one: any(
+            all(self.can_fix(ref, one, check, subject) for check in checks) for subject, checks in needs))
+            for one in self.screened_values(ref, value))
 
-    def may_matter(self, ref: FactRef, value: Any, needs: list[tuple[str, list]]) -> bool:
-        """Whether a single change is worth a trial: it may reach the conclusion, or fix a
-        condition of a rule the combinations complete (those missing 1 to ``MAX_FACTS``
-        conditions).  A change that can do neither cannot change the answer: it is not run."""
-        return self.may_reach(ref, value, needs) or all(
-            any(self.can_fix(ref, one, check, subject) for subject, checks in needs if len(checks) <= MAX_FACTS
-                for check in checks)
-            for one in (_ANY_VALUE, value))
+    def may_matter(self, ref: FactRef, value: Any, needs: list[tuple[str, list]], reach: bool) -> bool:
+        """Whether a single change is worth a trial: it may reach the conclusion (``reach``),
+        or fix a condition of a rule the combinations complete (those missing 1 to
+        ``MAX_FACTS`` conditions).  A change that can do neither cannot change the answer:
+        it is not run."""
+        return reach or all(self.screened(("fix", ref.id, one), lambda one=one: any(
+            self.can_fix(ref, one, check, subject) for subject, checks in needs if len(checks) <= MAX_FACTS
+            for check in checks))
+            for one in self.screened_values(ref, value))
+
+    def screened(self, key: tuple, screen) -> bool:
+        """``screen()``, remembered for any value of a fact (the same for each of its values)."""
+        if key[-1] is not _ANY_VALUE:
+            return screen()
+        if key not in self._screened:
+            self._screened[key] = screen()
+        return self._screened[key]
+
+    def screened_values(self, ref: FactRef, value: Any) -> tuple:
+        """The values to screen a change with: any value of the fact (once per fact: most
+        facts are screened out so), then the value itself when a rule tests the very field
+        set (only then can the value alone decide)."""
+        if ref.path in self.runner.read:
+            return (_ANY_VALUE, value)
+        return (_ANY_VALUE,)
 
     def can_fix(self, ref: FactRef, value: Any, check, subject: str) -> bool:
         """Whether setting ``ref`` to ``value`` alone can make ``check``, a condition of a rule
@@ -400,6 +418,8 @@ class SmallestChangeSearch:
         not concluded when it is: the first needs one of its rules to be able to fire (each
         condition that does not hold, fixed); the second, each rule that fires in the base
         to be able to stop (one of its conditions, broken).  The rules form a DAG."""
+        if value is not _ANY_VALUE and ref.path not in self.runner.conclusion_reads(cid):
+            value = _ANY_VALUE  # no rule below reads the field set itself: the value cannot decide
         key = (ref.id, repr(value), cid, subject, concluded)
         known = self._can_turn.get(key)
         if known is None:

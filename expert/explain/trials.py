@@ -39,7 +39,14 @@ from typing import Any, Callable, Optional
 
 from pydantic import BaseModel, ValidationError
 
-from expert.explain.conditions import HELD, FactView, conclusion_instances, conclusion_subject, status_of_test
+from expert.explain.conditions import (
+    HELD,
+    FactView,
+    conclusion_instances,
+    conclusion_subject,
+    rules_concluding,
+    status_of_test,
+)
 from expert.explain.proof import derived_inputs, unstated_requirements
 from expert.facts.derive import derive
 from expert.facts.factpaths import OFFERS, FactPathError, FactRef, set_fact_shared
@@ -167,10 +174,9 @@ class TrialRunner:
         """The conclusions the targets rest on, each after those it rests on; what their rules read."""
         reads: dict[str, set] = {}
         rests_on: dict[str, set] = {}
-        for rule in self.knowledge.rules.values():
-            reads.setdefault(rule.conclude, set()).update(
-                p for c in rule.conditions if isinstance(c, FactCondition) for p in c.paths)
-            rests_on.setdefault(rule.conclude, set()).update(c.id for c in rule.conclusion_conditions)
+        for cid, rules in rules_concluding(self.knowledge).items():
+            reads[cid] = {p for rule in rules for c in rule.conditions if isinstance(c, FactCondition) for p in c.paths}
+            rests_on[cid] = {c.id for rule in rules for c in rule.conclusion_conditions}
         order: list[str] = []
         done: set = set()
         stack: list = [(target, False) for target in targets]
