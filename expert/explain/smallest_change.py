@@ -65,8 +65,17 @@ from expert.rulebase.rulebook import (
 )
 
 MAX_FACTS = 3
-_ANY_VALUE = type("AnyValue", (), {"__repr__": lambda self: "<any value>"})()  # screening a fact for every value
 MAX_RUNS = 1500  # engine runs per search (about 2 ms each)
+
+
+class _AnyValue:
+    """Stands for every value of a fact when the screen asks about the fact alone."""
+
+    def __repr__(self) -> str:
+        return "<any value>"
+
+
+_ANY_VALUE = _AnyValue()
 
 
 @dataclass
@@ -184,8 +193,7 @@ class SmallestChangeSearch:
             trial = self.trial(((ref, value),))
             if trial is None:
                 continue
-            if (reach and trial.moved and self.reached(trial.view)
-                    and self.confirmed(trial)):
+            if reach and trial.moved and self.reached(trial.view) and self.confirmed(trial):
                 return self.found(trial)
             singles.append(trial)
         for combo in self.combinations(needs, singles):
