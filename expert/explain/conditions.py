@@ -16,6 +16,7 @@ subject exactly when this module finds all its conditions held.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -167,6 +168,25 @@ def rule_subjects(rule: Rule, view: FactView) -> list[str]:
     return [COMPANY_SUBJECT] if rule.about == ABOUT_COMPANY else list(view.offers)
 
 
+_RULE_INDEXES: dict[int, tuple] = {}  # id(knowledge) -> (weak reference to it, its rules, their count, index)
+
+
+def rules_concluding(knowledge: KnowledgeBase) -> dict[str, list[Rule]]:
+    """Conclusion id -> the rules that conclude it, in the knowledge's order: built once per
+    knowledge base (and again should its rules be replaced), not a scan of every rule for
+    each conclusion an explanation or a search asks about."""
+    entry = _RULE_INDEXES.get(id(knowledge))
+    if (entry is None or entry[0]() is not knowledge or entry[1] is not knowledge.rules
+            or entry[2] != len(knowledge.rules)):
+        index: dict[str, list[Rule]] = {}
+        for rule in knowledge.rules.values():
+            index.setdefault(rule.conclude, []).append(rule)
+        key = id(knowledge)
+        entry = _RULE_INDEXES[key] = (weakref.ref(knowledge, lambda _, key=key: _RULE_INDEXES.pop(key, None)),
+                                      knowledge.rules, len(knowledge.rules), index)
+    return entry[3]
+
+
 def conclusion_instances(knowledge: KnowledgeBase, cid: str, subject: Optional[str],
                          offers: list[str]) -> list[tuple[Rule, str]]:
     """(rule, subject) for every rule that could conclude ``cid`` for ``subject``: an offer's
@@ -178,7 +198,7 @@ def conclusion_instances(knowledge: KnowledgeBase, cid: str, subject: Optional[s
         subjects = [subject] if subject in offers else []
     else:
         subjects = ([COMPANY_SUBJECT] if about != ABOUT_OFFER else []) + list(offers)
-    return [(rule, one) for rule in knowledge.rules.values() if rule.conclude == cid
+    return [(rule, one) for rule in rules_concluding(knowledge).get(cid, ())
             for one in subjects if (rule.about == ABOUT_COMPANY) == (one == COMPANY_SUBJECT)]
 
 

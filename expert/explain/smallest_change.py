@@ -10,7 +10,12 @@ reported is a change that works.  The search:
 2. for each, candidate values inside the vocabulary's domain: every choice of an enum or
    boolean, unset, the thresholds rules compare a number with (and one step either side),
    a list with one item more or less;
-3. every single change is run; if one works, it is the answer (fewest facts: one);
+3. every single change is run; if one works, it is the answer (fewest facts: one).  A
+   change is screened first, from the rules and the catalogue alone (``can_fix``): it is
+   judged only if it may make each failing condition of some rule hold, and run at all
+   only if it may also fix a condition a combination below needs.  Most single changes
+   cannot (they touch one failing condition of a rule missing two); a test holds the
+   screen to what the trials find on every candidate of a spread of worked cases;
 4. otherwise, for each rule that could conclude it, each condition that does not hold is
    paired with the single changes that make it hold on their own, and the combinations
    (one change per condition, up to ``MAX_FACTS`` facts) are run, smallest first.
@@ -37,21 +42,40 @@ from expert.explain.conditions import (
     check_rule,
     conclusion_instances,
     conclusion_subject,
+    rules_concluding,
     status_of_test,
 )
 from expert.explain.model import FactChange, SmallestChange
 from expert.explain.proof import derived_inputs, unstated_requirements
-from expert.explain.trials import TrialFacts, TrialRunner
+from expert.explain.trials import TrialFacts, TrialRunner, related
 from expert.facts.derive import derive
-from expert.facts.factpaths import FactPathError, FactRef, get_fact, input_facts_of, set_fact
+from expert.facts.factpaths import FactPathError, FactRef, expand_input, get_fact, input_facts_of, set_fact
 from expert.facts.fields import BOOL, ENUM, LIST_ENUM, NUMBER, SECTION, field_catalogue, section_fields
 from expert.facts.flatten import input_facts
 from expert.facts.vocabulary import Availability, Capability, Profile
 from expert.rulebase.compiler import ANY_SUBJECT, COMPANY_SUBJECT
-from expert.rulebase.rulebook import ABOUT_COMPANY, FactCondition, FactTest, KnowledgeBase, Rule, thresholds_by_field
+from expert.rulebase.engine_numbers import engine_number
+from expert.rulebase.rulebook import (
+    ABOUT_COMPANY,
+    FactCondition,
+    FactTest,
+    KnowledgeBase,
+    Rule,
+    thresholds_by_field,
+)
 
 MAX_FACTS = 3
 MAX_RUNS = 1500  # engine runs per search (about 2 ms each)
+
+
+class _AnyValue:
+    """Stands for every value of a fact when the screen asks about the fact alone."""
+
+    def __repr__(self) -> str:
+        return "<any value>"
+
+
+_ANY_VALUE = _AnyValue()
 
 
 @dataclass
@@ -81,6 +105,10 @@ class SmallestChangeSearch:
         self.thresholds = rule_thresholds(self.knowledge)
         self.screening = True  # trials judged by TrialRunner; off (engine only) should it ever disagree
         self._runner: Optional[TrialRunner] = None
+        self._checked: dict[tuple[str, str], tuple] = {}  # (rule, subject) -> its conditions judged on the base
+        self._checked_of: dict[tuple[str, str], list] = {}  # (conclusion, subject) -> those of its rules
+        self._screened: dict[tuple, bool] = {}  # (question, fact, any value) -> the screen's answer
+        self._can_turn: dict[tuple, bool] = {}  # (fact, value, conclusion, subject, concluded) -> whether it may
 
     def watched(self) -> tuple[str, ...]:
         """The conclusions ``reached`` looks at (a trial's view answers for these and what they rest on)."""
@@ -154,17 +182,21 @@ class SmallestChangeSearch:
                 en=f"No input change can: every rule that concludes {self.cid} has a condition"
                    " no value of the vocabulary satisfies.",
                 zh="任何输入的改变都无法做到：能得出这一结论的每条规则都有一个任何取值都无法满足的条件。"))
+        needs = self.needs(instances)
         singles: list[_Trial] = []
         for ref, value in self.candidates():
             if self.runs >= self.max_runs:
                 break
+            reach = self.may_reach(ref, value, needs)
+            if not self.may_matter(ref, value, needs, reach):
+                continue  # it can neither reach the conclusion nor fix a condition of a combination: not run
             trial = self.trial(((ref, value),))
             if trial is None:
                 continue
-            if trial.moved and self.reached(trial.view) and self.confirmed(trial):
+            if reach and trial.moved and self.reached(trial.view) and self.confirmed(trial):
                 return self.found(trial)
             singles.append(trial)
-        for combo in self.combinations(instances, singles, self.base):
+        for combo in self.combinations(needs, singles):
             if self.runs >= self.max_runs:
                 break
             trial = self.trial(combo)
@@ -238,9 +270,7 @@ class SmallestChangeSearch:
             if cid in seen:
                 continue
             seen.add(cid)
-            for rule in self.knowledge.rules.values():
-                if rule.conclude != cid:
-                    continue
+            for rule in rules_concluding(self.knowledge).get(cid, ()):
                 subjects = [COMPANY_SUBJECT] if rule.about == ABOUT_COMPANY else self.offers
                 for subject in subjects:
                     for path in (p for c in rule.fact_conditions for p in c.paths):
@@ -312,20 +342,168 @@ class SmallestChangeSearch:
         values = sorted(v for v in found if low <= v <= high and not (spec.minimum == 0 and v < 0))
         return [int(v) if step == 1 or v == int(v) else round(v, 2) for v in values]
 
-    def combinations(self, instances: list, singles: list[_Trial], base: FactView):
+    def needs(self, instances: list) -> list[tuple[str, list]]:
+        """Per rule instance (rule, subject): its conditions that do not hold in the base."""
+        return [(subject, [check for check in checks if check.status != HELD])
+                for subject, checks in self.checked(instances)]
+
+    def checked(self, instances: list) -> list[tuple[str, tuple]]:
+        """Per rule instance (rule, subject): its conditions judged on the base."""
+        result = []
+        for rule, subject in instances:
+            key = (rule.id, subject)
+            if key not in self._checked:
+                self._checked[key] = check_rule(rule, self.base, subject)
+            result.append((subject, self._checked[key]))
+        return result
+
+    def checked_of(self, cid: str, subject: str) -> list[tuple[str, tuple]]:
+        key = (cid, subject)
+        if key not in self._checked_of:
+            self._checked_of[key] = self.checked(conclusion_instances(self.knowledge, cid, subject, self.offers))
+        return self._checked_of[key]
+
+    def may_reach(self, ref: FactRef, value: Any, needs: list[tuple[str, list]]) -> bool:
+        """Whether setting ``ref`` to ``value`` alone can make some rule conclude it: it must fix
+        every condition of that rule that does not hold (``can_fix``).  When it cannot, the
+        trial's facts are never derived, flattened or judged for the target."""
+        if not self.screening:
+            return True
+        return all(self.screened(("reach", ref.id, one), lambda one=one: any(
+            all(self.can_fix(ref, one, check, subject) for check in checks) for subject, checks in needs))
+            for one in self.screened_values(ref, value))
+
+    def may_matter(self, ref: FactRef, value: Any, needs: list[tuple[str, list]], reach: bool) -> bool:
+        """Whether a single change is worth a trial: it may reach the conclusion (``reach``),
+        or fix a condition of a rule the combinations complete (those missing 1 to
+        ``MAX_FACTS`` conditions).  A change that can do neither cannot change the answer:
+        it is not run."""
+        return reach or all(self.screened(("fix", ref.id, one), lambda one=one: any(
+            self.can_fix(ref, one, check, subject) for subject, checks in needs if len(checks) <= MAX_FACTS
+            for check in checks))
+            for one in self.screened_values(ref, value))
+
+    def screened(self, key: tuple, screen) -> bool:
+        """``screen()``, remembered for any value of a fact (the same for each of its values)."""
+        if key[-1] is not _ANY_VALUE:
+            return screen()
+        if key not in self._screened:
+            self._screened[key] = screen()
+        return self._screened[key]
+
+    def screened_values(self, ref: FactRef, value: Any) -> tuple:
+        """The values to screen a change with: any value of the fact (once per fact: most
+        facts are screened out so), then the value itself when a rule tests the very field
+        set (only then can the value alone decide)."""
+        if ref.path in self.runner.read:
+            return (_ANY_VALUE, value)
+        return (_ANY_VALUE,)
+
+    def can_fix(self, ref: FactRef, value: Any, check, subject: str) -> bool:
+        """Whether setting ``ref`` to ``value`` alone can make ``check``, a condition of a rule
+        about ``subject`` that does not hold in the base, hold.  A necessary condition, never
+        a sufficient one: a condition on facts needs each of its tests that does not hold to
+        read a value the change can move (``may_move``); a condition on a conclusion needs the
+        change to be able to conclude it, or to take it away (``can_turn``)."""
+        condition = check.condition
+        if isinstance(condition, FactCondition):
+            if condition.alternatives:
+                return self.runner.touches(ref, condition)
+            return all(self.may_move(ref, value, item, subject, True) for item in check.tests if item.status != HELD)
+        return self.can_turn(ref, value, condition.id, check.subject, not condition.negated)
+
+    def can_break(self, ref: FactRef, value: Any, check, subject: str) -> bool:
+        """Whether the change can make ``check``, a condition that holds in the base, fail."""
+        condition = check.condition
+        if isinstance(condition, FactCondition):
+            if condition.alternatives:
+                return self.runner.touches(ref, condition)
+            return any(self.may_move(ref, value, item, subject, False) for item in check.tests)
+        return self.can_turn(ref, value, condition.id, check.subject, condition.negated)
+
+    def can_turn(self, ref: FactRef, value: Any, cid: str, subject: str, concluded: bool) -> bool:
+        """Whether the change can make ``cid`` (about ``subject``) concluded when it is not, or
+        not concluded when it is: the first needs one of its rules to be able to fire (each
+        condition that does not hold, fixed); the second, each rule that fires in the base
+        to be able to stop (one of its conditions, broken).  The rules form a DAG."""
+        if value is not _ANY_VALUE and ref.path not in self.runner.conclusion_reads(cid):
+            value = _ANY_VALUE  # no rule below reads the field set itself: the value cannot decide
+        key = (ref.id, repr(value), cid, subject, concluded)
+        known = self._can_turn.get(key)
+        if known is None:
+            self._can_turn[key] = True  # a cycle (there is none: the rules form a DAG) stays possible
+            instances = self.checked_of(cid, subject)
+            if concluded:
+                known = any(all(self.can_fix(ref, value, check, one) for check in checks if check.status != HELD)
+                            for one, checks in instances)
+            else:
+                known = all(any(self.can_break(ref, value, check, one) for check in checks)
+                            for one, checks in instances if all(check.status == HELD for check in checks))
+            self._can_turn[key] = known
+        return known
+
+    def may_move(self, ref: FactRef, value: Any, item, subject: str, to_hold: bool) -> bool:
+        """Whether setting ``ref`` to ``value`` can make a test hold (``to_hold``) or fail.
+
+        An input field: only the fact itself (or a section around it or inside it) of the
+        same subject moves it, and a plain value set on the field itself is simply tested.
+        A derived value: only a fact it is computed from moves it, and one not computed in
+        the base (unknown) is computed only once each fact it requires is stated (the
+        catalogue's ``requires``): one change must state them all."""
+        path = item.test.path
+        spec = field_catalogue()[path]
+        if spec.derived:
+            if path not in self.runner.touched(ref):
+                return False
+            return not to_hold or item.value is not None or self.states_requirements(ref, path, subject)
+        if (ref.offer if path.startswith("offer.") else None) != (subject if path.startswith("offer.") else None):
+            return False
+        if not related(ref.path, path):
+            return False
+        if (ref.path == path and spec.kind in (BOOL, ENUM, NUMBER) and value is not _ANY_VALUE
+                and (value is None or type(value) in (bool, int, float, str))):
+            shown = [value, engine_number(float(value))] if type(value) in (int, float) else [value]
+            return any((status_of_test(item.test, one) == HELD) == to_hold for one in shown)
+        return True
+
+    def states_requirements(self, ref: FactRef, path: str, subject: str) -> bool:
+        """Whether changing ``ref`` can state every fact a derived value requires that the base
+        leaves unstated (a requirement with alternatives is met by stating any of them)."""
+        owner = subject if subject != COMPANY_SUBJECT else None
+        for requirement in field_catalogue()[path].requires:
+            options = requirement.split("|") if "=" not in requirement else [requirement.partition("=")[0]]
+            refs = [one for option in options for one in expand_input(option, owner, self.data)]
+            if any(get_fact(self.data, one) is not None for one in refs) and "=" not in requirement:
+                continue
+            unstated = [one for one in refs if get_fact(self.data, one) is None]
+            if "=" in requirement and not unstated:
+                continue
+            if not any(related(ref.id, one.id) for one in unstated):
+                return False
+        return True
+
+    def fixes(self, trial: _Trial, check, subject: str) -> bool:
+        """Whether a single change makes ``check`` (which does not hold in the base) hold."""
+        ((ref, value),) = trial.changes
+        if self.screening and not self.can_fix(ref, value, check, subject):
+            return False  # the change cannot move what it reads
+        if isinstance(check.condition, FactCondition) and isinstance(trial.judged, TrialFacts):
+            return holds_after(check, trial.judged.facts_view, subject)  # facts only: no conclusion judged
+        return holds_after(check, trial.view, subject)
+
+    def combinations(self, needs: list[tuple[str, list]], singles: list[_Trial]):
         """Sets of changes, one fix per condition that does not hold, smallest first.
 
         A fix is a single change that makes the condition hold on its own or, for a value
         computed from several facts, stating every missing fact it needs at once.
         """
         combos: dict = {}  # (fact, value) reprs -> the changes (values may be lists: not hashable)
-        for rule, subject in instances:
-            needs = [check for check in check_rule(rule, base, subject) if check.status != HELD]
-            if not needs or len(needs) > MAX_FACTS:
+        for subject, checks in needs:
+            if not checks or len(checks) > MAX_FACTS:
                 continue
             fixers = []
-            for check in needs:
-                options = [t.changes for t in singles if _holds_after(check, t.view, subject)][:12]
+            for check in checks:
+                options = list(itertools.islice((t.changes for t in singles if self.fixes(t, check, subject)), 12))
                 filled = self.fill_requirements(check, subject)
                 fixers.append(options + ([filled] if filled else []))
             for parts in itertools.product(*fixers):
@@ -364,7 +542,7 @@ def _typical(path: str):
     return int(max(low, 1)) if spec.integer else max(low, 1)
 
 
-def _holds_after(check, view: FactView, subject: str) -> bool:
+def holds_after(check, view: FactView, subject: str) -> bool:
     condition = check.condition
     if isinstance(condition, FactCondition):
         return check_fact_condition(condition, view, subject).status == HELD

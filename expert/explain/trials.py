@@ -22,6 +22,11 @@ unchanged consultation (the base):
   so judging each conclusion after everything it rests on gives the engine's stratified
   result, negation included.
 
+All of it lazily: a trial validates its changed data up front, derives and flattens on
+first use of its facts, and judges conclusions on first use of them, so the search's
+screen (``smallest_change.py``) decides what a trial costs.  The data is copied only along
+the changed fact's path (``set_fact_shared``).
+
 Only the conclusions the searched one rests on are re-judged (``TrialRunner.closure``):
 a trial's view answers for those and for the facts, nothing else.  Whatever the search
 reports is then run through the real engine (``smallest_change.py``).
@@ -29,14 +34,22 @@ reports is then run through the real engine (``smallest_change.py``).
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Callable, Optional
 
 from pydantic import BaseModel, ValidationError
 
-from expert.explain.conditions import HELD, FactView, conclusion_instances, conclusion_subject, status_of_test
+from expert.explain.conditions import (
+    HELD,
+    FactView,
+    conclusion_instances,
+    conclusion_subject,
+    rules_concluding,
+    status_of_test,
+)
 from expert.explain.proof import derived_inputs, unstated_requirements
 from expert.facts.derive import derive
-from expert.facts.factpaths import OFFERS, UPGRADE, FactPathError, FactRef, set_fact
+from expert.facts.factpaths import OFFERS, FactPathError, FactRef, set_fact_shared
 from expert.facts.fields import ENGINE_SEPARATOR, LIST_ENUM, field_catalogue
 from expert.facts.flatten import OFFER_FACT, PROFILE_FACT, offer_facts, profile_fact
 from expert.facts.vocabulary import Profile
@@ -48,24 +61,57 @@ _EVERYTHING = "*"  # a changed engine field no catalogue path names: re-judge ev
 
 
 class TrialFacts:
-    """A changed profile as the search needs it: its data, and its facts with conclusions
-    (judged on first use: a trial whose targets cannot have changed is never judged)."""
+    """A changed profile as the search needs it: its data, and its facts with conclusions.
 
-    def __init__(self, data: dict, view: Optional[FactView] = None, judge: Optional[Callable[[], FactView]] = None,
-                 moved: bool = True) -> None:
-        self.data, self._view, self._judge = data, view, judge
-        self.moved = moved  # False: no target's rules read a changed value, so each stands as in the base
+    Only the data is made up front (validating it says whether the trial counts at all);
+    the facts are derived and flattened on first use, and the conclusions judged on first
+    use: the search asks for neither on a trial whose change cannot matter (``touches``)."""
+
+    def __init__(self, data: dict, view: Optional[FactView] = None,
+                 build: Optional[Callable[[], tuple[list[dict], set, bool]]] = None,
+                 judge: Optional[Callable[[list[dict], set], FactView]] = None,
+                 base_concluded: frozenset = frozenset()) -> None:
+        self.data, self._view, self._build, self._judge = data, view, build, judge
+        self._base_concluded = base_concluded
+        self._facts: Optional[tuple[list[dict], set]] = None
+        self._facts_view: Optional[FactView] = None
+        self._moved: Optional[bool] = None if build is not None else False
+
+    def _built(self) -> tuple[list[dict], set]:
+        if self._facts is None:
+            assert self._build is not None
+            facts, affected, self._moved = self._build()
+            self._facts, self._build = (facts, affected), None
+        return self._facts
+
+    @property
+    def moved(self) -> bool:
+        """False when no target's rules read a changed value, so each stands as in the base."""
+        if self._moved is None:
+            self._built()
+        return bool(self._moved)
 
     @property
     def view(self) -> FactView:
         if self._view is None:
             assert self._judge is not None
-            self._view = self._judge()
+            self._view = self._judge(*self._built())
         return self._view
 
     @view.setter
     def view(self, view: FactView) -> None:
         self._view = view
+
+    @property
+    def facts_view(self) -> FactView:
+        """The trial's facts, for judging conditions on facts only: its conclusions are left
+        unjudged (the base's stand in), so ask ``view`` for anything about a conclusion."""
+        if self._view is not None:
+            return self._view
+        if self._facts_view is None:
+            facts, _ = self._built()
+            self._facts_view = FactView(facts[0], {f[OFFER_NAME]: f for f in facts[1:]}, self._base_concluded)
+        return self._facts_view
 
 
 def _engine_paths() -> dict[str, str]:
@@ -89,7 +135,8 @@ class TrialRunner:
         self.offers = [o["name"] for o in data.get(OFFERS) or []]
         self.base_facts = {_owner(f): _engine_numbers(f) for f in facts}
         derived = self.base_derivation = derive(profile)  # the base facts without their derived values: reused
-        self.derive_inputs = _derive_inputs(data, self.offers)
+        self.derived_from = _derive_inputs(data, self.offers)  # derived path -> the input facts it reads
+        self.derive_inputs = set().union(*self.derived_from.values())
         self.base_derived = {(PROFILE_FACT, None): _engine_values(derived.profile)}
         self.base_derived.update({(OFFER_FACT, name): _engine_values(values) for name, values in derived.offers.items()})
         self.base_inputs = {owner: {k: v for k, v in fact.items() if k not in self.base_derived.get(owner, ())}
@@ -112,15 +159,24 @@ class TrialRunner:
         base_offers = {f[OFFER_NAME]: f for f in facts[1:]}
         self.base_view = FactView(facts[0], base_offers, self.base_concluded)
         self._reach: dict[str, tuple[bool, bool]] = {}
+        self._condition_reads: dict[int, frozenset] = {}
+        self._touched: dict[str, frozenset] = {}
+        self.derived_by_fact: dict[str, set[str]] = {}  # input fact id -> the derived paths computed from it
+        self.derived_by_prefix: dict[str, set[str]] = {}  # a section around input facts -> those derived paths
+        for path, inputs in self.derived_from.items():
+            for fact in inputs:
+                self.derived_by_fact.setdefault(fact, set()).add(path)
+                for section in _ancestors(fact):
+                    self.derived_by_prefix.setdefault(section, set()).add(path)
+        self._conclusion_reads: dict[str, frozenset] = {}
 
     def _index(self, targets: tuple[str, ...]) -> tuple[list[str], dict[str, set], dict[str, set]]:
         """The conclusions the targets rest on, each after those it rests on; what their rules read."""
         reads: dict[str, set] = {}
         rests_on: dict[str, set] = {}
-        for rule in self.knowledge.rules.values():
-            reads.setdefault(rule.conclude, set()).update(
-                p for c in rule.conditions if isinstance(c, FactCondition) for p in c.paths)
-            rests_on.setdefault(rule.conclude, set()).update(c.id for c in rule.conclusion_conditions)
+        for cid, rules in rules_concluding(self.knowledge).items():
+            reads[cid] = {p for rule in rules for c in rule.conditions if isinstance(c, FactCondition) for p in c.paths}
+            rests_on[cid] = {c.id for rule in rules for c in rule.conclusion_conditions}
         order: list[str] = []
         done: set = set()
         stack: list = [(target, False) for target in targets]
@@ -143,7 +199,7 @@ class TrialRunner:
         """The base data with the changes applied, copying only the sections they touch."""
         data = dict(self.data)
         for ref, value in changes:
-            data = _apply(data, ref, value)
+            data = set_fact_shared(data, ref, value)
         return data
 
     def validated(self, data: dict) -> Profile:
@@ -165,24 +221,67 @@ class TrialRunner:
         except (ValidationError, FactPathError):
             return None
         reach = [self.reach(ref) for ref, _ in changes]
-        if not any(feeds for feeds, _ in reach):
-            if not any(read for _, read in reach):
-                return TrialFacts(data, self.base_view, moved=False)  # nothing the conclusions read changes
-            return self.judged(data, self.facts(data, profile, self.base_derivation))
-        return self.judged(data, self.facts(data, profile, derive(profile)))
+        if not any(feeds or read for feeds, read in reach):
+            return TrialFacts(data, self.base_view)  # nothing the conclusions read changes
+        feeds = any(feeds for feeds, _ in reach)
+        return TrialFacts(data, build=lambda: self.judged(data, profile, feeds), judge=self.judge,
+                          base_concluded=self.base_concluded)
 
-    def judged(self, data: dict, built: tuple[list[dict], dict]) -> TrialFacts:
-        facts, fresh = built
+    def judged(self, data: dict, profile: Profile, feeds: bool) -> tuple[list[dict], set, bool]:
+        """The trial's facts (derived afresh when ``feeds``), the conclusions to re-judge for
+        them, and whether a target may differ from the base's."""
+        facts, fresh = self.facts(data, profile, derive(profile) if feeds else self.base_derivation)
         affected = self.affected(facts, fresh)
-        return TrialFacts(data, judge=lambda: self.judge(facts, affected), moved=bool(affected & self.targets))
+        return facts, affected, bool(affected & self.targets)
+
+    def touches(self, ref: FactRef, condition: Any) -> bool:
+        """Whether changing ``ref`` can change what ``condition`` reads: a value at one of its
+        paths (the fact itself, the sections around it, a derived value the fact feeds), or,
+        for a condition on a conclusion, a value any rule it rests on reads.  A condition
+        that does not hold in the base and is not touched does not hold in the trial either
+        (its status is a function of what it reads)."""
+        reads = self._condition_reads.get(id(condition))  # the knowledge's conditions outlive the runner
+        if reads is None:
+            paths = condition.paths if isinstance(condition, FactCondition) else self.conclusion_reads(condition.id)
+            reads = self._condition_reads[id(condition)] = frozenset(paths)
+        return not self.touched(ref).isdisjoint(reads) or not reads <= _catalogue_paths()
+
+    def touched(self, ref: FactRef) -> frozenset:
+        """The catalogue paths whose value changing ``ref`` may change: its own, the sections
+        it sits in and the fields inside it, and the derived values computed from it (or from
+        a fact inside it or around it: ``related``, by index rather than by scan)."""
+        key = ref.id
+        known = self._touched.get(key)
+        if known is None:
+            around = _ancestors(key)
+            paths = {ref.path, *_ancestors(ref.path), *_descendants().get(ref.path, ())}
+            for fact in (key, *around):
+                paths.update(self.derived_by_fact.get(fact, ()))
+            paths.update(self.derived_by_prefix.get(key, ()))
+            known = self._touched[key] = frozenset(paths)
+        return known
+
+    def conclusion_reads(self, cid: str) -> frozenset:
+        """Every path the rules of ``cid``, and of the conclusions it rests on, read."""
+        if cid not in self._conclusion_reads:
+            paths: set = set()
+            pending, seen = [cid], set()
+            while pending:
+                one = pending.pop()
+                if one not in seen:
+                    seen.add(one)
+                    paths.update(self.reads.get(one, ()))
+                    pending.extend(self.rests_on.get(one, ()))
+            self._conclusion_reads[cid] = frozenset(paths)
+        return self._conclusion_reads[cid]
 
     def reach(self, ref: FactRef) -> tuple[bool, bool]:
         """(whether a derived value of this profile is computed from the fact, its formula's
         inputs as ``proof.derived_inputs`` expands them here; whether a rule of the closure
         reads it): when neither, the trial's conclusions are the base's."""
         if ref.id not in self._reach:
-            self._reach[ref.id] = (any(_related(ref.id, fact) for fact in self.derive_inputs),
-                                   any(_related(path, ref.path) for path in self.read))
+            self._reach[ref.id] = (any(related(ref.id, fact) for fact in self.derive_inputs),
+                                   any(related(path, ref.path) for path in self.read))
         return self._reach[ref.id]
 
     def facts(self, data: dict, profile: Profile, derivation) -> tuple[list[dict], dict[tuple, Optional[dict]]]:
@@ -278,7 +377,7 @@ def _owner(fact: dict) -> tuple:
 
 
 
-def _related(a: str, b: str) -> bool:
+def related(a: str, b: str) -> bool:
     """Same fact or path, or one inside the other (a section and its fields)."""
     return a == b or a.startswith(b + ".") or b.startswith(a + ".")
 
@@ -289,15 +388,38 @@ def _related(a: str, b: str) -> bool:
 _UNDECLARED_INPUTS = ("needs.custom_addons", "upgrade", "offers")
 
 
-def _derive_inputs(data: dict, offers: list[str]) -> set[str]:
-    """Ids of every input fact a derived value of this profile is computed from."""
-    facts = set(_UNDECLARED_INPUTS) | {f"offers[{name}].custom_addons" for name in offers}
+def _ancestors(key: str) -> list[str]:
+    """The sections a path or fact id sits in: each prefix ending before a dot."""
+    return [key[:i] for i, char in enumerate(key) if char == "."]
+
+
+@cache
+def _catalogue_paths() -> frozenset:
+    return frozenset(field_catalogue())
+
+
+@cache
+def _descendants() -> dict[str, frozenset]:
+    """Catalogue path -> the catalogue paths inside it."""
+    inside: dict[str, set] = {}
+    for path in field_catalogue():
+        for section in _ancestors(path):
+            inside.setdefault(section, set()).add(path)
+    return {section: frozenset(paths) for section, paths in inside.items()}
+
+
+def _derive_inputs(data: dict, offers: list[str]) -> dict[str, set[str]]:
+    """Per derived path (all subjects together): the ids of the input facts it is computed
+    from, the facts derive.py reads without the catalogue saying so included in each."""
+    undeclared = set(_UNDECLARED_INPUTS) | {f"offers[{name}].custom_addons" for name in offers}
+    inputs: dict[str, set[str]] = {}
     for path, spec in field_catalogue().items():
         if spec.derived:
+            facts = inputs[path] = set(undeclared)
             for subject in offers if path.startswith("offer.") else [COMPANY_SUBJECT]:
                 facts.update(ref.id for ref in derived_inputs(path, subject, data))
                 facts.update(ref.id for ref in unstated_requirements(path, subject, data))
-    return facts
+    return inputs
 
 
 def _engine_values(values: dict) -> dict:
@@ -343,27 +465,3 @@ def _item(item: Any, old: list, models: list, index: int) -> Any:
 def _engine_numbers(fact: dict) -> dict:
     """Numbers as the engine compares them (rounded to its grid): the search judges what it would."""
     return {k: engine_number(v) if type(v) is float else v for k, v in fact.items()}
-
-
-def _apply(data: dict, ref: FactRef, value: Any) -> dict:
-    """``set_fact`` on a copy of the one section the fact sits in (an offer: that offer)."""
-    if ref.offer is not None:
-        offers = data.get(OFFERS) or []
-        index = next((i for i, o in enumerate(offers) if o.get("name") == ref.offer), None)
-        if index is None:
-            return set_fact(data, ref, value)  # it says which offers there are
-        offer, key = offers[index], ref.path.split(".")[1]
-        part = {"name": ref.offer, **({key: offer[key]} if key in offer else {})}  # copy only what changes
-        part = set_fact({OFFERS: [part]}, ref, value)[OFFERS][0]
-        changed = {k: v for k, v in offer.items() if k != key}
-        if key in part:
-            changed[key] = part[key]
-        return {**data, OFFERS: [*offers[:index], changed, *offers[index + 1:]]}
-    section = ref.path.split(".")[0]
-    if ref.path == UPGRADE or section not in ("company", "needs", "upgrade"):
-        return set_fact(data, ref, value)
-    part = set_fact({section: data[section]} if section in data else {}, ref, value)
-    result = {k: v for k, v in data.items() if k != section}
-    if section in part:
-        result[section] = part[section]
-    return result

@@ -152,7 +152,35 @@ def set_fact(profile: dict, ref: FactRef, value: Any) -> dict:
     Values are taken as given; validating the result is the caller's next step (a
     Profile model), so every error is reported by the vocabulary in one place.
     """
-    result = copy.deepcopy(profile)
+    return _set_in(copy.deepcopy(profile), ref, value)
+
+
+def set_fact_shared(profile: dict, ref: FactRef, value: Any) -> dict:
+    """``set_fact`` copying only the sections on the fact's path (the offer it names, the
+    dicts above it): the rest is shared with ``profile``, so neither may be mutated after.
+    What the smallest-change search's hundreds of trials need: a deep copy costs more than
+    the rest of a trial's bookkeeping."""
+    result = dict(profile)
+    keys = ref.path.split(".")
+    container = result
+    if ref.offer is not None and ref.path != OFFERS:
+        offers = list(result.get(OFFERS) or [])
+        index = next((i for i, o in enumerate(offers) if isinstance(o, dict) and o.get("name") == ref.offer), None)
+        if index is None:
+            return _set_in(result, ref, value)  # it reports the unknown offer
+        container = offers[index] = dict(offers[index])
+        result[OFFERS] = offers
+        keys = keys[1:]
+    for key in keys[:-1]:  # the dicts _put may change, copied
+        child = container.get(key)
+        if not isinstance(child, dict):
+            break
+        container[key] = container = dict(child)
+    return _set_in(result, ref, value)
+
+
+def _set_in(result: dict, ref: FactRef, value: Any) -> dict:
+    """Set ``ref`` in ``result`` (a copy the caller owns along the fact's path)."""
     if ref.path == OFFERS:
         if value is not None and not isinstance(value, list):
             raise FactPathError(f"offers: expected a list of names, got {shown(value)}",

@@ -19,7 +19,7 @@ import support
 
 from expert.audit.cases import load_cases
 from expert.explain.conditions import FactView
-from expert.explain.smallest_change import SmallestChangeSearch
+from expert.explain.smallest_change import SmallestChangeSearch, holds_after
 from expert.explain.trials import TrialRunner
 from expert.facts.derive import derive
 from expert.facts.vocabulary import Profile
@@ -69,3 +69,33 @@ def test_cheap_trials_agree_with_the_straightforward_ones(advisor, case):
             assert all(((cid, s) in concluded) == ((cid, s) in run.concluded) for cid in runner.targets for s in subjects)
         checked += 1
     assert checked > 20
+
+
+SCREENED = CASES[4::9]  # another spread than SPREAD's: the screen is checked on cases the test above does not use
+
+
+@pytest.mark.parametrize("case", [*SPREAD, *SCREENED], ids=[c.id for c in [*SPREAD, *SCREENED]])
+def test_the_screen_never_passes_over_a_change_that_matters(advisor, case):
+    """The search runs a single change only when it may reach the conclusion or fix a
+    condition a combination needs (``may_reach``, ``can_fix``: necessary conditions worked
+    out from the rules and the catalogue, without running the change).  Run every candidate
+    anyway: whenever it does reach the conclusion, or does make a condition that failed in
+    the base hold, the screen must have said it may."""
+    run = advisor.consult(case.profile)
+    verdict = run.advice.verdict.id
+    screened = 0
+    for target in (v for v in VERDICTS if v != verdict):
+        search = SmallestChangeSearch(advisor, run.data, target, None, FactView.build(run.facts, run.concluded))
+        needs = search.needs(search.instances())
+        for ref, value in search.candidates():
+            trial = search.trial(((ref, value),))
+            if trial is None:
+                continue
+            if search.reached(trial.view):
+                assert search.may_reach(ref, value, needs), (target, ref.id, value)
+            for subject, checks in needs:
+                for check in checks:
+                    if holds_after(check, trial.view, subject):
+                        assert search.can_fix(ref, value, check, subject), (target, ref.id, value, check.condition)
+            screened += not search.may_matter(ref, value, needs, search.may_reach(ref, value, needs))
+    assert screened > 0  # the screen does pass over some changes
