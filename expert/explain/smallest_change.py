@@ -184,12 +184,14 @@ class SmallestChangeSearch:
                 zh="任何输入的改变都无法做到：能得出这一结论的每条规则都有一个任何取值都无法满足的条件。"))
         needs = self.needs(instances)
         singles: list[_Trial] = []
+        screened = 0
         for ref, value in self.candidates():
             if self.runs >= self.max_runs:
                 break
             reach = self.may_reach(ref, value, needs)
             if not self.may_matter(ref, value, needs, reach):
-                continue  # it can neither reach the conclusion nor fix a condition of a combination: not run
+                screened += 1  # it can neither reach the conclusion nor fix a condition of a combination: not run
+                continue
             trial = self.trial(((ref, value),))
             if trial is None:
                 continue
@@ -202,12 +204,14 @@ class SmallestChangeSearch:
             trial = self.trial(combo)
             if trial is not None and trial.moved and self.reached(trial.view) and self.confirmed(trial):
                 return self.found(trial)
+        considered = screened + self.runs
         return SmallestChange(found=False, candidates_tried=self.runs, statement=Text(
-            en=f"No change of up to {MAX_FACTS} facts found among the {self.runs} tried"
-               " (values from the rules' thresholds"
-               " and the vocabulary's choices).",
-            zh=f"在尝试的 {self.runs} 种改变（取值来自规则阈值与词表选项）中，"
-               f"没有找到最多改变 {MAX_FACTS} 项事实就能成立的方案。"))
+            en=f"No change of up to {MAX_FACTS} facts found among the {considered:,} considered"
+               " (values from the rules' thresholds and the vocabulary's choices):"
+               f" {screened:,} could touch no condition it needs and {self.runs:,} were tried.",
+            zh=f"在考虑过的 {considered} 种改变（取值来自规则阈值与词表选项）中，"
+               f"没有找到最多改变 {MAX_FACTS} 项事实就能成立的方案：其中 {screened} 种触及不到所需的任何条件，"
+               f"其余 {self.runs} 种逐一试过。"))
 
     def found(self, trial: _Trial) -> SmallestChange:
         after = input_facts_of(trial.data)
