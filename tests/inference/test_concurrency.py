@@ -1,10 +1,12 @@
-"""Many threads, one advisor: every answer equals the one computed alone, and nothing crashes."""
+"""Many threads, one advisor: every answer equals the one computed alone, and nothing crashes.
+
+No timing is asserted here (a loaded CI machine is slow, not wrong): benchmarks/stress.py
+measures throughput under threads."""
 
 from __future__ import annotations
 
 import json
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import support
@@ -12,7 +14,7 @@ import support
 from expert import advise
 
 THREADS = 8
-CONSULTATIONS = 2000
+CONSULTATIONS = 800  # enough to keep 8 threads overlapping; benchmarks/stress.py runs 100,000
 
 
 def test_profiles_are_distinct():
@@ -22,9 +24,7 @@ def test_profiles_are_distinct():
 
 def test_threads_get_the_answers_computed_alone(advisor):
     profiles = [support.distinct_profile(i) for i in range(CONSULTATIONS)]
-    started = time.perf_counter()
     expected = [advisor.advise(p).model_dump() for p in profiles]
-    sequential = time.perf_counter() - started
     verdicts = {e["verdict"]["id"] for e in expected}
     assert len(verdicts) >= 3, verdicts  # the family exercises every verdict
 
@@ -42,14 +42,11 @@ def test_threads_get_the_answers_computed_alone(advisor):
 
     order = list(range(CONSULTATIONS))
     order = order[::2] + order[1::2]  # not the sequential order
-    started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         results = dict(zip(order, pool.map(consult, order)))
-    threaded = time.perf_counter() - started
     assert not errors, errors[:5]
     mismatched = [i for i in range(CONSULTATIONS) if results[i] != expected[i]]
     assert not mismatched, f"{len(mismatched)} answers differ, e.g. profile {mismatched[0]}"
-    assert sequential + threaded < 30, f"sequential {sequential:.1f}s, threaded {threaded:.1f}s"
 
 
 def test_threads_with_different_languages_and_errors(advisor):
