@@ -82,7 +82,15 @@ TARGET_P99_RATIO = 3.0  # advise() p99 / floor median
 TARGET_NMI_RATIO = 1.3  # need-more-info median / the others' median
 TARGET_COLD_RATIO = 1.15  # cold start median / its floor's median
 TARGET_RSS_MB = 5.0
-COLD_FLOOR = "import pydantic, click, durable.lang, yaml, orjson\nclass M(pydantic.BaseModel):\n    x: int\n"
+# On 3.13 and later durable_rules' extension loads only after expert's PyEval_CallObject shim
+# (inference/engine.py): the floor loads it the same way, as any program using durable must.
+COLD_FLOOR = (
+    "import sys\n"
+    "if sys.version_info >= (3, 13):\n"
+    "    import ctypes, importlib.util, os\n"
+    "    ctypes.CDLL(importlib.util.find_spec('expert.inference._pyeval_shim').origin, mode=os.RTLD_GLOBAL)\n"
+    "import pydantic, click, durable.lang, yaml, orjson\n"
+    "class M(pydantic.BaseModel):\n    x: int\n")
 RSS_CONSULTATIONS = 20_000
 
 FULL = dict(case_step=1, warmup=200, iterations=3_000, blocks=10, stage_rounds=10, cold_runs=10,

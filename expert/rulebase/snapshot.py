@@ -81,16 +81,15 @@ def snapshot_key(directory: Path, require_bases: bool) -> Optional[str]:
 
 
 def _limits_in_force() -> bytes:
-    """The engine-table limits a load was checked and split against, as they are now: the
-    source is in ``code_version``, but a caller (a test, a tool) may have changed them at run
-    time, and a knowledge base split for other limits must not be served.  A module not yet
-    imported still has its source's values, so only imported ones are read (no import cost)."""
-    values = []
-    for name in ("expert.rulebase.engine_limits", "expert.rulebase.rulesets"):
-        module = sys.modules.get(name)
-        if module is not None:
-            values += [f"{name}.{key}={value}" for key, value in sorted(vars(module).items())
-                       if key.isupper() and isinstance(value, int)]
+    """The engine-table limits a load is checked and split against, as they are now: their
+    source is in ``code_version``, but a caller (a test, a tool) may change them at run time,
+    and a knowledge base split for other limits must not be served.  Both modules are read
+    always (about 1 ms; the compiler they import is needed anyway), so that the key is the
+    same before and after the loader has imported them."""
+    from expert.rulebase import engine_limits, rulesets
+
+    values = [f"{module.__name__}.{key}={value}" for module in (engine_limits, rulesets)
+              for key, value in sorted(vars(module).items()) if key.isupper() and isinstance(value, int)]
     return "|".join(values).encode()
 
 

@@ -111,3 +111,26 @@ def test_no_cache_directory_means_no_snapshot(kb_dir, monkeypatch, tmp_path):
     monkeypatch.setenv("EXPERT_CACHE_DIR", "off")
     load_knowledge(kb_dir)
     assert not list(tmp_path.rglob("knowledge-*.pickle"))
+
+
+def test_a_new_process_is_served_the_snapshot_without_importing_the_loader(tmp_path):
+    """The point of the snapshot is a start that skips the loader: the key a fresh process
+    works out before anything imports the loader must be the key the loader stored under
+    (a key that read the engine limits only once imported missed on every start)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom expert.rulebase.knowledge import load_knowledge\nload_knowledge()\n"
+            "print('expert.rulebase.loader' in sys.modules)\n")
+    env = {**os.environ, "EXPERT_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+            for _ in range(2)]
+    assert [run.stdout.strip() for run in runs] == ["True", "False"], [run.stderr[-500:] for run in runs]
+
+
+def test_lowered_engine_limits_are_a_new_key(kb_dir, monkeypatch):
+    from expert.rulebase import rulesets
+
+    before = snapshot.snapshot_key(kb_dir, True)
+    monkeypatch.setattr(rulesets, "MAX_ACTIONS", 60)
+    assert snapshot.snapshot_key(kb_dir, True) != before
