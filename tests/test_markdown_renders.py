@@ -73,3 +73,29 @@ def test_the_check_sees_what_a_reader_would_get_wrong():
     assert not problems("- **Pay** `verdict.pay`\n  - because: pain points\n  - formula: a + b\n\n"
                         "**Verdict**: pay\n\nChanges:\n- mau: 1 -> 2\n")
     assert [tag for tag, _ in read("# Advice\n\n## Verdict\n").blocks] == ["h1", "h2"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_tags_in_user_text_show_as_text_not_html(advisor, lang):
+    """Our Markdown writes no HTML, so a tag in a company or offer name (user text) must
+    render as text in a renderer that allows HTML: advice, brief, explanation and what-if."""
+    from markdown_it import MarkdownIt
+
+    profile = yaml.safe_load((support.REPO / "examples" / "small-team-chat.yaml").read_text(encoding="utf-8"))
+    old = profile["offers"][0]["name"]
+    evil = "<img src=x onerror=alert(2)>"
+    profile["company"]["name"] = "<script>alert(1)</script> & Co"
+    profile["offers"][0]["name"] = evil
+    if profile.get("upgrade", {}).get("offer") == old:
+        profile["upgrade"]["offer"] = evil
+    advice = advisor.advise(profile, lang=lang)
+    outputs = [render(advice, "markdown", lang), render(advice, "markdown", lang, brief=True),
+               render_explanation(advisor.explain(profile, advice.verdict.id, lang=lang, search=False), lang, True,
+                                  advisor.glossary),
+               render_what_if(advisor.what_if(profile, ["needs.usage.mau=100000"], lang=lang), lang, True,
+                              advisor.glossary)]
+    for number, markdown in enumerate(outputs):
+        html = MarkdownIt("commonmark").render(markdown)
+        assert "<script" not in html and "<img" not in html, markdown[:400]
+        if number < 3:  # the advice names both; this what-if changes no line that names an offer
+            assert "&lt;img src=x" in html or "&lt;script&gt;" in html

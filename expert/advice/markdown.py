@@ -10,6 +10,10 @@ the line that introduces it directly: a list item starts a new block on its own.
 
 from __future__ import annotations
 
+import re
+
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)*?\1")
+
 
 def detail(text: str, md: bool, indent: str = "    ") -> str:
     """A line under the top-level list item above it: ``indent`` in text, a nested list
@@ -29,3 +33,21 @@ def blocks(lines: list[str]) -> list[str]:
             out.append("")
         out.append(line)
     return out
+
+
+def no_raw_html(markdown: str) -> str:
+    """The Markdown with every ``<`` outside code escaped (``\\<``): our renderers write no
+    HTML, so any tag came from user text (a company or offer name) and must show as text,
+    not run in a renderer that allows HTML.  Code spans and fenced blocks show ``<`` as is."""
+    out, fenced = [], False
+    for line in markdown.split("\n"):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif not fenced and "<" in line:
+            pieces, last = [], 0
+            for span in _CODE_SPAN.finditer(line):
+                pieces += [line[last:span.start()].replace("<", "\\<"), span.group(0)]
+                last = span.end()
+            line = "".join(pieces) + line[last:].replace("<", "\\<")
+        out.append(line)
+    return "\n".join(out)

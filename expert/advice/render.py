@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from expert.advice.markdown import detail
+from expert.advice.markdown import detail, no_raw_html
 from expert.advice.model import Advice, Conclusion, Figure
 from expert.advice.phrases import (  # noqa: F401  (in_lang: other renderers import it from here)
     SEVERITY_WORDS,
@@ -127,14 +127,16 @@ def render_text(advice: Advice, lang: Optional[str] = None, markdown: bool = Fal
         lines += _section(key, getattr(advice, key), lang, markdown)
     if findings:
         lines += _section("findings", advice.findings, lang, markdown)
-    return "\n".join(lines).rstrip() + "\n"
+    out = "\n".join(lines).rstrip() + "\n"
+    return no_raw_html(out) if markdown else out
 
 
 def render_brief(advice: Advice, lang: Optional[str] = None, markdown: bool = False) -> str:
     """Only the summary: at most 12 lines a manager reads first."""
     from expert.advice.summary import summary_lines
 
-    return "\n".join(summary_lines(advice, lang or advice.lang, markdown, title=True)) + "\n"
+    out = "\n".join(summary_lines(advice, lang or advice.lang, markdown, title=True)) + "\n"
+    return no_raw_html(out) if markdown else out
 
 
 def render_json(advice: Advice) -> str:

@@ -175,8 +175,9 @@ def _pick(value: Any, choices: list[Choice]) -> Any:
     if isinstance(value, str) and value.isdecimal() and len(value) < 4 and 1 <= int(value) <= len(choices):
         return choices[int(value) - 1].value
     allowed = ", ".join(str(c.value) for c in choices)
+    allowed_zh = "、".join(f"「{c.label.zh}」" for c in choices)  # a Chinese label is accepted as the answer too
     raise AnswerError(f"{shown(value)} is not one of: {allowed} (or its number in the list)",
-                      f"{shown(value)} 不是可选答案之一：{allowed}（也可以输入序号）")
+                      f"{shown(value)} 不是可选答案之一：{allowed_zh}（也可以输入序号）")
 
 
 def _number(value: Any, spec: AnswerSpec, integer: bool) -> float:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from expert.advice.markdown import blocks, detail
+from expert.advice.markdown import blocks, detail, no_raw_html
 from expert.advice.model import Question
 from expert.advice.render import in_lang
 from expert.consult.model import WhatIf
@@ -71,10 +71,16 @@ def render_what_if(result: WhatIf, lang: str = "en", markdown: bool = False, glo
     for f in result.figures_changed:
         name = f"{g.title(f.figure, lang)}{g.subject(f.subject, lang)} {conclusion_tag(f.figure, markdown)}" if zh \
             else f"{f.figure}{subject_suffix(f.subject)}"
-        lines.append(f"{item}{name}{colon}{g.plain(f.before, lang)}{arrow}{g.plain(f.after, lang)} {g.unit(f.unit, lang)}")
+        lines.append(f"{item}{name}{colon}{_amount(g, f.before, f.unit, lang)}{arrow}{_amount(g, f.after, f.unit, lang)}")
     if not result.figures_changed:
         lines.append(none)
-    return "\n".join(blocks(lines) if markdown else lines) + "\n"
+    return no_raw_html("\n".join(blocks(lines)) + "\n") if markdown else "\n".join(lines) + "\n"
+
+
+def _amount(g, value, unit, lang: str) -> str:
+    """A figure's value with its unit, or "not stated" alone: a unit after words reads as a number."""
+    shown = g.plain(value, lang)
+    return shown if value is None or not unit else f"{shown} {g.unit(unit, lang)}"
 
 
 def render_question(question: Question, lang: str = "en", number: int = 0) -> str:

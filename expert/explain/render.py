@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from expert.advice.markdown import no_raw_html
 from expert.advice.render import in_lang
 from expert.explain.glossary import Glossary, show_plain
 from expert.explain.model import ConditionReport, Explanation, ProofNode, RuleRef, WhyNotNode
@@ -274,4 +275,5 @@ def render_explanation(explanation: Explanation, lang: str = "en", markdown: boo
                   change.statement.get(lang)]
         for item in change.changes:
             lines.append(f"  - {r.change(item.fact, item.before, item.after)}")
-    return "\n".join(lines).rstrip() + "\n"
+    out = "\n".join(lines).rstrip() + "\n"
+    return no_raw_html(out) if md else out
