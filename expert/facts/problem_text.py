@@ -189,3 +189,36 @@ def chinese_value_error(english: str) -> str:
         if match:
             return chinese.format(*match.groups())
     return f"取值无效：{english}"
+
+
+# The YAML parser's (libyaml's or PyYAML's) most common complaints, in Chinese; any other is
+# quoted as the parser wrote it.  Keys are the start of the parser's message.
+_YAML_PROBLEMS_ZH = (
+    ("did not find expected ',' or ']'", "列表缺少逗号或右方括号“]”"),
+    ("expected ',' or ']'", "列表缺少逗号或右方括号“]”"),
+    ("did not find expected ',' or '}'", "映射缺少逗号或右花括号“}”"),
+    ("expected ',' or '}'", "映射缺少逗号或右花括号“}”"),
+    ("did not find expected key", "此处应为一个键（多半是缩进不一致）"),
+    ("did not find expected '-' indicator", "此处应为以“-”开头的列表项（多半是缩进不一致）"),
+    ("could not find expected ':'", "缺少冒号“:”"),
+    ("mapping values are not allowed", "此处不能出现“键: 值”（多半是冒号后缺少空格、值中含冒号未加引号，或缩进有误）"),
+    ("found character that cannot start any token", "出现了不能开始任何内容的字符（例如用制表符缩进，请改用空格）"),
+    ("found character", "出现了不能开始任何内容的字符（例如用制表符缩进，请改用空格）"),
+    ("found unexpected end of stream", "文件意外结束（多半是引号未闭合）"),
+    ("found unexpected end of flow", "文件意外结束（多半是括号未闭合）"),
+    ("found undefined alias", "引用了未定义的锚点"),
+    ("found unknown escape character", "引号内有无法识别的转义字符"),
+    ("did not find expected node content", "此处缺少内容"),
+    ("expected the node content", "此处缺少内容"),
+    ("sequence entries are not allowed", "此处不能出现列表项“-”（多半是缩进有误）"),
+    ("block sequence entries are not allowed", "此处不能出现列表项“-”（多半是缩进有误）"),
+    ("found duplicate key", "同一个键出现了两次"),
+)
+
+
+def yaml_problem_zh(problem: str) -> str:
+    """The YAML parser's complaint in Chinese when it is a common one, else quoted as is."""
+    for start, chinese in _YAML_PROBLEMS_ZH:
+        if problem.startswith(start):
+            return chinese
+    return f"“{problem}”"

@@ -13,7 +13,7 @@ import sys
 import yaml
 from pydantic import ValidationError
 
-from expert.facts.problem_text import english_line, user_items
+from expert.facts.problem_text import english_line, user_items, yaml_problem_zh
 from expert.facts.safe_files import UnsafeFileError, read_regular_file
 from expert.facts.shown import one_line
 from expert.facts.yamlsource import UnsafeDocumentError, check_plain_document, load_yaml_text
@@ -66,7 +66,7 @@ def parse_profile_bytes(raw: bytes, source: str) -> dict:
         where_zh = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark else ""
         problem = one_line(getattr(error, "problem", None) or str(error).splitlines()[0], 200)
         raise ProfileInputError(f"{source}: not valid YAML or JSON{where}: {problem}",
-                                f"{source}：不是有效的 YAML 或 JSON{where_zh}：“{problem}”") from None
+                                f"{source}：不是有效的 YAML 或 JSON{where_zh}：{yaml_problem_zh(problem)}") from None
     if not isinstance(data, dict):
         kind = type(data).__name__
         raise ProfileInputError(
