@@ -44,18 +44,18 @@ def _split(template: str) -> tuple[tuple[str, str, str], ...]:
     return tuple(parts)
 
 
-def _fill(parts: tuple[tuple[str, str, str], ...], params: dict, labels: dict) -> str:
-    """Put parameter values into a template; enum values read as their label (e.g. in Chinese)."""
+def _fill(parts: tuple[tuple[str, str, str], ...], params: dict, labels: dict, separator: str) -> str:
+    """Put parameter values into a template; enum values read as their label (e.g. in Chinese),
+    a list's items joined by ``separator``."""
+    def one(value: Any) -> str:
+        return (labels.get(value) if isinstance(value, str) else None) or _show(value)
+
     out = []
     for literal, name, noun in parts:
         out.append(literal)
         if name:
             value = params.get(name)
-            if isinstance(value, list):
-                shown = labels.get("\x00separator", ", ").join(
-                    (labels.get(v) if isinstance(v, str) else None) or _show(v) for v in value)
-            else:
-                shown = (labels.get(value) if isinstance(value, str) else None) or _show(value)
+            shown = separator.join(one(v) for v in value) if isinstance(value, list) else one(value)
             out.append(counted(value, noun, shown) if noun else shown)
     return "".join(out)
 
@@ -97,7 +97,6 @@ class AdviceAssembler:
         }
         self._labels_en = {value: label.en for value, label in knowledge.labels.items()}
         self._labels_zh = {value: label.zh for value, label in knowledge.labels.items()}
-        self._labels_zh["\x00separator"] = "、"  # how a list reads inside a Chinese sentence
         self._supports: dict[str, tuple] = {}  # rule id -> (fixed RuleSupport, or None and the templates)
 
     def _title(self, cid: str) -> Text:
@@ -133,7 +132,8 @@ class AdviceAssembler:
         if fixed is not None:
             return fixed
         en, zh = templates
-        because = {"en": _fill(en, firing.params, self._labels_en), "zh": _fill(zh, firing.params, self._labels_zh)}
+        because = {"en": _fill(en, firing.params, self._labels_en, ", "),
+                   "zh": _fill(zh, firing.params, self._labels_zh, "、")}  # how a list reads in a Chinese sentence
         return {**self._rule_ref(firing.rule), "because": because}
 
     def assemble(self, profile: Profile, derivation: Derivation, outcome: Outcome, lang: str,

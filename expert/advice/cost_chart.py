@@ -29,7 +29,7 @@ from expert.advice.cost_series import (
     Reason,
     Series,
 )
-from expert.advice.phrases import in_lang, number
+from expert.advice.phrases import colon, in_lang, number
 
 WIDTH, HEIGHT = 720, 360
 LEFT, RIGHT, TOP, BOTTOM = 88, 20, 16, 52
@@ -168,8 +168,7 @@ def _legend(costs: CostSeries, lang: str) -> str:
                   f'{_stroke(_colour(index, line), line.kind)}/></svg>')
         detail = _w("detail" if line.one_time_usd else "monthly_only", lang, one_time=_usd(line.one_time_usd),
                     monthly=_usd(line.monthly_usd), total=_usd(line.at(costs.months)), months=costs.months)
-        sep = "：" if lang == "zh" else ": "
-        items.append(f"<li>{swatch} <strong>{escape(series_label(line, lang))}</strong>{sep}{escape(detail)}</li>")
+        items.append(f"<li>{swatch} <strong>{escape(series_label(line, lang))}</strong>{colon(lang)}{escape(detail)}</li>")
     return '<ul class="legend">' + "".join(items) + "</ul>"
 
 

@@ -18,7 +18,7 @@ from typing import Any, Optional
 from expert.advice.cost_chart import cost_chart_html
 from expert.advice.cost_series import cost_series
 from expert.advice.model import Advice, Conclusion
-from expert.advice.phrases import SEVERITY_WORDS, colon, grouped, in_lang, title_line, word
+from expert.advice.phrases import colon, grouped, in_lang, title_line, word, worst_severity
 from expert.advice.render import _lines, missing_text
 from expert.advice.summary import summary_lines
 from expert.facts.derive import Derivation
@@ -33,7 +33,6 @@ _WORDS = {
                   "由 expert（可解释的升级付费顾问）生成。"),
 }
 SECTIONS = ("verdict", "fits", "unfits", "warnings", "actions", "figures", "findings")
-_SEVERITY_RANK = {name: i for i, name in enumerate(("info", *(s for s in SEVERITY_WORDS if s != "info")))}
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC","PingFang SC",
@@ -82,7 +81,7 @@ def _item(group: list[Conclusion], lang: str, extra: Optional[str] = None) -> st
     head, *details = _lines(group, lang, "", False)
     if extra:
         details.insert(0, extra)
-    worst = max((c.severity for c in group), key=_SEVERITY_RANK.__getitem__)
+    worst = worst_severity(group)
     body = "".join(f"<li>{escape(line.strip())}</li>" for line in details)
     return (f'<li class="conclusion sev-{worst}"><details><summary>{escape(head)}</summary>'
             f"<ul>{body}</ul></details></li>")

@@ -5,6 +5,7 @@ grouping that shows a conclusion reached for several subjects once."""
 from __future__ import annotations
 
 from expert.advice.model import Advice, Figure
+from expert.rulebase.rulebook import SEVERITIES
 
 _HEADINGS = {
     "verdict": ("Verdict", "结论"),
@@ -48,6 +49,11 @@ def colon(lang: str) -> str:
 def severity_text(severity: str, lang: str) -> str:
     """A severity as words ("severity high", "严重程度：高"), never a tag a renderer could eat."""
     return f"{word('severity', lang)}{colon(lang) if lang == 'zh' else ' '}{in_lang(SEVERITY_WORDS[severity], lang)}"
+
+
+def worst_severity(items: list) -> str:
+    """The highest severity among ``items`` (conclusions), "info" the lowest."""
+    return max((item.severity for item in items), key=SEVERITIES.index)
 
 
 def severity_suffix(severity: str, lang: str) -> str:

@@ -14,7 +14,6 @@ from typing import Optional
 from expert.advice.markdown import detail, no_raw_html
 from expert.advice.model import Advice, Conclusion, Figure
 from expert.advice.phrases import (  # noqa: F401  (in_lang: other renderers import it from here)
-    SEVERITY_WORDS,
     amount,
     colon,
     grouped,
@@ -25,7 +24,9 @@ from expert.advice.phrases import (  # noqa: F401  (in_lang: other renderers imp
     subjects_text,
     title_line,
     word,
+    worst_severity,
 )
+from expert.advice.summary import summary_lines
 
 
 def _because_lines(group: list[Conclusion], lang: str, md: bool) -> list[str]:
@@ -79,7 +80,7 @@ def _lines(group: list[Conclusion], lang: str, bullet: str, md: bool) -> list[st
     head = f"**{title}**" if md else title
     tag = f"`{first.id}`" if md else f"[{first.id}]"
     subjects = subjects_text([c.subject for c in group], lang)
-    worst = max(group, key=lambda c: list(SEVERITY_WORDS).index(c.severity) if c.severity != "info" else -1).severity
+    worst = worst_severity(group)
     severity = severity_suffix(worst, lang)
     if md and severity:
         severity = f" — *{severity_text(worst, lang)}*"
@@ -112,8 +113,6 @@ def render_text(advice: Advice, lang: Optional[str] = None, markdown: bool = Fal
                 findings: bool = True, summary: bool = True) -> str:
     """Human-readable advice (the summary first, unless ``summary`` is false); Markdown when
     ``markdown`` is true."""
-    from expert.advice.summary import summary_lines
-
     lang = lang or advice.lang
     title = title_line(advice, lang)
     lines = [f"# {title}" if markdown else title, ""]
@@ -133,8 +132,6 @@ def render_text(advice: Advice, lang: Optional[str] = None, markdown: bool = Fal
 
 def render_brief(advice: Advice, lang: Optional[str] = None, markdown: bool = False) -> str:
     """Only the summary: at most 12 lines a manager reads first."""
-    from expert.advice.summary import summary_lines
-
     out = "\n".join(summary_lines(advice, lang or advice.lang, markdown, title=True)) + "\n"
     return no_raw_html(out) if markdown else out
 

@@ -21,8 +21,7 @@ def shown(value: object, limit: int = SHOWN_CHARS) -> str:
         text = repr(value)
     except (ValueError, RecursionError):  # a huge integer inside a container, a deep nesting
         return f"a {type(value).__name__}"
-    text = escape_controls(text)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return _clip(escape_controls(text), limit)
 
 
 def _digits(value: int) -> int:
@@ -39,8 +38,11 @@ def escape_controls(text: str) -> str:
     return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
+def _clip(text: str, limit: int) -> str:
+    """``text``, or its first ``limit - 3`` characters and "..." when longer."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
 
 def one_line(text: str, limit: int = 300) -> str:
     """A message from elsewhere (a parser's, the system's) on one line, escaped, at most ``limit`` characters."""
-    text = escape_controls(" ".join(part.strip() for part in str(text).splitlines()))
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return _clip(escape_controls(" ".join(part.strip() for part in str(text).splitlines())), limit)
