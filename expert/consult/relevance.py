@@ -435,46 +435,37 @@ class RuleIndex:
     """What the analysis looks up on every run, built once per knowledge base."""
 
     def __init__(self, knowledge: KnowledgeBase) -> None:
-        self.by_conclusion: dict[str, list[Rule]] = {}
-        self.consumers: dict[str, list[Rule]] = {}
+        consumers: dict[str, list[Rule]] = {}
         for rule in knowledge.rules.values():
-            self.by_conclusion.setdefault(rule.conclude, []).append(rule)
             for condition in rule.conclusion_conditions:
-                self.consumers.setdefault(condition.id, []).append(rule)
+                consumers.setdefault(condition.id, []).append(rule)
         self.kinds = {cid: k.kind for cid, k in knowledge.conclusions.items()}
         self.conclude_of = {rule.id: rule.conclude for rule in knowledge.rules.values()}
-        self.consuming = {cid: tuple((rule.id, rule.conclude) for rule in rules) for cid, rules in self.consumers.items()}
+        self.consuming = {cid: tuple((rule.id, rule.conclude) for rule in rules) for cid, rules in consumers.items()}
         self.own_weights = {cid: (VERDICT_WEIGHT if k.kind == "verdict" else 0.0,
                                   WARNING_WEIGHTS[k.severity] if k.kind == "warning" else 0.0)
                             for cid, k in knowledge.conclusions.items()}
         self._rules = list(knowledge.rules.values())
-        self._concluding: dict[tuple, list[Rule]] = {}
         self._concluded_by: dict[tuple, list[tuple[str, bool]]] = {}
         # Per conclusion, its rules about the company and those about an offer; per rule,
         # its conditions with what kind each is worked out (the analysis runs these on
         # every need-more-info consultation: no isinstance or about-test per visit).
-        self.rules_for: dict[tuple[str, bool], list[Rule]] = {}
+        rules_for: dict[tuple[str, bool], list[str]] = {}
         for rule in self._rules:
-            self.rules_for.setdefault((rule.conclude, rule.about == ABOUT_COMPANY), []).append(rule)
+            rules_for.setdefault((rule.conclude, rule.about == ABOUT_COMPANY), []).append(rule.id)
         self.plans: dict[str, tuple] = {rule.id: tuple(_compile_condition(c) for c in rule.conditions)
                                         for rule in self._rules}
         self.rule_ids_for: dict[tuple[str, bool], tuple[str, ...]] = {
-            key: tuple(rule.id for rule in rules) for key, rules in self.rules_for.items()}
+            key: tuple(rule_ids) for key, rule_ids in rules_for.items()}
 
     def concluded_by(self, kinds: tuple[str, ...]) -> list[tuple[str, bool]]:
         """(conclusion, about the company) of the rules concluding one of ``kinds``, in the
         rules' order, each once (judging a conclusion judges all its rules)."""
         found = self._concluded_by.get(kinds)
         if found is None:
-            pairs = [(rule.conclude, rule.about == ABOUT_COMPANY) for rule in self.concluding(kinds)]
+            pairs = [(rule.conclude, rule.about == ABOUT_COMPANY) for rule in self._rules
+                     if self.kinds[rule.conclude] in kinds]
             found = self._concluded_by[kinds] = list(dict.fromkeys(pairs))
-        return found
-
-    def concluding(self, kinds: tuple[str, ...]) -> list[Rule]:
-        """The rules whose conclusion is of one of ``kinds``."""
-        found = self._concluding.get(kinds)
-        if found is None:
-            found = self._concluding[kinds] = [r for r in self._rules if self.kinds[r.conclude] in kinds]
         return found
 
 
@@ -486,7 +477,6 @@ class RelevanceAnalysis:
         self.knowledge = knowledge
         self.state = _State(knowledge, view, profile, asked)
         self.index = index or RuleIndex(knowledge)
-        self.by_conclusion = self.index.by_conclusion
         self.instances: dict[tuple[str, str], tuple[str, list]] = {}  # (rule, subject) -> (status, open tests)
         self.conclusion_status: dict[tuple[str, str], str] = {}
         self._judged: dict[tuple[str, str], tuple[list[str], object]] = {}  # (path, subject) -> open deps, value
@@ -557,11 +547,8 @@ class RelevanceAnalysis:
             return OPEN
         return HELD if (status == TRUE) != negated else FAILED
 
-    def instance(self, rule: Rule, subject: str) -> tuple[str, list[tuple[str, ...]]]:
-        """The rule's status for ``subject`` and, when open, the open facts of each open condition."""
-        return self._instance(rule.id, subject)
-
     def _instance(self, rule_id: str, subject: str) -> tuple[str, list[tuple[str, ...]]]:
+        """The rule's status for ``subject`` and, when open, the open facts of each open condition."""
         key = (rule_id, subject)
         found = self.instances.get(key)
         if found is not None:
@@ -599,11 +586,6 @@ class RelevanceAnalysis:
                 status = OPEN
         found = self.instances[key] = (status, open_facts if status == OPEN else [])  # after the conditions: post-order
         return found
-
-    def rule_subjects(self, rule: Rule, subject: Optional[str] = None) -> list[str]:
-        if rule.about == ABOUT_COMPANY:
-            return [COMPANY_SUBJECT]
-        return [subject] if subject is not None else self.state.subjects
 
     def status(self, cid: str, subject: str) -> str:
         key = (cid, subject)

@@ -27,7 +27,7 @@ first use of its facts, and judges conclusions on first use of them, so the sear
 screen (``smallest_change.py``) decides what a trial costs.  The data is copied only along
 the changed fact's path (``set_fact_shared``).
 
-Only the conclusions the searched one rests on are re-judged (``TrialRunner.closure``):
+Only the conclusions the searched one rests on are re-judged (``TrialRunner.order``):
 a trial's view answers for those and for the facts, nothing else.  Whatever the search
 reports is then run through the real engine (``smallest_change.py``).
 """
@@ -98,10 +98,6 @@ class TrialFacts:
             self._view = self._judge(*self._built())
         return self._view
 
-    @view.setter
-    def view(self, view: FactView) -> None:
-        self._view = view
-
     @property
     def facts_view(self) -> FactView:
         """The trial's facts, for judging conditions on facts only: its conclusions are left
@@ -137,15 +133,13 @@ class TrialRunner:
         derived = self.base_derivation = derive(profile)  # the base facts without their derived values: reused
         self.derived_from = _derive_inputs(data, self.offers)  # derived path -> the input facts it reads
         self.derive_inputs = set().union(*self.derived_from.values())
-        self.base_derived = {(PROFILE_FACT, None): _engine_values(derived.profile)}
-        self.base_derived.update({(OFFER_FACT, name): _engine_values(values) for name, values in derived.offers.items()})
+        self.base_derived = _derived_values(derived)
         self.base_inputs = {owner: {k: v for k, v in fact.items() if k not in self.base_derived.get(owner, ())}
                             for owner, fact in self.base_facts.items()}
         self.base_concluded = frozenset(concluded)
         self.engine_paths = _engine_paths()
         self.targets = set(targets)
         self.order, self.reads, self.rests_on = self._index(targets)
-        self.closure = set(self.order)
         self.position = {cid: number for number, cid in enumerate(self.order)}
         self.readers: dict[str, list[str]] = {}  # catalogue path -> the closure's conclusions whose rules read it
         self.dependents: dict[str, list[str]] = {}  # conclusion -> the closure's conclusions resting on it
@@ -288,8 +282,7 @@ class TrialRunner:
         """The flattened facts: sections the changes left alone keep the base's flattening,
         with the newly derived values in place of the base's.  Also, per fact, the derived
         values put in (None for a fact flattened afresh): what may differ from the base."""
-        derived = {(PROFILE_FACT, None): _engine_values(derivation.profile)}
-        derived.update({(OFFER_FACT, name): _engine_values(values) for name, values in derivation.offers.items()})
+        derived = _derived_values(derivation)
         fresh: dict[tuple, Optional[dict]] = {}
         if all(data.get(key) is self.data.get(key) for key in ("company", "needs", "upgrade")):
             head = {**self.base_inputs[(PROFILE_FACT, None)], **derived[(PROFILE_FACT, None)]}
@@ -420,6 +413,13 @@ def _derive_inputs(data: dict, offers: list[str]) -> dict[str, set[str]]:
                 facts.update(ref.id for ref in derived_inputs(path, subject, data))
                 facts.update(ref.id for ref in unstated_requirements(path, subject, data))
     return inputs
+
+
+def _derived_values(derivation) -> dict[tuple, dict]:
+    """A derivation's values per fact owner (the profile, each offer), as ``_engine_values``."""
+    derived = {(PROFILE_FACT, None): _engine_values(derivation.profile)}
+    derived.update({(OFFER_FACT, name): _engine_values(values) for name, values in derivation.offers.items()})
+    return derived
 
 
 def _engine_values(values: dict) -> dict:

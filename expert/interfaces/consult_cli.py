@@ -123,6 +123,10 @@ def _command(line: str) -> Union[str, _Change, None]:
     return None
 
 
+def _say_invalid(error: InputError, lang: str) -> None:
+    click.echo(f"{_w('invalid', lang)}{_colon(lang)}{error.problems[0].message.get(lang)}")
+
+
 def _read(stdin: TextIO) -> str:
     click.echo("> ", nl=False)
     sys.stdout.flush()
@@ -162,7 +166,7 @@ def _ask(advisor, data: dict, step, lang: str, number: int, stdin: TextIO) -> Un
         try:
             return advisor.apply_answer(data, question.id, line.strip()).profile
         except InputError as error:
-            click.echo(f"{_w('invalid', lang)}{_colon(lang)}{error.problems[0].message.get(lang)}")
+            _say_invalid(error, lang)
 
 
 def _take_back(advisor, data: dict, lang: str) -> Optional[dict]:
@@ -185,10 +189,10 @@ def _find(advisor, data: dict, text: str, lang: str) -> Optional[str]:
     """The answered fact ``text`` names (its id, or its name in either language); None,
     having said why, when none or several do."""
     facts = _answered(data)
+    glossary = advisor.glossary
     wanted = text.strip().casefold()
     exact = [fact for fact in facts if fact.casefold() == wanted]
-    found = exact or [fact for fact in facts if wanted in {name.casefold() for name in advisor.glossary.names(fact)}]
-    glossary = advisor.glossary
+    found = exact or [fact for fact in facts if wanted in {name.casefold() for name in glossary.names(fact)}]
     if len(found) == 1:
         return found[0]
     sep = "、" if lang == "zh" else ", "
@@ -232,7 +236,7 @@ def _change(advisor, data: dict, wanted: _Change, lang: str, stdin: TextIO) -> U
         try:
             changed = advisor.change_answer(data, fact, line.strip()).profile
         except InputError as error:
-            click.echo(f"{_w('invalid', lang)}{_colon(lang)}{error.problems[0].message.get(lang)}")
+            _say_invalid(error, lang)
             continue
         click.echo(f"{_w('changed', lang)}{_colon(lang)}{name}")
         return changed
