@@ -191,15 +191,12 @@ class _Session:
         """Give the fact its session serial ``n`` and an ``id`` whose 32-bit hash is free."""
         while True:
             serial = next(self.serial)
-            hashed = fnv1_32(_message_id(serial))
+            message_id = f"f{serial}"
+            hashed = fnv1_32(message_id)
             if hashed not in self.taken:
                 break
         self.taken.add(hashed)
-        fact["n"], fact["id"] = serial, _message_id(serial)
-
-
-def _message_id(serial: int) -> str:
-    return f"f{serial}"
+        fact["n"], fact["id"] = serial, message_id
 
 
 def fnv1_32(text: str) -> int:

@@ -20,7 +20,8 @@ from expert.facts.profile_io import ProfileInputError, read_profile
 from expert.facts.safe_files import guard_output
 from expert.inference.engine import EngineError
 from expert.interfaces.advisor import Advisor, default_advisor
-from expert.interfaces.cli_errors import fail, in_chinese_if_asked, invalid_profile, remember_command_line
+from expert.interfaces.cli_errors import fail as _fail  # in Chinese under --lang zh when given a zh text
+from expert.interfaces.cli_errors import in_chinese_if_asked, invalid_profile, remember_command_line
 from expert.interfaces.init_cli import init_command
 from expert.interfaces.mcp_command import mcp_command
 from expert.interfaces.schemas import SCHEMAS, json_schema
@@ -28,10 +29,6 @@ from expert.interfaces.serve_cli import serve
 from expert.rulebase.errors import KnowledgeError
 
 BAD_INPUT, INTERNAL, INTERRUPTED = 2, 1, 130
-
-
-def _fail(message: str, code: int, zh: Optional[str] = None) -> None:
-    fail(message, code, zh)  # in Chinese under --lang zh when ``zh`` is given (cli_errors.py)
 
 
 def _advisor(knowledge: Optional[str]) -> Advisor:

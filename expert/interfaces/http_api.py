@@ -46,7 +46,7 @@ from expert.interfaces.advisor import Advisor, default_advisor
 from expert.interfaces.http_errors import LANG_KEY, LANGS, ApiError, error_lang, error_payload
 from expert.interfaces.http_guard import DEADLINE, OPEN_PATHS, Guard
 from expert.interfaces.http_worker import EngineWorker, QueueTimeout, RunTimeout
-from expert.rulebase.loader import KnowledgeError
+from expert.rulebase.errors import KnowledgeError
 
 log = logging.getLogger("expert.serve")
 JSON = "application/json"
@@ -213,8 +213,6 @@ def request_problems(error: RequestValidationError) -> list:
             problem = problem_of({**item, "loc": loc[1:]}, root=f"({loc[0]})")
         problems.append(replace(problem, loc=loc))
     return problems + [replace(problem_of(item), loc=("body", "profile", *item["loc"])) for item in user_items(in_profile)]
-
-
 
 
 def _error_response(request: Request, error: ApiError, body: Any = None) -> Response:

@@ -44,7 +44,8 @@ def serve(host: str, port: int, workers: int, time_limit: Optional[float], cors_
     from expert.interfaces.serve_processes import bind, spreads_connections, supervise
 
     if knowledge:  # fail here, in words, rather than in every worker with a traceback
-        from expert.rulebase.loader import KnowledgeError, load_knowledge
+        from expert.rulebase.errors import KnowledgeError
+        from expert.rulebase.knowledge import load_knowledge  # the snapshot when it serves
 
         try:
             load_knowledge(knowledge)

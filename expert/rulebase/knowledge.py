@@ -16,9 +16,9 @@ from expert.rulebase.snapshot import read_snapshot, snapshot_key
 def load_knowledge(directory: Optional[Path | str] = None, require_bases: bool = True) -> KnowledgeBase:
     """``loader.load_knowledge``, without importing the loader when the snapshot serves."""
     path = Path(directory) if directory is not None else DEFAULT_KNOWLEDGE_DIR
-    if path.is_dir() and (key := snapshot_key(path, require_bases)) is not None \
-            and (stored := read_snapshot(key)) is not None:
+    key = snapshot_key(path, require_bases) if path.is_dir() else None
+    if key is not None and (stored := read_snapshot(key)) is not None:
         return stored
-    from expert.rulebase.loader import load_knowledge as load_in_full  # also reports every problem
+    from expert.rulebase.loader import load_and_store  # also reports every problem
 
-    return load_in_full(directory, require_bases)
+    return load_and_store(path, require_bases, key)  # the key already worked out: not twice

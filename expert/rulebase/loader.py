@@ -54,7 +54,7 @@ from expert.rulebase.rulebook import (
     compared_numbers,
 )
 from expert.rulebase.rulesets import ruleset_groups
-from expert.rulebase.snapshot import read_snapshot, snapshot_key, write_snapshot
+from expert.rulebase.snapshot import MAX_KEYED_BYTES, read_snapshot, snapshot_key, write_snapshot
 from expert.rulebase.strata import StratificationError, stratify
 
 _RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_-]*)+$")
@@ -81,7 +81,7 @@ class Problems:
 
 
 MAX_KNOWLEDGE_FILE_BYTES = 8_000_000  # the bundled rule files are 10-40 KB; 10,000 generated rules fit in 8 MB
-MAX_KNOWLEDGE_BYTES = 64_000_000  # all files of one knowledge directory together
+MAX_KNOWLEDGE_BYTES = MAX_KEYED_BYTES  # all files of one knowledge directory together (snapshot.py keys as much)
 
 
 class Fingerprint:
@@ -705,11 +705,17 @@ def load_knowledge(directory: Optional[Path | str] = None, require_bases: bool =
     loads with ``require_bases=False`` to report those gaps as findings instead.
     """
     directory = Path(directory) if directory is not None else DEFAULT_KNOWLEDGE_DIR
-    if not directory.is_dir():
-        raise KnowledgeError([f"{directory}: no such knowledge directory"])
-    key = snapshot_key(directory, require_bases)
+    key = snapshot_key(directory, require_bases) if directory.is_dir() else None
     if key is not None and (stored := read_snapshot(key)) is not None:
         return stored  # these very files, loaded and checked by this very code before
+    return load_and_store(directory, require_bases, key)
+
+
+def load_and_store(directory: Path, require_bases: bool, key: Optional[str]) -> KnowledgeBase:
+    """Load ``directory`` in full and store the snapshot under ``key`` (its ``snapshot_key``,
+    worked out by the caller, who found no snapshot under it; None: store none)."""
+    if not directory.is_dir():
+        raise KnowledgeError([f"{directory}: no such knowledge directory"])
     knowledge = _load_in_full(directory, require_bases)
     if key is not None:
         write_snapshot(key, knowledge)

@@ -44,7 +44,7 @@ from expert.rulebase.rulebook import KnowledgeBase
 
 _FORMAT = "expert-snapshot-1"  # bump when what is stored changes
 MAX_SNAPSHOTS = 8
-MAX_KEYED_BYTES = 64_000_000  # as the loader's MAX_KNOWLEDGE_BYTES: beyond it, no snapshot (the load refuses)
+MAX_KEYED_BYTES = 64_000_000  # the loader's MAX_KNOWLEDGE_BYTES (defined here: read without the loader)
 _PREFIX, _SUFFIX = "knowledge-", ".pickle"
 _ALLOWED_MODULES = frozenset({"expert.rulebase.rulebook", "expert.rulebase.compiler"})
 
