@@ -172,7 +172,7 @@ def reference_questions(asker, relevance: Relevance, profile: dict, verdict_only
     order = ("warning", "unfit", "fit", "finding", "trait", "action", "figure", "verdict")
     questions = []
     for fact in relevance.ranked(verdict_only):
-        text, hint, answer = asker._wording(fact, profile)
+        text, hint, answer = asker._wording(fact, profile)[:3]
         why = sorted((ConclusionRef(id=cid, subject="*" if subject == PLACEHOLDER_OFFER else subject,
                                     title=Text(en=asker.knowledge.conclusions[cid].title.en,
                                                zh=asker.knowledge.conclusions[cid].title.zh))

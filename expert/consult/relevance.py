@@ -372,15 +372,19 @@ def _input_plan(path: str) -> tuple[tuple[str, object], ...]:
 
 @functools.cache
 def _path_reading(path: str) -> tuple:
-    """What ``_judge_path`` needs to know of a tested path, worked out once: a derived
+    """What ``RelevanceAnalysis._judge`` needs to know of a tested path, worked out once: a derived
     value's requirements, whether it is one of the upgrade's counts, whether it is about an
-    offer, whether it is a section, the engine field ``FactView.value`` reads, and its
-    facts when they are the same on every profile (``_static_deps``)."""
+    offer, whether it is a section, the engine field ``FactView.value`` reads, its facts
+    when they are the same on every profile (``_static_deps``, each once), and, for an
+    offer's own plain field, the rest of its id after ``offers[<name>]``."""
     spec = field_catalogue()[path]
     section = spec.kind == SECTION
     static = _static_deps(path)
+    plan = _input_plan(path)
+    own_field = plan[0][1] if len(plan) == 1 and plan[0][0] is _OWN_FIELD else None
     return (tuple(spec.requires) if spec.derived else (), path in UPGRADE_COUNTS, path.startswith("offer."), section,
-            spec.engine_name if section else value_field(path), None if static is None else tuple(dict.fromkeys(static)))
+            spec.engine_name if section else value_field(path), None if static is None else tuple(dict.fromkeys(static)),
+            own_field)
 
 
 @functools.cache
@@ -480,6 +484,7 @@ class RuleIndex:
         self._path_number: dict[str, int] = {}
         self.programs = tuple(tuple(self._compile(c, number) for c in rule.conditions) for rule in rules)
         self.paths = list(self._path_number)  # by number
+        self.readings = [_path_reading(path) for path in self.paths]
         self.conclude = tuple(number[rule.conclude] for rule in rules)
         self.rules = [rule.id for rule in rules]
         by_conclusion: list[tuple[list[int], list[int]]] = [([], []) for _ in self.conclusion_ids]
@@ -528,15 +533,22 @@ class RelevanceAnalysis:
         self.state = _State(knowledge, view, profile, asked)
         self.index = index or RuleIndex(knowledge)
 
-    def _judge_path(self, path: str, subject: str) -> tuple[list[str], object]:
-        """What every test on ``path`` for ``subject`` reads: the open facts it waits on
-        or, when none, the settled value (many rules test the same path: judged once)."""
-        requires, counts, about_offer, section, engine_key, static = _path_reading(path)
+    def _judge(self, reading: tuple, path: str, subject: str) -> tuple[list[str], object]:
+        """What every test on ``path`` for ``subject`` reads (``reading``: ``_path_reading``):
+        the open facts it waits on or, when none, the settled value (many rules test the
+        same path: judged once per consultation)."""
+        requires, counts, about_offer, section, engine_key, static, own_field = reading
         state = self.state
         if requires and any(state.requirement_fails(r, subject) for r in requires):
             return [], None  # settled: the value is never computed on this profile
+        if static is not None:
+            deps = static
+        elif own_field is not None:  # an offer's plain field: ``_State.deps`` without its lookups
+            deps = (OFFERS,) if subject == PLACEHOLDER_OFFER else (f"offers[{subject}]{own_field}",)
+        else:
+            deps = state.deps(path, subject)
         memo, open_deps = state._open_memo, []
-        for fact in static if static is not None else state.deps(path, subject):  # ``is_open``, inlined
+        for fact in deps:  # ``is_open``, inlined
             found = memo.get(fact)
             if found is None:
                 found = memo[fact] = state._is_open(fact)
@@ -567,7 +579,7 @@ class RelevanceAnalysis:
                 slot_of[subject] = len(names)
                 names.append(subject)
         offer_slots = [slot_of[s] for s in state.subjects]
-        programs, rules_of, paths, judge_path = index.programs, index.rules_of, index.paths, self._judge_path
+        programs, rules_of, paths, readings, judge = index.programs, index.rules_of, index.paths, index.readings, self._judge
         n_rules, n_conclusions, n_paths = len(programs), len(rules_of), len(paths)
         instance_rows = [[None] * n_rules for _ in names]
         conclusion_rows = [[None] * n_conclusions for _ in names]
@@ -594,7 +606,7 @@ class RelevanceAnalysis:
             for p, holds in tests:
                 found = judged[p]
                 if found is None:
-                    found = judged[p] = judge_path(paths[p], names[slot])
+                    found = judged[p] = judge(readings[p], paths[p], names[slot])
                 if found[0]:
                     facts += found[0]
                 elif not holds(found[1]):  # failed, or unknown (fails in the engine too)
@@ -629,7 +641,7 @@ class RelevanceAnalysis:
                     for p, holds in item:
                         path_judged = judged[p]
                         if path_judged is None:
-                            path_judged = judged[p] = judge_path(paths[p], names[slot])
+                            path_judged = judged[p] = judge(readings[p], paths[p], names[slot])
                         if path_judged[0]:
                             facts = path_judged[0] if facts is None else facts + path_judged[0]
                         elif not holds(path_judged[1]):  # failed, or unknown (fails in the engine too)
