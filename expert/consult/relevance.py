@@ -115,10 +115,14 @@ class _State:
             return self.offers_open
         if fact == UPGRADE:
             return self.upgrade_open
-        if not fact.startswith("offers["):
-            keys = _company_keys(fact)
-            if keys is not None:
-                return _walk(self.profile, keys) is None
+        keys = _company_keys(fact)
+        if keys is not None:  # ``_walk(self.profile, keys) is None``, inlined
+            found = self.profile
+            for key in keys:
+                if not isinstance(found, dict):
+                    return True
+                found = found.get(key)
+            return found is None
         ref = fact_ref(fact)
         if ref.path.startswith("upgrade."):
             if self.profile.get(UPGRADE) is None:
@@ -152,8 +156,9 @@ class _State:
 
     def requirement_fails(self, requirement: str, subject: str) -> bool:
         """A derived value's requirement ("path", "path=a|b", or "path|path": one of them) settled as not met
-        (several derived values share a requirement: worked out once each)."""
-        key = (requirement, subject)
+        (several derived values share a requirement: worked out once each, and once for
+        every subject when it is not about the subject offer)."""
+        key = (requirement, subject) if "offer." in requirement else requirement
         found = self._requirement_memo.get(key)
         if found is None:
             found = self._requirement_memo[key] = self._requirement_fails(requirement, subject)
@@ -275,10 +280,9 @@ class _State:
     def _input_deps_of(self, item: str, subject: str) -> list[str]:
         """As ``factpaths.expand_input`` names them (with the questions that can add to them),
         the ids written out directly: this runs on every need-more-info consultation."""
-        if item in (OFFERS, UPGRADE):
-            return [item]
-        if item == "upgrade.offer":  # named from the offers: open while they are
-            return [OFFERS, item]
+        fixed = _fixed_item_deps(item)
+        if fixed is not None:
+            return list(fixed)
         if item.startswith("offers."):
             rest = item[len("offers"):]
             return [OFFERS] + [fact for name in self.offers for fact in self._offer_facts(rest, name)]
@@ -296,12 +300,7 @@ class _State:
             return [OFFERS, "upgrade.offer", *extra] + found
         if item == "offer.capabilities":  # the required capabilities, in this offer
             return ["needs.capabilities"] + self._offer_deps(item, subject)
-        if item.startswith("offer."):
-            return self._offer_deps(item, subject)
-        spec = field_catalogue()[item]
-        if spec.kind == SECTION and item not in (UPGRADE, "company.in_house_estimate"):
-            return list(section_fields(item))
-        return [item]
+        return self._offer_deps(item, subject)
 
     def _offer_facts(self, rest: str, name: str) -> list[str]:
         """``expand_input("offer" + rest, name)``'s ids: the required capabilities for the
@@ -319,9 +318,9 @@ class _State:
     def _offer_deps(self, path: str, subject: str) -> list[str]:
         if subject == PLACEHOLDER_OFFER:
             return [OFFERS]
-        spec = field_catalogue()[path]
-        if spec.kind == SECTION and path != "offer.capabilities":
-            return [FactRef(p, subject).id for p in section_fields(path)]
+        fields = _offer_section_fields(path)
+        if fields is not None:
+            return [f"offers[{subject}]{rest}" for rest in fields]
         return self._offer_facts(path[len("offer"):], subject)
 
 
@@ -348,6 +347,24 @@ def _item_deps(item: str) -> tuple[str, ...]:
     if field_catalogue()[item].kind == SECTION and item not in (UPGRADE, "company.in_house_estimate"):
         return tuple(section_fields(item))
     return (item,)
+
+
+@functools.cache
+def _fixed_item_deps(item: str) -> Optional[tuple[str, ...]]:
+    """``_item_deps`` of an input that is the same on every profile; None for one about offers
+    (bounded: inputs and requirements are catalogue paths)."""
+    if item not in _PROFILE_FREE_INPUTS and item.startswith(("offers.", "target.", "offer.")):
+        return None
+    return _item_deps(item)
+
+
+@functools.cache
+def _offer_section_fields(path: str) -> Optional[tuple[str, ...]]:
+    """The rest of each field's id after ``offers[<name>]`` for an offer's section (not its
+    capability list); None for a field (bounded: catalogue paths)."""
+    if field_catalogue()[path].kind != SECTION or path == "offer.capabilities":
+        return None
+    return tuple(p[len("offer"):] for p in section_fields(path))
 
 
 _FIXED, _OWN_FIELD, _OTHER = "fixed", "own field", "other"
@@ -387,12 +404,12 @@ def _path_reading(path: str) -> tuple:
             own_field)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)
 def _company_keys(fact: str) -> Optional[tuple[str, ...]]:
     """The keys ``get_fact`` walks for a company fact id that ``_State._is_open`` needs
-    nothing more for (None for the upgrade's facts, whose openness has more to it).
-    Bounded: company fact ids are catalogue paths."""
-    if fact.startswith("upgrade."):
+    nothing more for (None for an offer's facts and the upgrade's, whose openness has more
+    to it).  Bounded: offer fact ids carry user text."""
+    if fact.startswith(("upgrade.", "offers[")):
         return None
     return tuple(fact.split("."))
 
@@ -533,14 +550,14 @@ class RelevanceAnalysis:
         self.state = _State(knowledge, view, profile, asked)
         self.index = index or RuleIndex(knowledge)
 
-    def _judge(self, reading: tuple, path: str, subject: str) -> tuple[list[str], object]:
+    def _judge(self, reading: tuple, path: str, subject: str) -> tuple[tuple[str, ...], object]:
         """What every test on ``path`` for ``subject`` reads (``reading``: ``_path_reading``):
         the open facts it waits on or, when none, the settled value (many rules test the
         same path: judged once per consultation)."""
         requires, counts, about_offer, section, engine_key, static, own_field = reading
         state = self.state
         if requires and any(state.requirement_fails(r, subject) for r in requires):
-            return [], None  # settled: the value is never computed on this profile
+            return (), None  # settled: the value is never computed on this profile
         if static is not None:
             deps = static
         elif own_field is not None:  # an offer's plain field: ``_State.deps`` without its lookups
@@ -557,15 +574,15 @@ class RelevanceAnalysis:
         if open_deps and counts:
             open_deps = state.upgrade_count_open(path, open_deps)
         if open_deps:
-            return open_deps, None
+            return tuple(open_deps), None  # each once: the deps are
         if about_offer:
             if subject == PLACEHOLDER_OFFER:
-                return [], None
+                return (), None
             fact = state.view.offers.get(subject, {})
         else:
             fact = state.view.profile
         value = fact.get(engine_key)  # as FactView.value reads it
-        return [], (True if value else None) if section else value
+        return (), (True if value else None) if section else value
 
     def run(self, kinds_asked: tuple[str, ...] = ("verdict", "warning")) -> Relevance:
         """Judge the rules for ``kinds_asked`` (and, lazily, the conclusions they read), then score."""
@@ -637,20 +654,23 @@ class RelevanceAnalysis:
             found, groups, judged = _HELD, [], judged_rows[slot]
             for kind, item in programs[r]:
                 if kind == _TESTS:  # ``tests_status``, inlined: most conditions are tests
-                    facts = None
+                    facts, several = None, False
                     for p, holds in item:
                         path_judged = judged[p]
                         if path_judged is None:
                             path_judged = judged[p] = judge(readings[p], paths[p], names[slot])
                         if path_judged[0]:
-                            facts = path_judged[0] if facts is None else facts + path_judged[0]
+                            if facts is None:
+                                facts = path_judged[0]
+                            else:
+                                facts, several = facts + path_judged[0], True
                         elif not holds(path_judged[1]):  # failed, or unknown (fails in the engine too)
                             found = _FAILED
                             break
                     else:
-                        if facts is not None:
+                        if facts is not None:  # one path's open facts come each once already
                             found = _OPEN
-                            groups.append(tuple(dict.fromkeys(facts)))
+                            groups.append(tuple(dict.fromkeys(facts)) if several else facts)
                         continue
                     break
                 if kind == _CONCLUSION:
