@@ -79,3 +79,22 @@ def test_same_analysis_on_random_partial_profiles(advisor, case_index, mask, ask
                                   {"offers": [{"name": "A"}, {"name": "B"}]}])
 def test_same_analysis_on_nearly_empty_profiles(advisor, data):
     assert _same_analysis(advisor, data)
+
+
+def test_same_analysis_on_a_knowledge_base_four_times_larger(tmp_path):
+    """The compiled programs are generic: the generated 4x knowledge base of ``benchmarks/scale.py``
+    (chains, thresholds on one field, many offers) gives the same analysis too."""
+    import importlib.util
+
+    from expert.interfaces.advisor import Advisor
+
+    spec = importlib.util.spec_from_file_location("scale_bench", support.REPO / "benchmarks" / "scale.py")
+    scale = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scale)
+    directory, rules = scale.write_scaled_kb(tmp_path / "kb-4x", 4, scale.bundled_rule_count())
+    large = Advisor(directory)
+    assert len(large.knowledge.rules) == rules
+    profiles = [{}, scale.many_offers_profile(), {"offers": [{"name": "A"}], "asked": ["upgrade"]}]
+    for case_index in range(0, len(CASES), 9):
+        profiles.append(_partial(large, case_index, lambda i, _f: i % 2 == 0, lambda i, _f: i % 5 == 0))
+    assert sum(_same_analysis(large, data) for data in profiles)
