@@ -64,9 +64,9 @@ class Relevance:
 
     def ranked(self, verdict_only: bool = False) -> list[str]:
         """Open facts that can change something, most valuable first (ties: catalogue order)."""
-        facts = [f for f in self.open_facts if self.verdict_scores.get(f) or (not verdict_only and self.warning_scores.get(f))]
-        return sorted(facts, key=lambda f: (-self.verdict_scores.get(f, 0.0), -self.warning_scores.get(f, 0.0),
-                                            _generality(f), f))
+        verdict, warning = self.verdict_scores, self.warning_scores
+        facts = [f for f in self.open_facts if verdict.get(f) or (not verdict_only and warning.get(f))]
+        return sorted(facts, key=lambda f: (-verdict.get(f, 0.0), -warning.get(f, 0.0), _generality(f), f))
 
     def score(self, fact: str) -> float:
         return self.verdict_scores.get(fact, 0.0) + self.warning_scores.get(fact, 0.0)
@@ -85,21 +85,13 @@ class _State:
     _input_memo: dict = field(default_factory=dict)
     _requirement_memo: dict = field(default_factory=dict)
 
-    @cached_property
-    def offers(self) -> list[str]:
-        return [o["name"] for o in self.profile.get(OFFERS) or []]
-
-    @cached_property
-    def offers_open(self) -> bool:
-        return not self.offers and OFFERS not in self.asked
-
-    @cached_property
-    def subjects(self) -> list[str]:
-        return self.offers + ([PLACEHOLDER_OFFER] if self.offers_open else [])
-
-    @cached_property
-    def upgrade_open(self) -> bool:
-        return self.profile.get(UPGRADE) is None and UPGRADE not in self.asked
+    def __post_init__(self) -> None:
+        """What every analysis reads, worked out up front (plain attributes: a
+        ``cached_property`` takes a lock on first use, several times per consultation)."""
+        self.offers: list[str] = [o["name"] for o in self.profile.get(OFFERS) or []]
+        self.offers_open: bool = not self.offers and OFFERS not in self.asked
+        self.subjects: list[str] = self.offers + ([PLACEHOLDER_OFFER] if self.offers_open else [])
+        self.upgrade_open: bool = self.profile.get(UPGRADE) is None and UPGRADE not in self.asked
 
     def is_open(self, fact: str) -> bool:
         """Unstated, not yet asked, and askable."""
@@ -725,13 +717,16 @@ class RelevanceAnalysis:
             producing = producers[key]
             for group in groups:
                 share = 1.0 / len(group) / producing
-                for fact in group:
+                for fact in group:  # adding a zero weight leaves a score as it is: skipped
                     found = scored.get(fact)
                     if found is None:
-                        found = scored[fact] = [0.0, 0.0, set()]
-                    found[0] += share * verdict_weight
-                    found[1] += share * warning_weight
-                    found[2].add(key)
+                        found = scored[fact] = [0.0, 0.0, {key}]
+                    else:
+                        found[2].add(key)
+                    if verdict_weight:
+                        found[0] += share * verdict_weight
+                    if warning_weight:
+                        found[1] += share * warning_weight
         verdict_scores = {f: found[0] for f, found in scored.items()}
         warning_scores = {f: found[1] for f, found in scored.items()}
         reasons = {f: found[2] for f, found in scored.items()}
