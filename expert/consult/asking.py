@@ -82,7 +82,7 @@ class Asker:
         found = self._refs.get((cid, subject))
         if found is None:
             ref = ConclusionRef(id=cid, subject=_shown_subject(subject), title=self._titles[cid])
-            found = (self._ref_order(ref), ref)
+            found = ((*self._ref_order(ref), subject), ref)  # the subject itself last: reasons come as a set
             if len(self._refs) < 10_000:
                 self._refs[(cid, subject)] = found
         return found

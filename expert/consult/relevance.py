@@ -55,7 +55,7 @@ class Relevance:
     statuses: dict  # (conclusion id, subject) -> OPEN | TRUE | FALSE
     verdict_scores: dict  # fact id -> weight through verdict rules
     warning_scores: dict  # fact id -> weight through warning rules
-    reasons: dict  # fact id -> [(conclusion id, subject)] whose open rules wait on it
+    reasons: dict  # fact id -> {(conclusion id, subject)} whose open rules wait on it (questions sort them)
     open_facts: frozenset
 
     @property
@@ -416,8 +416,10 @@ def _offer_keys(path: str) -> tuple[str, ...]:
     return tuple(path.split(".")[1:])
 
 
+@functools.lru_cache(maxsize=4096)
 def _generality(fact: str) -> int:
-    """Ties go to the broader question: whether there is an upgrade, then needs, then details."""
+    """Ties go to the broader question: whether there is an upgrade, then needs, then details
+    (remembered: the same ids are ranked on every turn; bounded, offer names are user text)."""
     if fact == UPGRADE:
         return 0
     for rank, prefix in enumerate(("needs.", "upgrade.", "company.", OFFERS + "[")):
@@ -601,8 +603,11 @@ class RelevanceAnalysis:
             found = row[c]
             if found is None:
                 found = _FAILED
+                instances = instance_rows[slot]
                 for r in rules_of[c][slot == 0]:  # every rule, none skipped: each is recorded
-                    one = instance(r, slot)
+                    one = instances[r]
+                    if one is None:
+                        one = instance(r, slot)
                     if one > found:
                         found = one
                 row[c] = found
@@ -670,7 +675,10 @@ class RelevanceAnalysis:
                     if about == _ABOUT_ANY:
                         concluded = max([status(c, s) for s in offer_slots], default=_FAILED)
                     else:
-                        concluded = status(c, 0 if about == _ABOUT_COMPANY else slot)
+                        whose = 0 if about == _ABOUT_COMPANY else slot
+                        concluded = conclusion_rows[whose][c]
+                        if concluded is None:
+                            concluded = status(c, whose)
                     if concluded == _OPEN:
                         found = _OPEN
                     elif (concluded == _HELD) == negated:
@@ -737,7 +745,7 @@ class RelevanceAnalysis:
                     scores[UPGRADE] = scores.get(UPGRADE, 0.0) + max(scores.pop(f, 0.0) for f in details)
                 reasons.setdefault(UPGRADE, set()).update(*(reasons.pop(f) for f in details))
         statuses = {(cids[c], names[slot]): _STATUS_WORDS[conclusion_rows[slot][c]] for c, slot in settled_conclusions}
-        return Relevance(statuses, verdict_scores, warning_scores, {f: sorted(r) for f, r in reasons.items()},
+        return Relevance(statuses, verdict_scores, warning_scores, reasons,
                          frozenset(verdict_scores))
 
     def _weights(self, open_conclusions: set, open_rules: set):
