@@ -23,6 +23,14 @@ settled unmet (``FieldSpec.requires``); the upgrade's counts are refined further
 (``upgrade_count_open``).  Offers not named yet are stood for by one placeholder offer whose
 every fact depends on the question ``offers``; the details of an upgrade wait on the
 question ``upgrade``.
+
+How it runs: the rules are compiled once per knowledge base (``RuleIndex``: numbered
+programs); a consultation judges lazily, from the verdict's and warnings' conclusions down
+to the conclusions their rules read, a rule stopping at its first failed condition (what is
+never reached does not count), and sums the scores in the order the open rule instances
+complete (the float sums, and so ties in the ranking, depend on it).
+``tests/relevance_reference.py`` states the same analysis plainly; a test holds the two to
+the same numbers.
 """
 
 from __future__ import annotations
@@ -473,14 +481,13 @@ _OPERATORS = {
 }
 
 
-
-
 class RuleIndex:
     """The rules as the analysis runs them, compiled once per knowledge base: conclusions,
     rules and tested paths numbered; each rule a program of conditions over those numbers
-    (tests as (path number, holds) pairs, ``holds`` resolved once per operator); per
-    conclusion its company rules and its offer rules, the rules that read it and its own
-    weight; per set of kinds the conclusions the analysis starts from.  A consultation then
+    (tests as (path number, holds) pairs, ``holds`` resolved once per operator, with what
+    judging each path reads); per conclusion its company rules, its offer rules and its own
+    weight; per rule the conclusions it reads; per set of kinds the conclusions the analysis
+    starts from.  A consultation then
     works on lists indexed by these numbers, not on dicts keyed by (id, subject) strings.
     """
 
@@ -497,7 +504,6 @@ class RuleIndex:
         self.paths = list(self._path_number)  # by number
         self.readings = [_path_reading(path) for path in self.paths]
         self.conclude = tuple(number[rule.conclude] for rule in rules)
-        self.rules = [rule.id for rule in rules]
         by_conclusion: list[tuple[list[int], list[int]]] = [([], []) for _ in self.conclusion_ids]
         for n, rule in enumerate(rules):
             by_conclusion[self.conclude[n]][rule.about == ABOUT_COMPANY].append(n)  # [offer rules, company rules]
