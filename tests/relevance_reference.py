@@ -159,8 +159,9 @@ class ReferenceAnalysis:
                 for scores in (verdict_scores, warning_scores):
                     scores[UPGRADE] = scores.get(UPGRADE, 0.0) + max(scores.pop(f, 0.0) for f in details)
                 reasons.setdefault(UPGRADE, set()).update(*(reasons.pop(f) for f in details))
-        return Relevance(dict(self.conclusion_status), verdict_scores, warning_scores,
-                         {f: sorted(r) for f, r in reasons.items()}, frozenset(verdict_scores))
+        statuses = dict(self.conclusion_status)
+        return Relevance(verdict_scores, warning_scores, {f: sorted(r) for f, r in reasons.items()},
+                         frozenset(verdict_scores), lambda: statuses)
 
 
 def reference_questions(asker, relevance: Relevance, profile: dict, verdict_only: bool = False) -> list:

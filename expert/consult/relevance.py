@@ -38,7 +38,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Optional
+from typing import Callable, Optional
 
 from expert.explain.conditions import HELD, FactView, status_of_test
 from expert.facts.factpaths import OFFERS, UPGRADE, FactRef, _walk, expand_input, get_fact
@@ -60,11 +60,17 @@ WARNING_WEIGHTS = {"info": 1.0, "low": 2.0, "medium": 4.0, "high": 8.0}
 class Relevance:
     """The outcome of the analysis for one partial profile."""
 
-    statuses: dict  # (conclusion id, subject) -> OPEN | TRUE | FALSE
     verdict_scores: dict  # fact id -> weight through verdict rules
     warning_scores: dict  # fact id -> weight through warning rules
     reasons: dict  # fact id -> {(conclusion id, subject)} whose open rules wait on it (questions sort them)
     open_facts: frozenset
+    statuses_of: Callable[[], dict] = field(repr=False, compare=False)  # ``statuses``, worked out when read
+
+    @cached_property
+    def statuses(self) -> dict:
+        """(conclusion id, subject) -> OPEN | TRUE | FALSE: a consultation turn reads it, to
+        tell whether the verdict is settled; the questions of an Advice do not."""
+        return self.statuses_of()
 
     @property
     def verdict_settled(self) -> bool:
@@ -750,9 +756,8 @@ class RelevanceAnalysis:
                 for scores in (verdict_scores, warning_scores):
                     scores[UPGRADE] = scores.get(UPGRADE, 0.0) + max(scores.pop(f, 0.0) for f in details)
                 reasons.setdefault(UPGRADE, set()).update(*(reasons.pop(f) for f in details))
-        statuses = {(cids[c], names[slot]): _STATUS_WORDS[conclusion_rows[slot][c]] for c, slot in settled_conclusions}
-        return Relevance(statuses, verdict_scores, warning_scores, reasons,
-                         frozenset(verdict_scores))
+        return Relevance(verdict_scores, warning_scores, reasons, frozenset(verdict_scores), lambda: {
+            (cids[c], names[slot]): _STATUS_WORDS[conclusion_rows[slot][c]] for c, slot in settled_conclusions})
 
     def _weights(self, open_conclusions: set, open_rules: set):
         """What deciding an open conclusion is worth, for the verdict and for warnings (a
