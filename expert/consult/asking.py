@@ -24,6 +24,8 @@ _KIND_ORDER = ("warning", "unfit", "fit", "finding", "trait", "action", "figure"
 
 @functools.cache
 def _question_list() -> TypeAdapter:
+    """The validator of a list of questions, built on first use (this module is imported
+    only when a consultation asks)."""
     return TypeAdapter(list[Question])
 
 
