@@ -6,15 +6,27 @@ allowed answers from the vocabulary (``answers.py``).
 
 from __future__ import annotations
 
+import functools
+from operator import itemgetter
+
+from pydantic import TypeAdapter
+
 from expert.advice.model import ConclusionRef, Question, Text
 from expert.consult.answers import answer_spec
 from expert.consult.question_catalogue import QuestionCatalogue
-from expert.consult.relevance import PLACEHOLDER_OFFER, Relevance, RelevanceAnalysis, RuleIndex, fact_ref
+from expert.consult.relevance import PLACEHOLDER_OFFER, Relevance, RelevanceAnalysis, RuleIndex
 from expert.explain.conditions import FactView
 from expert.facts.factpaths import FactRef, parse_fact
 from expert.rulebase.rulebook import KnowledgeBase
 
 _KIND_ORDER = ("warning", "unfit", "fit", "finding", "trait", "action", "figure", "verdict")  # specific first
+
+
+@functools.cache
+def _question_list() -> TypeAdapter:
+    """The validator of a list of questions, built on first use (this module is imported
+    only when a consultation asks)."""
+    return TypeAdapter(list[Question])
 
 
 def _shown_subject(subject: str) -> str:
@@ -29,7 +41,7 @@ class Asker:
         self.knowledge, self.catalogue = knowledge, catalogue
         self.index = RuleIndex(knowledge)
         self._wordings: dict[str, tuple] = {}
-        self._refs: dict[tuple[str, str], ConclusionRef] = {}
+        self._refs: dict[tuple[str, str], tuple[tuple, ConclusionRef]] = {}
         self._titles = {cid: Text(en=k.title.en, zh=k.title.zh) for cid, k in knowledge.conclusions.items()}
         kind_rank = {cid: _KIND_ORDER.index(k.kind) for cid, k in knowledge.conclusions.items()}
         self._ref_order = lambda ref: (kind_rank[ref.id], ref.id, ref.subject)
@@ -42,36 +54,45 @@ class Asker:
         return analysis.run(("verdict",) if verdict_only else ("verdict", "warning"))
 
     def questions(self, relevance: Relevance, profile: dict, verdict_only: bool = False) -> list[Question]:
-        return [self.question(fact, relevance, profile) for fact in relevance.ranked(verdict_only)]
+        """The ranked questions, validated as one list (one pass of pydantic-core, not one
+        model at a time: a need-more-info consultation lists about twenty)."""
+        ranked = relevance.ranked(verdict_only)
+        if not ranked:
+            return []
+        return _question_list().validate_python([self._question_data(fact, relevance, profile) for fact in ranked])
 
     def question(self, fact: str, relevance: Relevance, profile: dict) -> Question:
-        text, hint, answer = self._wording(fact, profile)
-        why = sorted((self._conclusion_ref(cid, subject) for cid, subject in relevance.reasons.get(fact, [])),
-                     key=self._ref_order)
-        ref = fact_ref(fact)
-        return Question(id=fact, fact=ref.fact, subject=ref.subject, text=text, hint=hint, answer=answer, why=why,
-                        score=round(relevance.score(fact), 2))
+        return Question.model_validate(self._question_data(fact, relevance, profile))
+
+    def _question_data(self, fact: str, relevance: Relevance, profile: dict) -> dict:
+        text, hint, answer, named, subject = self._wording(fact, profile)
+        refs = self._refs
+        why = [ref for _, ref in sorted([refs.get(key) or self._conclusion_ref(*key) for key in relevance.reasons.get(fact, ())],
+                                        key=itemgetter(0))]
+        return {"id": fact, "fact": named, "subject": subject, "text": text, "hint": hint, "answer": answer,
+                "why": why, "score": round(relevance.score(fact), 2)}
 
     def question_about(self, fact: str, profile: dict) -> Question:
         """The question for ``fact`` asked again (to change its answer): its wording and
         allowed answers, without the reasons a ranking gives."""
-        text, hint, answer = self._wording(fact, profile)
-        ref = FactRef.from_id(fact)
-        return Question(id=fact, fact=ref.fact, subject=ref.subject, text=text, hint=hint, answer=answer, why=[], score=0)
+        text, hint, answer, named, subject = self._wording(fact, profile)
+        return Question(id=fact, fact=named, subject=subject, text=text, hint=hint, answer=answer, why=[], score=0)
 
-    def _conclusion_ref(self, cid: str, subject: str) -> ConclusionRef:
-        """The same few conclusion references recur in every consultation: built once each
-        (bounded: offer names are user text)."""
-        ref = self._refs.get((cid, subject))
-        if ref is None:
+    def _conclusion_ref(self, cid: str, subject: str) -> tuple[tuple, ConclusionRef]:
+        """The same few conclusion references recur in every consultation: built once each,
+        with the key a question's reasons are sorted by (bounded: offer names are user text)."""
+        found = self._refs.get((cid, subject))
+        if found is None:
             ref = ConclusionRef(id=cid, subject=_shown_subject(subject), title=self._titles[cid])
+            found = ((*self._ref_order(ref), subject), ref)  # the subject itself last: reasons come as a set
             if len(self._refs) < 10_000:
-                self._refs[(cid, subject)] = ref
-        return ref
+                self._refs[(cid, subject)] = found
+        return found
 
     def _wording(self, fact: str, profile: dict) -> tuple:
-        """Text, hint and allowed answers of a question: the same on every turn, so built once
-        (bounded: offer names are user text), except the choice of offers, which varies."""
+        """Text, hint and allowed answers of a question, and the fact and subject it names:
+        the same on every turn, so built once (bounded: offer names are user text), except
+        the choice of offers, which varies."""
         cached = self._wordings.get(fact)
         if cached is not None:
             return cached
@@ -79,7 +100,7 @@ class Asker:
         template = self.catalogue.text_of(self._catalogue_key(ref))
         text = Text(en=self._fill(template.text.en, ref, "en"), zh=self._fill(template.text.zh, ref, "zh"))
         hint = Text(en=template.hint.en, zh=template.hint.zh) if template.hint else None
-        wording = (text, hint, answer_spec(ref, profile, self.labels))
+        wording = (text, hint, answer_spec(ref, profile, self.labels), ref.fact, ref.subject)
         if fact != "upgrade.offer" and len(self._wordings) < 10_000:
             self._wordings[fact] = wording
         return wording

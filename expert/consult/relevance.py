@@ -23,6 +23,14 @@ settled unmet (``FieldSpec.requires``); the upgrade's counts are refined further
 (``upgrade_count_open``).  Offers not named yet are stood for by one placeholder offer whose
 every fact depends on the question ``offers``; the details of an upgrade wait on the
 question ``upgrade``.
+
+How it runs: the rules are compiled once per knowledge base (``RuleIndex``: numbered
+programs); a consultation judges lazily, from the verdict's and warnings' conclusions down
+to the conclusions their rules read, a rule stopping at its first failed condition (what is
+never reached does not count), and sums the scores in the order the open rule instances
+complete (the float sums, and so ties in the ranking, depend on it).
+``tests/relevance_reference.py`` states the same analysis plainly; a test holds the two to
+the same numbers.
 """
 
 from __future__ import annotations
@@ -30,13 +38,13 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Optional
+from typing import Callable, Optional
 
-from expert.explain.conditions import FAILED, HELD, UNKNOWN, FactView, conclusion_subject, status_of_test
+from expert.explain.conditions import HELD, FactView, status_of_test
 from expert.facts.factpaths import OFFERS, UPGRADE, FactRef, _walk, expand_input, get_fact
 from expert.facts.fields import SECTION, field_catalogue, section_fields
-from expert.rulebase.compiler import ANY_SUBJECT, COMPANY_SUBJECT, value_field
-from expert.rulebase.rulebook import ABOUT_ANY, ABOUT_COMPANY, ConclusionCondition, FactCondition, FactTest, KnowledgeBase, Rule
+from expert.rulebase.compiler import COMPANY_SUBJECT, value_field
+from expert.rulebase.rulebook import ABOUT_ANY, ABOUT_COMPANY, ConclusionCondition, FactCondition, FactTest, KnowledgeBase
 
 OPEN, TRUE, FALSE = "open", "true", "false"
 # The upgrade's counts whose open inputs are refined (``_State.upgrade_count_open``).
@@ -52,11 +60,17 @@ WARNING_WEIGHTS = {"info": 1.0, "low": 2.0, "medium": 4.0, "high": 8.0}
 class Relevance:
     """The outcome of the analysis for one partial profile."""
 
-    statuses: dict  # (conclusion id, subject) -> OPEN | TRUE | FALSE
     verdict_scores: dict  # fact id -> weight through verdict rules
     warning_scores: dict  # fact id -> weight through warning rules
-    reasons: dict  # fact id -> [(conclusion id, subject)] whose open rules wait on it
+    reasons: dict  # fact id -> {(conclusion id, subject)} whose open rules wait on it (questions sort them)
     open_facts: frozenset
+    statuses_of: Callable[[], dict] = field(repr=False, compare=False)  # ``statuses``, worked out when read
+
+    @cached_property
+    def statuses(self) -> dict:
+        """(conclusion id, subject) -> OPEN | TRUE | FALSE: a consultation turn reads it, to
+        tell whether the verdict is settled; the questions of an Advice do not."""
+        return self.statuses_of()
 
     @property
     def verdict_settled(self) -> bool:
@@ -64,9 +78,9 @@ class Relevance:
 
     def ranked(self, verdict_only: bool = False) -> list[str]:
         """Open facts that can change something, most valuable first (ties: catalogue order)."""
-        facts = [f for f in self.open_facts if self.verdict_scores.get(f) or (not verdict_only and self.warning_scores.get(f))]
-        return sorted(facts, key=lambda f: (-self.verdict_scores.get(f, 0.0), -self.warning_scores.get(f, 0.0),
-                                            _generality(f), f))
+        verdict, warning = self.verdict_scores, self.warning_scores
+        facts = [f for f in self.open_facts if verdict.get(f) or (not verdict_only and warning.get(f))]
+        return sorted(facts, key=lambda f: (-verdict.get(f, 0.0), -warning.get(f, 0.0), _generality(f), f))
 
     def score(self, fact: str) -> float:
         return self.verdict_scores.get(fact, 0.0) + self.warning_scores.get(fact, 0.0)
@@ -83,22 +97,15 @@ class _State:
     _open_memo: dict = field(default_factory=dict)
     _deps_memo: dict = field(default_factory=dict)
     _input_memo: dict = field(default_factory=dict)
+    _requirement_memo: dict = field(default_factory=dict)
 
-    @cached_property
-    def offers(self) -> list[str]:
-        return [o["name"] for o in self.profile.get(OFFERS) or []]
-
-    @cached_property
-    def offers_open(self) -> bool:
-        return not self.offers and OFFERS not in self.asked
-
-    @cached_property
-    def subjects(self) -> list[str]:
-        return self.offers + ([PLACEHOLDER_OFFER] if self.offers_open else [])
-
-    @cached_property
-    def upgrade_open(self) -> bool:
-        return self.profile.get(UPGRADE) is None and UPGRADE not in self.asked
+    def __post_init__(self) -> None:
+        """What every analysis reads, worked out up front (plain attributes: a
+        ``cached_property`` takes a lock on first use, several times per consultation)."""
+        self.offers: list[str] = [o["name"] for o in self.profile.get(OFFERS) or []]
+        self.offers_open: bool = not self.offers and OFFERS not in self.asked
+        self.subjects: list[str] = self.offers + ([PLACEHOLDER_OFFER] if self.offers_open else [])
+        self.upgrade_open: bool = self.profile.get(UPGRADE) is None and UPGRADE not in self.asked
 
     def is_open(self, fact: str) -> bool:
         """Unstated, not yet asked, and askable."""
@@ -114,10 +121,14 @@ class _State:
             return self.offers_open
         if fact == UPGRADE:
             return self.upgrade_open
-        if not fact.startswith("offers["):
-            keys = _company_keys(fact)
-            if keys is not None:
-                return _walk(self.profile, keys) is None
+        keys = _company_keys(fact)
+        if keys is not None:  # ``_walk(self.profile, keys) is None``, inlined
+            found = self.profile
+            for key in keys:
+                if not isinstance(found, dict):
+                    return True
+                found = found.get(key)
+            return found is None
         ref = fact_ref(fact)
         if ref.path.startswith("upgrade."):
             if self.profile.get(UPGRADE) is None:
@@ -150,7 +161,16 @@ class _State:
         return _walk(offer, keys) is None
 
     def requirement_fails(self, requirement: str, subject: str) -> bool:
-        """A derived value's requirement ("path", "path=a|b", or "path|path": one of them) settled as not met."""
+        """A derived value's requirement ("path", "path=a|b", or "path|path": one of them) settled as not met
+        (several derived values share a requirement: worked out once each, and once for
+        every subject when it is not about the subject offer)."""
+        key = (requirement, subject) if "offer." in requirement else requirement
+        found = self._requirement_memo.get(key)
+        if found is None:
+            found = self._requirement_memo[key] = self._requirement_fails(requirement, subject)
+        return found
+
+    def _requirement_fails(self, requirement: str, subject: str) -> bool:
         if "=" not in requirement and "|" in requirement:
             return all(self.requirement_fails(alternative, subject) for alternative in requirement.split("|"))
         path, _, wanted = requirement.partition("=")
@@ -232,11 +252,13 @@ class _State:
         return kept
 
     def deps(self, path: str, subject: str) -> list[str]:
-        """The fact ids a test on ``path`` for ``subject`` depends on."""
+        """The fact ids a test on ``path`` for ``subject`` depends on, each once (in the
+        order of first mention: the order the questions' reasons were always gathered in)."""
         key = (path, subject)
-        if key not in self._deps_memo:
-            self._deps_memo[key] = self._deps(path, subject)
-        return self._deps_memo[key]
+        found = self._deps_memo.get(key)
+        if found is None:
+            found = self._deps_memo[key] = list(dict.fromkeys(self._deps(path, subject)))
+        return found
 
     def _deps(self, path: str, subject: str) -> list[str]:
         static = _static_deps(path)
@@ -262,31 +284,50 @@ class _State:
         return found
 
     def _input_deps_of(self, item: str, subject: str) -> list[str]:
-        if item in (OFFERS, UPGRADE):
-            return [item]
-        if item == "upgrade.offer":  # named from the offers: open while they are
-            return [OFFERS, item]
+        """As ``factpaths.expand_input`` names them (with the questions that can add to them),
+        the ids written out directly: this runs on every need-more-info consultation."""
+        fixed = _fixed_item_deps(item)
+        if fixed is not None:
+            return list(fixed)
         if item.startswith("offers."):
-            return [OFFERS] + [ref.id for ref in expand_input(item, None, self.profile)]
+            rest = item[len("offers"):]
+            return [OFFERS] + [fact for name in self.offers for fact in self._offer_facts(rest, name)]
         if item.startswith("target."):
             extra = ["upgrade.adds_capabilities"] if item == "target.capabilities" else []
-            return [OFFERS, "upgrade.offer", *extra] + [ref.id for ref in expand_input(item, None, self.profile)]
+            upgrade = self.profile.get(UPGRADE) or {}
+            target = upgrade.get("offer")
+            if target is None:
+                return [OFFERS, "upgrade.offer", *extra]
+            rest = item[len("target"):]
+            if rest == ".capabilities":  # the capabilities the upgrade adds, in the target
+                found = [f"offers[{target}].capabilities.{c}" for c in upgrade.get("adds_capabilities") or []]
+            else:
+                found = self._offer_facts(rest, target)
+            return [OFFERS, "upgrade.offer", *extra] + found
         if item == "offer.capabilities":  # the required capabilities, in this offer
             return ["needs.capabilities"] + self._offer_deps(item, subject)
-        if item.startswith("offer."):
-            return self._offer_deps(item, subject)
-        spec = field_catalogue()[item]
-        if spec.kind == SECTION and item not in (UPGRADE, "company.in_house_estimate"):
-            return list(section_fields(item))
-        return [item]
+        return self._offer_deps(item, subject)
+
+    def _offer_facts(self, rest: str, name: str) -> list[str]:
+        """``expand_input("offer" + rest, name)``'s ids: the required capabilities for the
+        capability list, else the one field."""
+        if not name:
+            return []
+        if rest == ".capabilities":
+            return [f"offers[{name}].capabilities.{c}" for c in self.required_capabilities]
+        return [f"offers[{name}]{rest}"]
+
+    @cached_property
+    def required_capabilities(self) -> list:
+        return (self.profile.get("needs") or {}).get("capabilities") or []
 
     def _offer_deps(self, path: str, subject: str) -> list[str]:
         if subject == PLACEHOLDER_OFFER:
             return [OFFERS]
-        spec = field_catalogue()[path]
-        if spec.kind == SECTION and path != "offer.capabilities":
-            return [FactRef(p, subject).id for p in section_fields(path)]
-        return [ref.id for ref in expand_input(path, subject, self.profile)]
+        fields = _offer_section_fields(path)
+        if fields is not None:
+            return [f"offers[{subject}]{rest}" for rest in fields]
+        return self._offer_facts(path[len("offer"):], subject)
 
 
 _PROFILE_FREE_INPUTS = (OFFERS, UPGRADE, "upgrade.offer")  # _input_deps gives these whatever the profile
@@ -314,6 +355,24 @@ def _item_deps(item: str) -> tuple[str, ...]:
     return (item,)
 
 
+@functools.cache
+def _fixed_item_deps(item: str) -> Optional[tuple[str, ...]]:
+    """``_item_deps`` of an input that is the same on every profile; None for one about offers
+    (bounded: inputs and requirements are catalogue paths)."""
+    if item not in _PROFILE_FREE_INPUTS and item.startswith(("offers.", "target.", "offer.")):
+        return None
+    return _item_deps(item)
+
+
+@functools.cache
+def _offer_section_fields(path: str) -> Optional[tuple[str, ...]]:
+    """The rest of each field's id after ``offers[<name>]`` for an offer's section (not its
+    capability list); None for a field (bounded: catalogue paths)."""
+    if field_catalogue()[path].kind != SECTION or path == "offer.capabilities":
+        return None
+    return tuple(p[len("offer"):] for p in section_fields(path))
+
+
 _FIXED, _OWN_FIELD, _OTHER = "fixed", "own field", "other"
 
 
@@ -336,23 +395,27 @@ def _input_plan(path: str) -> tuple[tuple[str, object], ...]:
 
 @functools.cache
 def _path_reading(path: str) -> tuple:
-    """What ``_judge_path`` needs to know of a tested path, worked out once: a derived
+    """What ``RelevanceAnalysis._judge`` needs to know of a tested path, worked out once: a derived
     value's requirements, whether it is one of the upgrade's counts, whether it is about an
-    offer, whether it is a section, the engine field ``FactView.value`` reads, and its
-    facts when they are the same on every profile (``_static_deps``)."""
+    offer, whether it is a section, the engine field ``FactView.value`` reads, its facts
+    when they are the same on every profile (``_static_deps``, each once), and, for an
+    offer's own plain field, the rest of its id after ``offers[<name>]``."""
     spec = field_catalogue()[path]
     section = spec.kind == SECTION
     static = _static_deps(path)
+    plan = _input_plan(path)
+    own_field = plan[0][1] if len(plan) == 1 and plan[0][0] is _OWN_FIELD else None
     return (tuple(spec.requires) if spec.derived else (), path in UPGRADE_COUNTS, path.startswith("offer."), section,
-            spec.engine_name if section else value_field(path), None if static is None else tuple(static))
+            spec.engine_name if section else value_field(path), None if static is None else tuple(dict.fromkeys(static)),
+            own_field)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)
 def _company_keys(fact: str) -> Optional[tuple[str, ...]]:
     """The keys ``get_fact`` walks for a company fact id that ``_State._is_open`` needs
-    nothing more for (None for the upgrade's facts, whose openness has more to it).
-    Bounded: company fact ids are catalogue paths."""
-    if fact.startswith("upgrade."):
+    nothing more for (None for an offer's facts and the upgrade's, whose openness has more
+    to it).  Bounded: offer fact ids carry user text."""
+    if fact.startswith(("upgrade.", "offers[")):
         return None
     return tuple(fact.split("."))
 
@@ -367,8 +430,10 @@ def _offer_keys(path: str) -> tuple[str, ...]:
     return tuple(path.split(".")[1:])
 
 
+@functools.lru_cache(maxsize=4096)
 def _generality(fact: str) -> int:
-    """Ties go to the broader question: whether there is an upgrade, then needs, then details."""
+    """Ties go to the broader question: whether there is an upgrade, then needs, then details
+    (remembered: the same ids are ranked on every turn; bounded, offer names are user text)."""
     if fact == UPGRADE:
         return 0
     for rank, prefix in enumerate(("needs.", "upgrade.", "company.", OFFERS + "[")):
@@ -382,20 +447,14 @@ def tested_paths(knowledge: KnowledgeBase) -> frozenset:
     return frozenset(p for rule in knowledge.rules.values() for c in rule.fact_conditions for p in c.paths)
 
 
-_TESTS, _ALTERNATIVES, _CONCLUSION = 0, 1, 2  # the kinds of a rule's conditions in ``RuleIndex.plans``
-
-
-def _compile_condition(condition) -> tuple:
-    """One condition as the analysis runs it: a condition of tests becomes its tests as
-    (path, holds) pairs, ``holds(value)`` true when ``status_of_test`` would say held (the
-    operator resolved once); a conclusion condition becomes (id, whom it is about, negated)."""
-    if isinstance(condition, ConclusionCondition):
-        about = _ABOUT_COMPANY if condition.about == ABOUT_COMPANY else \
-            _ABOUT_ANY if condition.about == ABOUT_ANY else _ABOUT_SAME
-        return _CONCLUSION, (condition.id, about, condition.negated)
-    if condition.alternatives:
-        return _ALTERNATIVES, condition
-    return _TESTS, tuple((test.path, _holds_function(test)) for test in condition.tests)
+# A rule's conditions in ``RuleIndex.programs``: all of its tests, one of its alternatives,
+# or a conclusion.  Statuses are ints ordered so that a rule instance is the least of its
+# conditions and a conclusion the greatest of its rule instances: failed (or false) < open
+# < held (or true).
+_TESTS, _ALTERNATIVES, _CONCLUSION = 0, 1, 2
+_FAILED, _OPEN, _HELD = 0, 1, 2
+_STATUS_WORDS = (FALSE, OPEN, TRUE)  # a conclusion's int status, as ``Relevance.statuses`` says it
+_ABOUT_COMPANY, _ABOUT_ANY, _ABOUT_SAME = 0, 1, 2  # whom a conclusion condition is about
 
 
 def _holds_function(test: FactTest):
@@ -428,80 +487,91 @@ _OPERATORS = {
 }
 
 
-_ABOUT_COMPANY, _ABOUT_ANY, _ABOUT_SAME = 0, 1, 2  # whom a conclusion condition is about
-
-
 class RuleIndex:
-    """What the analysis looks up on every run, built once per knowledge base."""
+    """The rules as the analysis runs them, compiled once per knowledge base: conclusions,
+    rules and tested paths numbered; each rule a program of conditions over those numbers
+    (tests as (path number, holds) pairs, ``holds`` resolved once per operator, with what
+    judging each path reads); per conclusion its company rules, its offer rules and its own
+    weight; per rule the conclusions it reads; per set of kinds the conclusions the analysis
+    starts from.  A consultation then
+    works on lists indexed by these numbers, not on dicts keyed by (id, subject) strings.
+    """
 
     def __init__(self, knowledge: KnowledgeBase) -> None:
-        consumers: dict[str, list[Rule]] = {}
-        for rule in knowledge.rules.values():
-            for condition in rule.conclusion_conditions:
-                consumers.setdefault(condition.id, []).append(rule)
-        self.kinds = {cid: k.kind for cid, k in knowledge.conclusions.items()}
-        self.conclude_of = {rule.id: rule.conclude for rule in knowledge.rules.values()}
-        self.consuming = {cid: tuple((rule.id, rule.conclude) for rule in rules) for cid, rules in consumers.items()}
-        self.own_weights = {cid: (VERDICT_WEIGHT if k.kind == "verdict" else 0.0,
-                                  WARNING_WEIGHTS[k.severity] if k.kind == "warning" else 0.0)
-                            for cid, k in knowledge.conclusions.items()}
-        self._rules = list(knowledge.rules.values())
-        self._concluded_by: dict[tuple, list[tuple[str, bool]]] = {}
-        # Per conclusion, its rules about the company and those about an offer; per rule,
-        # its conditions with what kind each is worked out (the analysis runs these on
-        # every need-more-info consultation: no isinstance or about-test per visit).
-        rules_for: dict[tuple[str, bool], list[str]] = {}
-        for rule in self._rules:
-            rules_for.setdefault((rule.conclude, rule.about == ABOUT_COMPANY), []).append(rule.id)
-        self.plans: dict[str, tuple] = {rule.id: tuple(_compile_condition(c) for c in rule.conditions)
-                                        for rule in self._rules}
-        self.rule_ids_for: dict[tuple[str, bool], tuple[str, ...]] = {
-            key: tuple(rule_ids) for key, rule_ids in rules_for.items()}
+        rules = list(knowledge.rules.values())
+        self.conclusion_ids = list(knowledge.conclusions)
+        number = {cid: n for n, cid in enumerate(self.conclusion_ids)}
+        self.kinds = [k.kind for k in knowledge.conclusions.values()]
+        self.own_weights = [(VERDICT_WEIGHT if k.kind == "verdict" else 0.0,
+                             WARNING_WEIGHTS[k.severity] if k.kind == "warning" else 0.0)
+                            for k in knowledge.conclusions.values()]
+        self._path_number: dict[str, int] = {}
+        self.programs = tuple(tuple(self._compile(c, number) for c in rule.conditions) for rule in rules)
+        self.paths = list(self._path_number)  # by number
+        self.readings = [_path_reading(path) for path in self.paths]
+        self.conclude = tuple(number[rule.conclude] for rule in rules)
+        by_conclusion: list[tuple[list[int], list[int]]] = [([], []) for _ in self.conclusion_ids]
+        for n, rule in enumerate(rules):
+            by_conclusion[self.conclude[n]][rule.about == ABOUT_COMPANY].append(n)  # [offer rules, company rules]
+        self.rules_of = tuple((tuple(offer), tuple(company)) for offer, company in by_conclusion)
+        self.reads = tuple(tuple(dict.fromkeys(number[c.id] for c in rule.conclusion_conditions)) for rule in rules)
+        self._starts: dict[tuple[str, ...], list[tuple[int, bool]]] = {}
+        self._rule_order = [(self.conclude[n], rule.about == ABOUT_COMPANY) for n, rule in enumerate(rules)]
 
-    def concluded_by(self, kinds: tuple[str, ...]) -> list[tuple[str, bool]]:
+    def _compile(self, condition, number: dict) -> tuple:
+        if isinstance(condition, ConclusionCondition):
+            about = _ABOUT_COMPANY if condition.about == ABOUT_COMPANY else \
+                _ABOUT_ANY if condition.about == ABOUT_ANY else _ABOUT_SAME
+            return _CONCLUSION, (number[condition.id], about, condition.negated)
+        if condition.alternatives:
+            return _ALTERNATIVES, self._compile_fact_condition(condition)
+        return _TESTS, self._compile_tests(condition.tests)
+
+    def _compile_tests(self, tests) -> tuple:
+        return tuple((self._path_number.setdefault(t.path, len(self._path_number)), _holds_function(t)) for t in tests)
+
+    def _compile_fact_condition(self, condition: FactCondition) -> tuple:
+        """(tests, alternatives): an ``any_of`` group's alternatives, compiled the same way."""
+        return (self._compile_tests(condition.tests),
+                tuple(self._compile_fact_condition(a) for a in condition.alternatives))
+
+    def starts(self, kinds: tuple[str, ...]) -> list[tuple[int, bool]]:
         """(conclusion, about the company) of the rules concluding one of ``kinds``, in the
         rules' order, each once (judging a conclusion judges all its rules)."""
-        found = self._concluded_by.get(kinds)
+        found = self._starts.get(kinds)
         if found is None:
-            pairs = [(rule.conclude, rule.about == ABOUT_COMPANY) for rule in self._rules
-                     if self.kinds[rule.conclude] in kinds]
-            found = self._concluded_by[kinds] = list(dict.fromkeys(pairs))
+            found = self._starts[kinds] = list(dict.fromkeys(
+                (c, company) for c, company in self._rule_order if self.kinds[c] in kinds))
         return found
 
 
 class RelevanceAnalysis:
-    """One analysis of one partial profile (see the module docstring)."""
+    """One analysis of one partial profile (see the module docstring), run over the
+    compiled rules (``RuleIndex``).  ``tests/relevance_reference.py`` states the same
+    analysis plainly; a test holds the two to the same results."""
 
     def __init__(self, knowledge: KnowledgeBase, view: FactView, profile: dict, asked: frozenset,
                  index: Optional[RuleIndex] = None) -> None:
         self.knowledge = knowledge
         self.state = _State(knowledge, view, profile, asked)
         self.index = index or RuleIndex(knowledge)
-        self.instances: dict[tuple[str, str], tuple[str, list]] = {}  # (rule, subject) -> (status, open tests)
-        self.conclusion_status: dict[tuple[str, str], str] = {}
-        self._judged: dict[tuple[str, str], tuple[list[str], object]] = {}  # (path, subject) -> open deps, value
 
-    # --- statuses ---------------------------------------------------------------------
-
-    def test(self, test: FactTest, subject: str) -> tuple[str, list[str]]:
-        judged = self._judged.get((test.path, subject))
-        if judged is None:
-            judged = self._judged[(test.path, subject)] = self._judge_path(test.path, subject)
-        open_deps, value = judged
-        if open_deps:
-            return OPEN, open_deps
-        status = status_of_test(test, value)
-        return (FAILED if status == UNKNOWN else status), []
-
-    def _judge_path(self, path: str, subject: str) -> tuple[list[str], object]:
-        """What every test on ``path`` for ``subject`` reads: the open facts it waits on
-        or, when none, the settled value (many rules test the same path: judged once)."""
-        requires, counts, about_offer, section, engine_key, static = _path_reading(path)
+    def _judge(self, reading: tuple, path: str, subject: str) -> tuple[tuple[str, ...], object]:
+        """What every test on ``path`` for ``subject`` reads (``reading``: ``_path_reading``):
+        the open facts it waits on or, when none, the settled value (many rules test the
+        same path: judged once per consultation)."""
+        requires, counts, about_offer, section, engine_key, static, own_field = reading
         state = self.state
         if requires and any(state.requirement_fails(r, subject) for r in requires):
-            return [], None  # settled: the value is never computed on this profile
+            return (), None  # settled: the value is never computed on this profile
+        if static is not None:
+            deps = static
+        elif own_field is not None:  # an offer's plain field: ``_State.deps`` without its lookups
+            deps = (OFFERS,) if subject == PLACEHOLDER_OFFER else (f"offers[{subject}]{own_field}",)
+        else:
+            deps = state.deps(path, subject)
         memo, open_deps = state._open_memo, []
-        for fact in static if static is not None else state.deps(path, subject):  # ``is_open``, inlined
+        for fact in deps:  # ``is_open``, inlined
             found = memo.get(fact)
             if found is None:
                 found = memo[fact] = state._is_open(fact)
@@ -510,162 +580,217 @@ class RelevanceAnalysis:
         if open_deps and counts:
             open_deps = state.upgrade_count_open(path, open_deps)
         if open_deps:
-            return open_deps, None
+            return tuple(open_deps), None  # each once: the deps are
         if about_offer:
             if subject == PLACEHOLDER_OFFER:
-                return [], None
+                return (), None
             fact = state.view.offers.get(subject, {})
         else:
             fact = state.view.profile
         value = fact.get(engine_key)  # as FactView.value reads it
-        return [], (True if value else None) if section else value
-
-    def fact_condition(self, condition: FactCondition, subject: str) -> tuple[str, list[str]]:
-        if condition.alternatives:
-            results = [self.fact_condition(a, subject) for a in condition.alternatives]
-            statuses = [s for s, _ in results]
-            if HELD in statuses:
-                return HELD, []
-            return (OPEN if OPEN in statuses else FAILED), [f for s, fs in results if s == OPEN for f in fs]
-        results = [self.test(t, subject) for t in condition.tests]
-        statuses = [s for s, _ in results]
-        if FAILED in statuses:
-            return FAILED, []
-        return (OPEN if OPEN in statuses else HELD), [f for _, fs in results for f in fs]
-
-    def conclusion_condition(self, condition: ConclusionCondition, subject: str) -> str:
-        about = conclusion_subject(condition, subject)
-        return self._conclusion_test(condition.id, about, condition.negated)
-
-    def _conclusion_test(self, cid: str, about: str, negated: bool) -> str:
-        if about == ANY_SUBJECT:
-            statuses = [self.status(cid, s) for s in self.state.subjects]
-            status = TRUE if TRUE in statuses else OPEN if OPEN in statuses else FALSE
-        else:
-            status = self.status(cid, about)
-        if status == OPEN:
-            return OPEN
-        return HELD if (status == TRUE) != negated else FAILED
-
-    def _instance(self, rule_id: str, subject: str) -> tuple[str, list[tuple[str, ...]]]:
-        """The rule's status for ``subject`` and, when open, the open facts of each open condition."""
-        key = (rule_id, subject)
-        found = self.instances.get(key)
-        if found is not None:
-            return found
-        judged_memo = self._judged
-        status, open_facts = HELD, []
-        for kind, item in self.index.plans[rule_id]:
-            if kind == _TESTS:  # all must hold; failed as soon as one fails on settled facts
-                facts: list[str] = []
-                one = HELD
-                for path, holds in item:
-                    judged = judged_memo.get((path, subject))
-                    if judged is None:
-                        judged = judged_memo[(path, subject)] = self._judge_path(path, subject)
-                    if judged[0]:
-                        facts += judged[0]
-                    elif not holds(judged[1]):  # failed, or unknown (fails in the engine too)
-                        one = FAILED
-                        break
-                if one == HELD and facts:
-                    one = OPEN
-                    open_facts.append(tuple(dict.fromkeys(facts)))
-            elif kind == _ALTERNATIVES:
-                one, facts = self.fact_condition(item, subject)
-                if facts:
-                    open_facts.append(tuple(dict.fromkeys(facts)))
-            else:
-                cid, about, negated = item
-                one = self._conclusion_test(cid, COMPANY_SUBJECT if about == _ABOUT_COMPANY else
-                                            ANY_SUBJECT if about == _ABOUT_ANY else subject, negated)
-            if one == FAILED:
-                status = FAILED
-                break
-            if one == OPEN:
-                status = OPEN
-        found = self.instances[key] = (status, open_facts if status == OPEN else [])  # after the conditions: post-order
-        return found
-
-    def status(self, cid: str, subject: str) -> str:
-        key = (cid, subject)
-        found = self.conclusion_status.get(key)
-        if found is None:
-            statuses = [self._instance(rule_id, subject)[0]
-                        for rule_id in self.index.rule_ids_for.get((cid, subject == COMPANY_SUBJECT), ())]
-            found = self.conclusion_status[key] = TRUE if HELD in statuses else OPEN if OPEN in statuses else FALSE
-        return found
-
-    # --- scores -----------------------------------------------------------------------
+        return (), (True if value else None) if section else value
 
     def run(self, kinds_asked: tuple[str, ...] = ("verdict", "warning")) -> Relevance:
-        """Judge the rules for the verdict and warnings (and, lazily, what they depend on)."""
-        subjects = self.state.subjects
-        for cid, about_company in self.index.concluded_by(kinds_asked):  # the rules' order, each conclusion once
-            for subject in (COMPANY_SUBJECT,) if about_company else subjects:
-                self.status(cid, subject)
-        statuses = self.conclusion_status
-        conclude_of = self.index.conclude_of
+        """Judge the rules for ``kinds_asked`` (and, lazily, the conclusions they read), then score."""
+        index, state = self.index, self.state
+        # Subjects by slot: 0 is the company; an offer named twice shares one slot, as it
+        # shares one (conclusion, subject) key.
+        names = [COMPANY_SUBJECT]
+        slot_of = {COMPANY_SUBJECT: 0}
+        for subject in state.subjects:
+            if subject not in slot_of:
+                slot_of[subject] = len(names)
+                names.append(subject)
+        offer_slots = [slot_of[s] for s in state.subjects]
+        programs, rules_of, paths, readings, judge = index.programs, index.rules_of, index.paths, index.readings, self._judge
+        n_rules, n_conclusions, n_paths = len(programs), len(rules_of), len(paths)
+        instance_rows = [[None] * n_rules for _ in names]
+        conclusion_rows = [[None] * n_conclusions for _ in names]
+        judged_rows = [[None] * n_paths for _ in names]
+        opened: list[tuple[int, int, list]] = []  # open rule instances (rule, slot, groups), as they complete
+        settled_conclusions: list[tuple[int, int]] = []  # (conclusion, slot), as they complete
+
+        def status(c: int, slot: int) -> int:
+            row = conclusion_rows[slot]
+            found = row[c]
+            if found is None:
+                found = _FAILED
+                instances = instance_rows[slot]
+                for r in rules_of[c][slot == 0]:  # every rule, none skipped: each is recorded
+                    one = instances[r]
+                    if one is None:
+                        one = instance(r, slot)
+                    if one > found:
+                        found = one
+                row[c] = found
+                settled_conclusions.append((c, slot))
+            return found
+
+        def tests_status(tests: tuple, slot: int, facts: list) -> int:
+            """All of ``tests``: failed as soon as one fails on settled facts; open facts go to ``facts``."""
+            judged = judged_rows[slot]
+            for p, holds in tests:
+                found = judged[p]
+                if found is None:
+                    found = judged[p] = judge(readings[p], paths[p], names[slot])
+                if found[0]:
+                    facts += found[0]
+                elif not holds(found[1]):  # failed, or unknown (fails in the engine too)
+                    return _FAILED
+            return _OPEN if facts else _HELD
+
+        def fact_condition(condition: tuple, slot: int, facts: list) -> int:
+            tests, alternatives = condition
+            if not alternatives:
+                return tests_status(tests, slot, facts)
+            found, waiting = _FAILED, []
+            for alternative in alternatives:
+                own: list = []
+                one = fact_condition(alternative, slot, own)
+                if one == _HELD:
+                    return _HELD
+                if one == _OPEN:
+                    found = _OPEN
+                    waiting += own
+            facts += waiting
+            return found
+
+        def instance(r: int, slot: int) -> int:
+            row = instance_rows[slot]
+            found = row[r]
+            if found is not None:
+                return found
+            found, groups, judged = _HELD, [], judged_rows[slot]
+            for kind, item in programs[r]:
+                if kind == _TESTS:  # ``tests_status``, inlined: most conditions are tests
+                    facts, several = None, False
+                    for p, holds in item:
+                        path_judged = judged[p]
+                        if path_judged is None:
+                            path_judged = judged[p] = judge(readings[p], paths[p], names[slot])
+                        if path_judged[0]:
+                            if facts is None:
+                                facts = path_judged[0]
+                            else:
+                                facts, several = facts + path_judged[0], True
+                        elif not holds(path_judged[1]):  # failed, or unknown (fails in the engine too)
+                            found = _FAILED
+                            break
+                    else:
+                        if facts is not None:  # one path's open facts come each once already
+                            found = _OPEN
+                            groups.append(tuple(dict.fromkeys(facts)) if several else facts)
+                        continue
+                    break
+                if kind == _CONCLUSION:
+                    c, about, negated = item
+                    if about == _ABOUT_ANY:
+                        concluded = max([status(c, s) for s in offer_slots], default=_FAILED)
+                    else:
+                        whose = 0 if about == _ABOUT_COMPANY else slot
+                        concluded = conclusion_rows[whose][c]
+                        if concluded is None:
+                            concluded = status(c, whose)
+                    if concluded == _OPEN:
+                        found = _OPEN
+                    elif (concluded == _HELD) == negated:
+                        found = _FAILED
+                        break
+                else:
+                    facts = []
+                    one = fact_condition(item, slot, facts)
+                    if one == _FAILED:
+                        found = _FAILED
+                        break
+                    if one == _OPEN:
+                        found = _OPEN
+                        groups.append(tuple(dict.fromkeys(facts)))
+            row[r] = found  # after the conditions: post-order, as the scores add up
+            if found == _OPEN:
+                opened.append((r, slot, groups))
+            return found
+
+        for c, about_company in index.starts(kinds_asked):  # the rules' order, each conclusion once
+            for slot in (0,) if about_company else offer_slots:
+                status(c, slot)
+        return self._scores(opened, conclusion_rows, names, settled_conclusions)
+
+    def _scores(self, opened: list, conclusion_rows: list, names: list, settled_conclusions: list) -> Relevance:
+        """Score each open fact by the open rule instances waiting on it (module docstring)."""
+        index = self.index
+        conclude, cids = index.conclude, index.conclusion_ids
         live = []
         producers: dict[tuple[str, str], int] = {}
-        for (rule_id, subject), (status, groups) in self.instances.items():
-            if status == OPEN:
-                key = (conclude_of[rule_id], subject)
-                if statuses.get(key) == OPEN:
-                    live.append((key, groups))
-                    producers[key] = producers.get(key, 0) + 1
-        weight = self._weights()
-        verdict_scores: dict[str, float] = {}
-        warning_scores: dict[str, float] = {}
-        reasons: dict[str, set] = {}
-        lift = self.state.upgrade_open
-        for key, groups in live:
+        for r, slot, groups in opened:
+            c = conclude[r]
+            if conclusion_rows[slot][c] == _OPEN:
+                key = (cids[c], names[slot])
+                live.append((c, key, groups))
+                producers[key] = producers.get(key, 0) + 1
+        weight = self._weights({c for c, slot in settled_conclusions if conclusion_rows[slot][c] == _OPEN},
+                               {r for r, _, _ in opened})
+        scored: dict[str, list] = {}  # fact id -> [verdict score, warning score, {(conclusion, subject)}]
+        for c, key, groups in live:
             # Shares: settling a conclusion takes all its open rules; settling a rule takes
             # one of its open conditions; a fact that alone decides a condition weighs most.
-            verdict_weight, warning_weight = weight(key[0])
+            verdict_weight, warning_weight = weight(c)
             producing = producers[key]
             for group in groups:
                 share = 1.0 / len(group) / producing
-                for fact in group:
-                    verdict_scores[fact] = verdict_scores.get(fact, 0.0) + share * verdict_weight
-                    warning_scores[fact] = warning_scores.get(fact, 0.0) + share * warning_weight
-                    found = reasons.get(fact)
+                for fact in group:  # adding a zero weight leaves a score as it is: skipped
+                    found = scored.get(fact)
                     if found is None:
-                        reasons[fact] = {key}
+                        found = scored[fact] = [0.0, 0.0, {key}]
                     else:
-                        found.add(key)
-        if lift:  # whether there is an upgrade comes before what it is: it weighs what its weightiest detail does
+                        found[2].add(key)
+                    if verdict_weight:
+                        found[0] += share * verdict_weight
+                    if warning_weight:
+                        found[1] += share * warning_weight
+        verdict_scores = {f: found[0] for f, found in scored.items()}
+        warning_scores = {f: found[1] for f, found in scored.items()}
+        reasons = {f: found[2] for f, found in scored.items()}
+        if self.state.upgrade_open:  # whether there is an upgrade comes first: it weighs what its weightiest detail does
             details = [f for f in verdict_scores if f.startswith("upgrade.")]
             if details:
                 for scores in (verdict_scores, warning_scores):
                     scores[UPGRADE] = scores.get(UPGRADE, 0.0) + max(scores.pop(f, 0.0) for f in details)
                 reasons.setdefault(UPGRADE, set()).update(*(reasons.pop(f) for f in details))
-        return Relevance(dict(statuses), verdict_scores, warning_scores, {f: sorted(r) for f, r in reasons.items()},
-                         frozenset(verdict_scores))
+        return Relevance(verdict_scores, warning_scores, reasons, frozenset(verdict_scores), lambda: {
+            (cids[c], names[slot]): _STATUS_WORDS[conclusion_rows[slot][c]] for c, slot in settled_conclusions})
 
-    def _weights(self):
+    def _weights(self, open_conclusions: set, open_rules: set):
         """What deciding an open conclusion is worth, for the verdict and for warnings (a
-        function of its id, worked out on first use): its own weight plus, halved per link,
-        the most that an open rule consuming it can still change."""
-        consumers, own = self.index.consuming, self.index.own_weights
-        open_conclusions = {cid for (cid, _), status in self.conclusion_status.items() if status == OPEN}
-        open_rules = {rule_id for (rule_id, _), (status, _) in self.instances.items() if status == OPEN}
-        weights: dict[str, tuple[float, float]] = {}
+        function of its number, worked out on first use): its own weight plus, halved per
+        link, the most that an open rule reading it (and concluding an open conclusion)
+        can still change."""
+        index = self.index
+        own, conclude, reads = index.own_weights, index.conclude, index.reads
+        feeds: dict[int, list[int]] = {}  # conclusion -> the open conclusions its open readers conclude
+        for r in open_rules:
+            concluded = conclude[r]
+            if concluded in open_conclusions:
+                for c in reads[r]:
+                    feeds.setdefault(c, []).append(concluded)
+        weights: list = [None] * len(own)
 
-        def weight(cid: str) -> tuple[float, float]:
-            found = weights.get(cid)
+        def weight(c: int) -> tuple[float, float]:
+            found = weights[c]
             if found is None:
-                if cid not in open_conclusions:
+                if c not in open_conclusions:
                     return (0.0, 0.0)
-                weights[cid] = (0.0, 0.0)  # the rules form no cycle; this only guards the recursion
-                verdict, warning = own.get(cid, (0.0, 0.0))
-                downstream = [weight(conclude) for rule_id, conclude in consumers.get(cid, ())
-                              if conclude in open_conclusions and rule_id in open_rules]
+                weights[c] = (0.0, 0.0)  # the rules form no cycle; this only guards the recursion
                 # the most it can change, not the sum: a finding read by five verdict rules
-                # still decides one verdict
-                verdict += CHAIN_DECAY * max((w[0] for w in downstream), default=0.0)
-                warning += CHAIN_DECAY * max((w[1] for w in downstream), default=0.0)
-                found = weights[cid] = (verdict, warning)
+                # still decides one verdict (weights are never negative: none is the least)
+                most_verdict = most_warning = 0.0
+                for k in feeds.get(c, ()):
+                    verdict, warning = weight(k)
+                    if verdict > most_verdict:
+                        most_verdict = verdict
+                    if warning > most_warning:
+                        most_warning = warning
+                verdict, warning = own[c]
+                found = weights[c] = (verdict + CHAIN_DECAY * most_verdict, warning + CHAIN_DECAY * most_warning)
             return found
 
         return weight
