@@ -20,6 +20,7 @@ from expert.advice.input_errors import InputError
 from expert.advice.model import Advice
 from expert.facts.derive import derive
 from expert.facts.flatten import input_facts
+from expert.facts.validation import validate_profile
 from expert.facts.vocabulary import Profile
 from expert.inference.engine import Engine, Outcome
 from expert.rulebase.compiler import COMPANY_SUBJECT
@@ -64,7 +65,7 @@ class Consultant:
         if isinstance(profile, Profile):
             return profile
         try:
-            return Profile.model_validate(profile)
+            return validate_profile(profile)
         except ValidationError as error:
             raise InputError.from_validation(error) from None
 
