@@ -9,6 +9,8 @@ case, and on generated profiles with hostile values put in random places.
 
 from __future__ import annotations
 
+import copy
+
 import orjson
 import pytest
 import support
@@ -96,7 +98,7 @@ def test_hostile_values_get_the_exact_answer(fast, data, picks):
         slots = _slots(data)
         if slots:
             container, key = slots[where % len(slots)]
-            container[key] = value
+            container[key] = copy.deepcopy(value)  # never a shared (or the same) container twice
     _agree(fast, data)
 
 
