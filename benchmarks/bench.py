@@ -187,14 +187,13 @@ def stages(advisor, profiles, rounds: int) -> dict[str, dict]:
             t1 = clock()
             derivation = derive(profile)
             t2 = clock()
-            dumped = profile_data(profile)
-            facts = input_facts(profile, derivation, dumped)
+            facts = input_facts(profile, derivation)  # from the models, as consult() does
             t3 = clock()
             outcome = advisor.engine.run(facts, trace=True)
             t4 = clock()
             questions = None
-            if (NEED_MORE_INFO, COMPANY_SUBJECT) in outcome.conclusions:
-                questions = advisor.questions_for(profile, facts, outcome, dumped)
+            if (NEED_MORE_INFO, COMPANY_SUBJECT) in outcome.conclusions:  # only these dump the profile
+                questions = advisor.questions_for(profile, facts, outcome, profile_data(profile))
             t5 = clock()
             advisor.assembler.assemble(profile, derivation, outcome, "en", questions)
             t6 = clock()

@@ -78,16 +78,17 @@ class Consultant:
         if lang not in ("en", "zh"):
             raise ValueError("lang must be 'en' or 'zh'")
         profile = self.validate(profile)
-        data = profile_data(profile)  # one dump: flattening, questions and explanations read it
         derivation = derive(profile)
-        facts = input_facts(profile, derivation, data)
+        facts = input_facts(profile, derivation)  # from the models: the profile is dumped only if needed
         outcome = self.engine.run(facts, trace=trace)
-        questions = None
+        questions, data = None, None
         if (NEED_MORE_INFO, COMPANY_SUBJECT) in outcome.conclusions:
+            data = profile_data(profile)  # one dump: the questions and explanations read it
             questions = self.questions_for(profile, facts, outcome, data)
         advice = self.assembler.assemble(profile, derivation, outcome, lang, questions)
         consultation = Consultation(profile, facts, set(outcome.conclusions), advice)
-        consultation.__dict__["data"] = data  # what the cached property would dump again
+        if data is not None:
+            consultation.__dict__["data"] = data  # what the cached property would dump again
         return consultation
 
     def questions_for(self, profile: Profile, facts: list[dict], outcome: Outcome,
