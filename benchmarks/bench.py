@@ -23,10 +23,10 @@ arguments, 1 if a profile cannot even be advised on).  What each number means:
   verdict: a ``need_more_info`` consultation also ranks the questions it lists, and its
   median is compared with the others'.
 * **stages** - where one advise() call's time goes, each stage timed on its own in turn
-  for every profile: validation (``Profile.model_validate``), derivation, flattening
-  (the profile's dump and the input facts), the engine run with the trace kept,
-  question ranking (need-more-info verdicts only) and the Advice's assembly (trace
-  included).  Median and mean per stage in ms; the stages add up to about one call.
+  for every profile: validation (``Advisor.validate``), derivation, flattening
+  (the input facts, read from the validated models), the engine run with the trace kept,
+  question ranking (need-more-info verdicts only, with the profile's dump it reads) and
+  the Advice's assembly (trace included).  Median and mean per stage in ms; the stages add up to about one call.
 * **cold start** - wall time of a separate process ``expert advise
   examples/live-commerce.yaml --format json`` (the ``expert`` executable next to this
   interpreter): interpreter start, imports, knowledge loading and compilation, one
