@@ -124,8 +124,8 @@ class ProfileValidator:
         if fast is not None and type(data) is dict:
             try:
                 return fast.validate_python(data)
-            except ValidationError:
-                pass  # refused, or only readable leniently: the exact path decides
+            except (ValidationError, RecursionError):
+                pass  # refused, only readable leniently, or too deep to say: the exact path decides
         return Profile.model_validate(data)
 
 

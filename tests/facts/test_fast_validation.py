@@ -112,3 +112,14 @@ def test_hostile_values_get_the_exact_answer(fast, data, picks):
 ])
 def test_known_hard_inputs_get_the_exact_answer(fast, data):
     _agree(fast, data)
+
+
+def test_a_list_nested_too_deep_for_the_fast_validator_gets_the_exact_answer():
+    nested: list = []
+    for _ in range(100_000):
+        nested = [nested]
+    validator = ProfileValidator()
+    validator.validate({})  # the fast validator is built on the second call
+    for data in ({"needs": {"capabilities": nested}}, {"asked": nested}):
+        with pytest.raises(ValidationError, match="list inside a list"):
+            validator.validate(data)
