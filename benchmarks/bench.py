@@ -23,10 +23,10 @@ arguments, 1 if a profile cannot even be advised on).  What each number means:
   verdict: a ``need_more_info`` consultation also ranks the questions it lists, and its
   median is compared with the others'.
 * **stages** - where one advise() call's time goes, each stage timed on its own in turn
-  for every profile: validation (``Profile.model_validate``), derivation, flattening
-  (the profile's dump and the input facts), the engine run with the trace kept,
-  question ranking (need-more-info verdicts only) and the Advice's assembly (trace
-  included).  Median and mean per stage in ms; the stages add up to about one call.
+  for every profile: validation (``Advisor.validate``), derivation, flattening
+  (the input facts, read from the validated models), the engine run with the trace kept,
+  question ranking (need-more-info verdicts only, with the profile's dump it reads) and
+  the Advice's assembly (trace included).  Median and mean per stage in ms; the stages add up to about one call.
 * **cold start** - wall time of a separate process ``expert advise
   examples/live-commerce.yaml --format json`` (the ``expert`` executable next to this
   interpreter): interpreter start, imports, knowledge loading and compilation, one
@@ -187,14 +187,13 @@ def stages(advisor, profiles, rounds: int) -> dict[str, dict]:
             t1 = clock()
             derivation = derive(profile)
             t2 = clock()
-            dumped = profile_data(profile)
-            facts = input_facts(profile, derivation, dumped)
+            facts = input_facts(profile, derivation)  # from the models, as consult() does
             t3 = clock()
             outcome = advisor.engine.run(facts, trace=True)
             t4 = clock()
             questions = None
-            if (NEED_MORE_INFO, COMPANY_SUBJECT) in outcome.conclusions:
-                questions = advisor.questions_for(profile, facts, outcome, dumped)
+            if (NEED_MORE_INFO, COMPANY_SUBJECT) in outcome.conclusions:  # only these dump the profile
+                questions = advisor.questions_for(profile, facts, outcome, profile_data(profile))
             t5 = clock()
             advisor.assembler.assemble(profile, derivation, outcome, "en", questions)
             t6 = clock()

@@ -2,7 +2,10 @@
 
 Python decides nothing here: the rules concluded what they concluded.  This groups the
 firings by (conclusion, subject), fills the rules' because-templates with the values they
-matched, attaches figures and the trace, and validates the whole Advice once.
+matched, and attaches figures and the trace.  Every model of the Advice is built here from
+values of the right type (``model.built``), not validated again: what never changes
+between consultations (titles, fixed reasons, labels, named trace entries) is built once
+per knowledge base and shared.
 """
 
 from __future__ import annotations
@@ -10,7 +13,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Optional
 
-from expert.advice.model import SCHEMA_VERSION, Advice, MatchedFact, RuleSupport, Text
+from expert.advice.model import (
+    SCHEMA_VERSION,
+    Advice,
+    Conclusion,
+    Figure,
+    Firing,
+    MatchedFact,
+    Question,
+    RuleSupport,
+    Text,
+    Verdict,
+    built,
+)
 from expert.advice.wording import counted
 from expert.facts.derive import Derivation
 from expert.facts.vocabulary import Profile
@@ -91,6 +106,7 @@ class AdviceAssembler:
         self._titles: dict[str, Text] = {}
         self._rule_refs: dict[str, dict] = {}
         self._reference_cache: dict = {}
+        self._label_cache: dict = {}  # name -> Text or None (bounded: names can be user text)
         self._severity_rank = {
             rid: _SEVERITY_ORDER[rule.severity or knowledge.conclusions[rule.conclude].severity]
             for rid, rule in knowledge.rules.items()
@@ -106,13 +122,18 @@ class AdviceAssembler:
             title = self._titles[cid] = Text(en=kind.title.en, zh=kind.title.zh)
         return title
 
-    def _rule_ref(self, rid: str) -> dict:
+    def _rule_ref(self, rid: str) -> tuple:
+        """(claims, paragraphs, file, line): a rule's citation."""
         ref = self._rule_refs.get(rid)
         if ref is None:
             rule = self.knowledge.rules[rid]
-            ref = self._rule_refs[rid] = {"rule": rid, "claims": list(rule.claims), "paragraphs": list(rule.paragraphs),
-                                          "file": Path(rule.file).name, "line": rule.line}
+            ref = self._rule_refs[rid] = (tuple(rule.claims), tuple(rule.paragraphs), Path(rule.file).name, rule.line)
         return ref
+
+    def _rule_support(self, rid: str, because: Text) -> RuleSupport:
+        claims, paragraphs, file, line = self._rule_ref(rid)
+        return built(RuleSupport, {"rule": rid, "because": because, "claims": list(claims),
+                                   "paragraphs": list(paragraphs), "file": file, "line": line})
 
     def _support_plan(self, rid: str) -> tuple:
         """A rule whose reason has no placeholder gives the same support every time: built
@@ -121,28 +142,31 @@ class AdviceAssembler:
         if plan is None:
             because = self.knowledge.rules[rid].because
             if "{" not in because.en + because.zh:
-                plan = (RuleSupport(**self._rule_ref(rid), because=Text(en=because.en, zh=because.zh)), None)
+                plan = (self._rule_support(rid, built(Text, {"en": because.en, "zh": because.zh})), None)
             else:
                 plan = (None, (_split(because.en), _split(because.zh)))
             self._supports[rid] = plan
         return plan
 
-    def _support(self, firing) -> object:
+    def _support(self, firing) -> RuleSupport:
         fixed, templates = self._support_plan(firing.rule)
         if fixed is not None:
             return fixed
         en, zh = templates
-        because = {"en": _fill(en, firing.params, self._labels_en, ", "),
-                   "zh": _fill(zh, firing.params, self._labels_zh, "、")}  # how a list reads in a Chinese sentence
-        return {**self._rule_ref(firing.rule), "because": because}
+        because = built(Text, {"en": _fill(en, firing.params, self._labels_en, ", "),
+                               "zh": _fill(zh, firing.params, self._labels_zh, "、")})  # how a list reads in Chinese
+        return self._rule_support(firing.rule, because)
 
     def assemble(self, profile: Profile, derivation: Derivation, outcome: Outcome, lang: str,
                  questions: Optional[list] = None) -> Advice:
         """Group firings by (conclusion, subject) and build the Advice.
 
-        The Advice is built as plain data and validated once by pydantic-core: one pass
-        in Rust is far cheaper than constructing hundreds of small models in Python.
+        Each model is built from values already of its fields' types (``model.built``): the
+        rules' output is plain JSON data, the rest comes from the validated knowledge base
+        and profile, so validating it all again (what this did before) checked nothing.
         """
+        if lang not in ("en", "zh"):
+            raise ValueError("lang must be 'en' or 'zh'")
         supports: dict[tuple, list] = {}
         for firing in outcome.firings:
             supports.setdefault((firing.concluded, firing.subject), []).append(firing)
@@ -158,33 +182,37 @@ class AdviceAssembler:
                 params = _merge_params(firings)
                 severity = max(rank[f.rule] for f in firings)
                 supports_of = [self._support(f) for f in _first_per_rule(firings)]
+            # in each model's field order (the order of its dump)
             item = {"id": cid, "kind": kind.kind, "subject": subject, "severity": SEVERITIES[severity],
                     "text": self._title(cid), "params": params, "rules": supports_of}
             if kind.kind == "verdict":
                 missing = list(params.get("missing", []))
-                verdicts.append({**item, "missing": missing,
-                                 "missing_labels": {m: label for m in missing if (label := self._label(m))},
-                                 "questions": questions if cid == NEED_MORE_INFO and questions else []})
+                asked = questions if cid == NEED_MORE_INFO and questions else []
+                item.update(missing=missing,
+                            questions=[q if isinstance(q, Question) else Question.model_validate(q) for q in asked],
+                            missing_labels={m: label for m in missing if (label := self._label(m))})
+                verdicts.append(built(Verdict, item))
             elif kind.kind == "figure":
                 figure = derivation.figures[(subject, kind.shows)]
-                groups["figures"].append({**item, "value": figure.value, "unit": figure.unit, "inputs": figure.inputs,
-                                          "unit_label": self._label(figure.unit),
-                                          "input_labels": self._input_labels(figure.inputs),
-                                          "formula": {"en": figure.formula_en, "zh": figure.formula_zh}})
+                item.update(value=float(figure.value), unit=figure.unit,
+                            formula=built(Text, {"en": figure.formula_en, "zh": figure.formula_zh}),
+                            inputs=dict(figure.inputs), unit_label=self._label(figure.unit),
+                            input_labels=self._input_labels(figure.inputs))
+                groups["figures"].append(built(Figure, item))
             else:
-                groups[_GROUPS[kind.kind]].append(item)
+                groups[_GROUPS[kind.kind]].append(built(Conclusion, item))
         if len(verdicts) != 1:
-            found = sorted(v["id"] for v in verdicts) or "none"
+            found = sorted(v.id for v in verdicts) or "none"
             raise EngineError(f"the knowledge base must reach exactly one verdict; it reached {found}")
         for items in groups.values():
-            items.sort(key=lambda c: (-_SEVERITY_ORDER[c["severity"]], c["id"], c["subject"]))
+            items.sort(key=lambda c: (-_SEVERITY_ORDER[c.severity], c.id, c.subject))
         reference = self._reference
-        trace = [{"order": f.order, "rule": f.rule, "subject": f.subject, "concluded": f.concluded, "new": f.new,
-                  "matched": f.matched_records(reference)}
+        trace = [built(Firing, {"order": f.order, "rule": f.rule, "subject": f.subject, "concluded": f.concluded,
+                                "new": f.new, "matched": [r if type(r) is not dict else built(MatchedFact, r)
+                                                          for r in f.matched_records(reference)]})
                  for f in outcome.firings]
-        return Advice.model_validate({"lang": lang, "schema_version": SCHEMA_VERSION,
-                                      "knowledge": self.knowledge.fingerprint, "company": profile.company.name,
-                                      "verdict": verdicts[0], "trace": trace, **groups})
+        return built(Advice, {"schema_version": SCHEMA_VERSION, "lang": lang, "knowledge": self.knowledge.fingerprint,
+                              "company": profile.company.name, "verdict": verdicts[0], **groups, "trace": trace})
 
     def _input_labels(self, inputs: dict) -> dict:
         """Labels for each input's name and for the names a list input holds (capabilities)."""
@@ -193,23 +221,29 @@ class AdviceAssembler:
         # profile must give the same JSON in every process, batch workers included)
         return {name: label for name in dict.fromkeys(names) if (label := self._label(name))}
 
-    def _label(self, name: str) -> Optional[dict]:
+    def _label(self, name: str) -> Optional[Text]:
         """How a unit or a figure's input reads (labels.yaml); "price.X" is X's monthly price."""
+        if name in self._label_cache:
+            return self._label_cache[name]
         labels = self.knowledge.labels
+        label = None
         if name in labels:
-            return {"en": labels[name].en, "zh": labels[name].zh}
-        head, _, item = name.partition(".")
-        if head == "price" and "price" in labels:
-            what = labels.get(item)
-            en, zh = (what.en, what.zh) if what else (item, item)
-            return {"en": f"{en}: {labels['price'].en}", "zh": f"{zh}：{labels['price'].zh}"}
-        return None
+            label = built(Text, {"en": labels[name].en, "zh": labels[name].zh})
+        else:
+            head, _, item = name.partition(".")
+            if head == "price" and "price" in labels:
+                what = labels.get(item)
+                en, zh = (what.en, what.zh) if what else (item, item)
+                label = built(Text, {"en": f"{en}: {labels['price'].en}", "zh": f"{zh}：{labels['price'].zh}"})
+        if len(self._label_cache) < 10_000:  # bounded: an add-on's name is user text
+            self._label_cache[name] = label
+        return label
 
     def _reference(self, kind: str, ref: str) -> MatchedFact:
         """A trace entry naming a conclusion; these repeat across consultations, so reuse them."""
         fact = self._reference_cache.get((kind, ref))
         if fact is None:
-            fact = MatchedFact(kind=kind, ref=ref, values={})
+            fact = built(MatchedFact, {"kind": kind, "ref": ref, "values": {}})
             if len(self._reference_cache) < 10_000:  # bounded: offer names are user text
                 self._reference_cache[(kind, ref)] = fact
         return fact

@@ -20,6 +20,7 @@ from expert.advice.input_errors import InputError
 from expert.advice.model import Advice
 from expert.facts.derive import derive
 from expert.facts.flatten import input_facts
+from expert.facts.validation import validate_profile
 from expert.facts.vocabulary import Profile
 from expert.inference.engine import Engine, Outcome
 from expert.rulebase.compiler import COMPANY_SUBJECT
@@ -64,7 +65,7 @@ class Consultant:
         if isinstance(profile, Profile):
             return profile
         try:
-            return Profile.model_validate(profile)
+            return validate_profile(profile)
         except ValidationError as error:
             raise InputError.from_validation(error) from None
 
@@ -77,16 +78,17 @@ class Consultant:
         if lang not in ("en", "zh"):
             raise ValueError("lang must be 'en' or 'zh'")
         profile = self.validate(profile)
-        data = profile_data(profile)  # one dump: flattening, questions and explanations read it
         derivation = derive(profile)
-        facts = input_facts(profile, derivation, data)
+        facts = input_facts(profile, derivation)  # from the models: the profile is dumped only if needed
         outcome = self.engine.run(facts, trace=trace)
-        questions = None
+        questions, data = None, None
         if (NEED_MORE_INFO, COMPANY_SUBJECT) in outcome.conclusions:
+            data = profile_data(profile)  # one dump: the questions and explanations read it
             questions = self.questions_for(profile, facts, outcome, data)
         advice = self.assembler.assemble(profile, derivation, outcome, lang, questions)
         consultation = Consultation(profile, facts, set(outcome.conclusions), advice)
-        consultation.__dict__["data"] = data  # what the cached property would dump again
+        if data is not None:
+            consultation.__dict__["data"] = data  # what the cached property would dump again
         return consultation
 
     def questions_for(self, profile: Profile, facts: list[dict], outcome: Outcome,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from expert.facts.vocabulary import Availability, Offer, PainPoint, PricingModel, Profile
 
@@ -45,9 +45,10 @@ def _round(value: float) -> float:
 ADDON_PREFIX = "addon:"  # custom add-ons share the capabilities' key space under this prefix
 
 
-@dataclass(frozen=True)
-class _Item:
-    """One capability or custom add-on as an offer lists it."""
+class _Item(NamedTuple):
+    """One capability or custom add-on as an offer lists it (a named tuple: an offer's
+    items are made for every offer of every consultation, and a frozen dataclass costs
+    several times as much to make)."""
 
     key: object  # a Capability, or "addon:<name>"
     label: str
@@ -71,8 +72,8 @@ def offer_items(offer: Offer) -> Optional[dict]:
     """What an offer lists, capabilities and custom add-ons, by key; None when it lists nothing."""
     if offer.capabilities is None and offer.custom_addons is None:
         return None
-    items = {i.capability: _Item(i.capability, i.capability.value, i.availability, i.monthly_price_usd)
-             for i in offer.capabilities or ()}
+    items = {i.capability: _Item(i.capability, i.capability._value_, i.availability, i.monthly_price_usd)
+             for i in offer.capabilities or ()}  # _value_: what .value reads, without the enum descriptor
     items.update({ADDON_PREFIX + a.name: _Item(ADDON_PREFIX + a.name, a.name, a.availability, a.monthly_price_usd)
                   for a in offer.custom_addons or ()})
     return items

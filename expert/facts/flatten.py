@@ -6,6 +6,10 @@ Names are the catalogue's dotted paths with ``__`` for dots.  Only known values 
 written: a missing key is how the engine (and the rules) see "not stated".  A list field
 is written three ways: ``x`` (stated), ``x__items`` (the array) and ``x__<item>``
 (true/false for every item of its domain), so each list operator has a cheap test.
+
+Two readings give the same facts: from the profile's JSON dump (``data``, as a what-if
+trial has it), or straight from the validated models (a consultation: no dump needed),
+each field by a plan worked out once per model and section.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ from __future__ import annotations
 from functools import cache
 from typing import Optional
 
+from pydantic import BaseModel
+
 from expert.facts.derive import Derivation
-from expert.facts.fields import ENGINE_SEPARATOR, LIST_ENUM, field_catalogue
+from expert.facts.fields import ENGINE_SEPARATOR, ENUM, LIST_ENUM, SECTION, field_catalogue
 from expert.facts.vocabulary import Profile
 
 PROFILE_FACT, OFFER_FACT, CONCLUSION_FACT, ABSENT_FACT = "profile", "offer", "conclusion", "absent"
@@ -63,31 +69,77 @@ def _item_keys(path: str) -> tuple[tuple[str, str], ...]:
     return tuple((choice, f"{spec.engine_name}{ENGINE_SEPARATOR}{choice}") for choice in spec.choices)
 
 
+_SUB, _VALUE, _MEMBER, _LIST = 0, 1, 2, 3  # how a model's field is written (see _model_plan)
+
+
+@cache
+def _model_plan(model: type[BaseModel], prefix: str, skip: Optional[str] = None) -> tuple[tuple, ...]:
+    """(field, how, engine key or section prefix, item keys) for each field of ``model`` that a
+    fact carries, in field order (the dump's): a nested model, a value, an enum member (its
+    value), a list of enum members.  ``skip``: a field flattened by hand."""
+    plan = []
+    for name in model.model_fields:
+        spec = field_catalogue().get(f"{prefix}.{name}")
+        if name == skip:
+            continue
+        if spec is not None and spec.kind == SECTION:
+            plan.append((name, _SUB, f"{prefix}.{name}", None))
+        elif spec is not None:
+            how = _LIST if spec.kind == LIST_ENUM else _MEMBER if spec.kind == ENUM else _VALUE
+            plan.append((name, how, spec.engine_name, _item_keys(spec.path) if how == _LIST else None))
+    return tuple(plan)
+
+
+def _value(member: object) -> object:
+    return member if type(member) is str else member.value  # an enum member's JSON value
+
+
+def _flatten_model(model: BaseModel, prefix: str, out: dict, skip: Optional[str] = None) -> None:
+    """What ``_flatten`` writes for the model's JSON dump, read from the model itself."""
+    out[_section_key(prefix)] = True
+    values = model.__dict__
+    for name, how, key, item_keys in _model_plan(type(model), prefix, skip):
+        value = values[name]
+        if value is None:
+            continue
+        if how == _VALUE:
+            out[key] = value
+        elif how == _MEMBER:
+            out[key] = _value(value)
+        elif how == _SUB:
+            _flatten_model(value, key, out)
+        else:
+            out[key] = True
+            items = out[f"{key}{ENGINE_SEPARATOR}items"] = [_value(v) for v in value]
+            chosen = set(items)
+            for choice, item_key in item_keys:
+                out[item_key] = choice in chosen
+
+
 def _engine_values(values: dict) -> dict:
     return {_section_key(path): value for path, value in values.items()}
 
 
-def _dump(profile: Profile) -> dict:
-    return profile.model_dump(mode="json", exclude_none=True)
-
-
 def profile_fact(profile: Profile, derivation: Derivation, data: Optional[dict] = None) -> dict:
-    """The ``profile`` fact; ``data`` is the profile's dump (JSON mode, None excluded) when
-    the caller has it already (one dump serves flattening, questions and explanations)."""
+    """The ``profile`` fact, from ``data`` (the profile's dump, JSON mode, None excluded)
+    when given, else from the validated models themselves."""
     fact: dict = {"t": PROFILE_FACT}
-    if data is None:
-        data = _dump(profile)
     for section in ("company", "needs", "upgrade"):
-        if section in data:
+        if data is None:
+            model = getattr(profile, section)
+            if model is not None:
+                _flatten_model(model, section, fact)
+        elif section in data:
             _flatten(data[section], section, fact)
     fact.update(_engine_values(derivation.profile))
     return fact
 
 
 def offer_facts(profile: Profile, derivation: Derivation, data: Optional[dict] = None) -> list[dict]:
-    facts = []
+    """One ``offer`` fact per offer (of ``data``, the dump, when given: see ``profile_fact``)."""
     if data is None:
-        data = _dump(profile)
+        return [_offer_fact(offer, derivation) for offer in profile.offers]
+    facts = []
     for offer in data.get("offers", ()):
         fact: dict = {"t": OFFER_FACT}
         capabilities = offer.get("capabilities")
@@ -101,8 +153,18 @@ def offer_facts(profile: Profile, derivation: Derivation, data: Optional[dict] =
     return facts
 
 
+def _offer_fact(offer, derivation: Derivation) -> dict:
+    """What ``offer_facts`` writes for one offer's dump, read from the model."""
+    fact: dict = {"t": OFFER_FACT}
+    _flatten_model(offer, "offer", fact, skip="capabilities")
+    if offer.capabilities is not None:
+        fact["offer__capabilities"] = True
+        for item in offer.capabilities:
+            fact[f"offer__capabilities__{_value(item.capability)}"] = _value(item.availability)
+    fact.update(_engine_values(derivation.offers[offer.name]))
+    return fact
+
+
 def input_facts(profile: Profile, derivation: Derivation, data: Optional[dict] = None) -> list[dict]:
     """All input facts of one consultation, in a stable order (``data``: as for ``profile_fact``)."""
-    if data is None:
-        data = _dump(profile)
     return [profile_fact(profile, derivation, data), *offer_facts(profile, derivation, data)]

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import orjson
+import support
+import yaml
+from hypothesis import HealthCheck, given, settings
+from pydantic import ValidationError
+from strategies import profiles
+
 from expert.facts.derive import derive
 from expert.facts.flatten import OFFER_FACT, PROFILE_FACT, input_facts, offer_facts, profile_fact
 from expert.facts.vocabulary import Capability, Profile
@@ -87,3 +94,38 @@ def test_facts_are_in_a_stable_order(full_profile):
     assert first == second
     assert [f["t"] for f in first] == [PROFILE_FACT, OFFER_FACT, OFFER_FACT]
     assert [f.get("offer__name") for f in first[1:]] == ["RTC pay-as-you-go", "Chat freemium"]
+
+
+def _examples_and_cases() -> list[dict]:
+    found = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(support.EXAMPLES.glob("*.yaml"))]
+    return found + [yaml.safe_load(p.read_text(encoding="utf-8"))["profile"]
+                    for p in sorted((support.KNOWLEDGE / "cases").glob("*.yaml"))]
+
+
+def _both_readings_agree(data: dict) -> None:
+    """Flattening the models gives the facts flattening their JSON dump gives: same keys in
+    the same order, same values of the same types."""
+    profile = Profile.model_validate(data)
+    derivation = derive(profile)
+    dumped = profile.model_dump(mode="json", exclude_none=True)
+    from_models, from_dump = input_facts(profile, derivation), input_facts(profile, derivation, dumped)
+    assert orjson.dumps(from_models) == orjson.dumps(from_dump)
+    typed = [[(key, type(value), [type(v) for v in value] if isinstance(value, list) else None)
+              for key, value in fact.items()] for fact in from_dump]
+    assert typed == [[(key, type(value), [type(v) for v in value] if isinstance(value, list) else None)
+                      for key, value in fact.items()] for fact in from_models]  # str, not str-valued enum members
+
+
+def test_flattening_the_models_equals_flattening_the_dump_for_every_example_and_case():
+    for data in _examples_and_cases():
+        _both_readings_agree(data)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=profiles())
+def test_flattening_the_models_equals_flattening_the_dump(data):
+    try:
+        Profile.model_validate(data)
+    except ValidationError:
+        return
+    _both_readings_agree(data)

@@ -1,0 +1,125 @@
+"""The fast profile validator agrees with ``Profile.model_validate`` on everything.
+
+``facts/validation.py`` validates well-formed profiles in pydantic-core alone, with the
+Python shape checks replaced by stricter native constraints, and falls back to the exact
+path on any refusal.  That is sound only if the fast validator never accepts what the
+exact one refuses, and never reads a value differently: checked here on every example and
+case, and on generated profiles with hostile values put in random places.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import orjson
+import pytest
+import support
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+from pydantic_core import SchemaValidator, core_schema
+from strategies import profiles
+
+from expert.facts.validation import _NO_CONTROL, ProfileValidator, validate_profile
+from expert.facts.vocabulary import _CONTROL, Profile
+
+
+def _cases() -> list[dict]:
+    found = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(support.EXAMPLES.glob("*.yaml"))]
+    found += [yaml.safe_load(p.read_text(encoding="utf-8"))["profile"]
+              for p in sorted((support.KNOWLEDGE / "cases").glob("*.yaml"))]
+    return found
+
+
+@pytest.fixture(scope="module")
+def fast() -> SchemaValidator:
+    validator = ProfileValidator()._build()
+    assert validator is not None, "the fast validator could not be built: every profile takes the slow path"
+    return validator
+
+
+def _outcome(validate, data):
+    try:
+        profile = validate(data)
+    except ValidationError as error:
+        return "refused", [{**e, "ctx": {k: str(v) for k, v in e.get("ctx", {}).items()}}  # a ValueError is not == its twin
+                           for e in error.errors(include_url=False)]
+    return "accepted", (type(profile), orjson.dumps(profile.model_dump()), profile.model_fields_set,
+                        [(type(o), o.model_fields_set) for o in profile.offers])
+
+
+def _agree(fast_validator: SchemaValidator, data) -> None:
+    exact = _outcome(Profile.model_validate, data)
+    quick = _outcome(fast_validator.validate_python, data)
+    if quick[0] == "accepted":  # never accepts what the exact path refuses, never reads differently
+        assert quick == exact
+    assert _outcome(validate_profile, data) == exact  # and with the fallback, errors included
+
+
+def test_every_example_and_case_takes_the_fast_path_with_the_same_result(fast):
+    for data in _cases():
+        assert _outcome(fast.validate_python, data) == _outcome(Profile.model_validate, data)
+
+
+def test_the_native_pattern_refuses_exactly_the_control_characters():
+    text = SchemaValidator(core_schema.str_schema(pattern=_NO_CONTROL))
+    for code in range(0x3000):
+        char = chr(code)
+        try:
+            text.validate_python(f"a{char}b")
+            accepted = True
+        except ValidationError:
+            accepted = False
+        assert accepted == (not _CONTROL.search(char)), hex(code)
+
+
+HOSTILE = [True, False, 0, 5, 5.0, 7.5, -1, 1e20, float("nan"), "5", "5.0", "", "x", "unknown", "a\x1bb", "line\n",
+           "\x85", "text_messaging", "paid", ["a"], ["a\x07"], [["a"]], [("a",)], [{"a"}], ("a",), {"a", "b"},
+           frozenset(), {"x": 1}, {}, [], None, [{"name": "n", "required": True}], ["text_messaging", True]]
+
+
+def _slots(data, found=None) -> list:
+    """(container, key) for every value of a profile dict, nested dicts and lists included."""
+    found = [] if found is None else found
+    items = data.items() if isinstance(data, dict) else enumerate(data)
+    for key, value in items:
+        found.append((data, key))
+        if isinstance(value, (dict, list)):
+            _slots(value, found)
+    return found
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=profiles(), picks=st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(HOSTILE)), max_size=3))
+def test_hostile_values_get_the_exact_answer(fast, data, picks):
+    _agree(fast, data)
+    for where, value in picks:
+        slots = _slots(data)
+        if slots:
+            container, key = slots[where % len(slots)]
+            container[key] = copy.deepcopy(value)  # never a shared (or the same) container twice
+    _agree(fast, data)
+
+
+@pytest.mark.parametrize("data", [
+    {"needs": {"usage": {"mau": True}}}, {"needs": {"usage": {"mau": "5"}}}, {"needs": {"contract_months": 12.0}},
+    {"needs": {"capabilities": ("text_messaging",)}}, {"company": {"name": "a\x1b"}}, {"company": {"size": "small\n"}},
+    {"offers": [{"name": "A", "prices": {"monthly_fee_usd": "unknown"}}]}, {"upgrade": {"adds_custom_addons": ["x\x00"]}},
+    {"offers": [{"name": "A", "capabilities": [{"capability": "recording", "availability": "paid",
+                                               "monthly_price_usd": True}]}]},
+    {"asked": ["needs.usage.mau", ["x"]]}, {"bogus": 1},
+])
+def test_known_hard_inputs_get_the_exact_answer(fast, data):
+    _agree(fast, data)
+
+
+def test_a_list_nested_too_deep_for_the_fast_validator_gets_the_exact_answer():
+    nested: list = []
+    for _ in range(100_000):
+        nested = [nested]
+    validator = ProfileValidator()
+    validator.validate({})  # the fast validator is built on the second call
+    for data in ({"needs": {"capabilities": nested}}, {"asked": nested}):
+        with pytest.raises(ValidationError, match="list inside a list"):
+            validator.validate(data)
