@@ -35,7 +35,7 @@ reports is then run through the real engine (``smallest_change.py``).
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from pydantic import BaseModel, ValidationError
 
@@ -48,78 +48,149 @@ from expert.explain.conditions import (
     status_of_test,
 )
 from expert.explain.proof import derived_inputs, unstated_requirements
-from expert.facts.derive import derive
+from expert.facts.derive import Derivation, _upgrade_counts, derive
 from expert.facts.factpaths import OFFERS, FactPathError, FactRef, set_fact_shared
-from expert.facts.fields import ENGINE_SEPARATOR, LIST_ENUM, field_catalogue
+from expert.facts.fields import ENGINE_SEPARATOR, SECTION, field_catalogue
 from expert.facts.flatten import OFFER_FACT, PROFILE_FACT, offer_facts, profile_fact
 from expert.facts.vocabulary import Profile
-from expert.rulebase.compiler import COMPANY_SUBJECT, OFFER_NAME, value_field
+from expert.rulebase.compiler import ANY_SUBJECT, COMPANY_SUBJECT, OFFER_NAME, value_field
 from expert.rulebase.engine_numbers import engine_number
-from expert.rulebase.rulebook import FactCondition, KnowledgeBase
-
-_EVERYTHING = "*"  # a changed engine field no catalogue path names: re-judge every conclusion
+from expert.rulebase.rulebook import FactCondition, KnowledgeBase, Rule
 
 
 class TrialFacts:
     """A changed profile as the search needs it: its data, and its facts with conclusions.
 
     Only the data is made up front (validating it says whether the trial counts at all);
-    the facts are derived and flattened on first use, and the conclusions judged on first
-    use: the search asks for neither on a trial whose change cannot matter (``touches``)."""
+    the view (``TrialView``) works out each value and conclusion when it is read: the
+    search asks for neither on a trial whose change cannot matter (``touches``)."""
 
-    def __init__(self, data: dict, view: Optional[FactView] = None,
-                 build: Optional[Callable[[], tuple[list[dict], set, bool]]] = None,
-                 judge: Optional[Callable[[list[dict], set], FactView]] = None,
-                 base_concluded: frozenset = frozenset()) -> None:
-        self.data, self._view, self._build, self._judge = data, view, build, judge
-        self._base_concluded = base_concluded
-        self._facts: Optional[tuple[list[dict], set]] = None
-        self._facts_view: Optional[FactView] = None
-        self._moved: Optional[bool] = None if build is not None else False
-
-    def _built(self) -> tuple[list[dict], set]:
-        if self._facts is None:
-            assert self._build is not None
-            facts, affected, self._moved = self._build()
-            self._facts, self._build = (facts, affected), None
-        return self._facts
+    def __init__(self, data: dict, view: Any) -> None:
+        self.data, self.view = data, view
 
     @property
     def moved(self) -> bool:
-        """False when no target's rules read a changed value, so each stands as in the base."""
-        if self._moved is None:
-            self._built()
-        return bool(self._moved)
+        """False when no target's rules read a value the change can move, so each stands as in the base."""
+        return self.view.moved if isinstance(self.view, TrialView) else False
 
     @property
-    def view(self) -> FactView:
-        if self._view is None:
-            assert self._judge is not None
-            self._view = self._judge(*self._built())
-        return self._view
+    def facts_view(self) -> Any:
+        """The trial's view for judging conditions on facts (its conclusions are judged only if asked)."""
+        return self.view
+
+
+class TrialView:
+    """One trial's facts and conclusions, each worked out when it is first read.
+
+    A value the change cannot move (its path is not in ``touched``: the fact, the sections
+    around and inside it, and the derived values computed from it) is the base's.  A moved
+    input value comes from flattening only the changed section (or offer) it sits in; a
+    moved derived value from deriving the changed profile (once per trial).  A conclusion
+    whose rules, or the rules of what it rests on, read no moved value keeps its base
+    status; the others are judged from their rules on this view, each condition the base
+    did not meet first (a rule fires when all hold, in any order, and a trial seldom meets
+    what the base did not), the conclusions they rest on judged the same way when a
+    condition asks.  The search asks whether one target is reached: most conclusions are
+    never judged, and a trial that fails on an input value is never derived.
+
+    Reading ``profile``, ``offers`` or ``concluded`` works out everything (for tests, and
+    for any caller that wants the whole view)."""
+
+    def __init__(self, runner: TrialRunner, data: dict, profile: Profile, touched: frozenset, feeds: bool) -> None:
+        self.runner, self.data, self.model, self.touched, self.feeds = runner, data, profile, touched, feeds
+        self._inputs: dict[tuple, dict] = {}  # fact owner -> its input values, flattened (engine names)
+        self._derivation: Optional[Derivation] = None if feeds else runner.base_derivation
+        self._derived: dict[tuple, dict] = {} if feeds else runner.base_derived  # owner -> derived values
+        self._counts: Optional[dict] = None
+        self._judged: dict[tuple[str, str], bool] = {}
+        self._moves: dict[str, bool] = {}
+
+    def inputs(self, owner: tuple) -> dict:
+        """The input values of one fact (the profile's, an offer's), flattened afresh only if changed."""
+        known = self._inputs.get(owner)
+        if known is None:
+            known = self._inputs[owner] = self.runner.inputs(self.data, self.model, owner)
+        return known
+
+    def derived(self, owner: tuple) -> dict:
+        """The derived values of one fact, the changed profile's."""
+        known = self._derived.get(owner)
+        if known is None:
+            if self._derivation is None:
+                self._derivation = derive(self.model)
+            values = self._derivation.profile if owner[1] is None else self._derivation.offers.get(owner[1], {})
+            known = self._derived[owner] = _engine_values(values)
+        return known
+
+    def upgrade_counts(self) -> dict:
+        """The upgrade's counts (``_UPGRADE_COUNTS``), worked out as ``derive`` works them out."""
+        if self._counts is None:
+            out, model = Derivation(), self.model
+            if model.upgrade is not None:
+                target = next((o for o in model.offers if o.name == model.upgrade.offer), None)
+                _upgrade_counts(out, model, target)
+            self._counts = _engine_values(out.profile)
+        return self._counts
+
+    def value(self, path: str, subject: str) -> Any:
+        if path not in self.touched:
+            return self.runner.base_numbers.value(path, subject)
+        spec = field_catalogue()[path]
+        owner = (OFFER_FACT, subject) if path.startswith("offer.") else (PROFILE_FACT, None)
+        if owner[1] is not None and subject not in self.runner.base_numbers.offers:
+            return None  # no such offer: nothing stated (the changes name no new offer)
+        if not spec.derived:
+            fact = self.inputs(owner)
+        elif path in _UPGRADE_COUNTS and self._derivation is None:
+            fact = self.upgrade_counts()  # a count over sets, without the whole derivation's arithmetic
+        else:
+            fact = self.derived(owner)
+        if spec.kind == SECTION:
+            return True if fact.get(spec.engine_name) else None
+        return fact.get(value_field(path))
+
+    def may_differ(self, cid: str) -> bool:
+        """Whether ``cid``'s rules, or those of what it rests on, read a value the change can move."""
+        known = self._moves.get(cid)
+        if known is None:
+            reads = self.runner.conclusion_reads(cid)
+            known = self._moves[cid] = cid in self.runner.position and (
+                not self.touched.isdisjoint(reads) or not reads <= _catalogue_paths())
+        return known
 
     @property
-    def facts_view(self) -> FactView:
-        """The trial's facts, for judging conditions on facts only: its conclusions are left
-        unjudged (the base's stand in), so ask ``view`` for anything about a conclusion."""
-        if self._view is not None:
-            return self._view
-        if self._facts_view is None:
-            facts, _ = self._built()
-            self._facts_view = FactView(facts[0], {f[OFFER_NAME]: f for f in facts[1:]}, self._base_concluded)
-        return self._facts_view
+    def moved(self) -> bool:
+        return any(self.may_differ(cid) for cid in self.runner.targets)
 
+    def is_concluded(self, cid: str, subject: str) -> bool:
+        if not self.may_differ(cid):
+            return self.runner.base_view.is_concluded(cid, subject)
+        key = (cid, subject)
+        known = self._judged.get(key)
+        if known is None:
+            known = self._judged[key] = any(
+                _fires(rule, self, one, self.runner.condition_order(rule, one))
+                for rule, one in self.runner.instances[cid] if subject in (ANY_SUBJECT, one))
+        return known
 
-def _engine_paths() -> dict[str, str]:
-    """Engine field name -> the catalogue path whose value it carries."""
-    paths: dict[str, str] = {}
-    for path, spec in field_catalogue().items():
-        paths[spec.engine_name] = path
-        paths[value_field(path)] = path
-        if spec.kind == LIST_ENUM:
-            for choice in spec.choices:
-                paths[f"{spec.engine_name}__{choice}"] = path
-    return paths
+    def _whole(self, owner: tuple) -> dict:
+        return {**self.inputs(owner), **self.derived(owner)}
+
+    @property
+    def profile(self) -> dict:
+        return self._whole((PROFILE_FACT, None))
+
+    @property
+    def offers(self) -> dict:
+        return {name: self._whole((OFFER_FACT, name)) for name in self.runner.base_numbers.offers}
+
+    @property
+    def concluded(self) -> frozenset:
+        runner = self.runner
+        kept = {item for item in runner.base_concluded if not self.may_differ(item[0])}
+        judged = {(cid, one) for cid in runner.order if self.may_differ(cid)
+                  for one in {one for _, one in runner.instances[cid]} if self.is_concluded(cid, one)}
+        return frozenset(kept | judged)
 
 
 class TrialRunner:
@@ -137,21 +208,16 @@ class TrialRunner:
         self.base_inputs = {owner: {k: v for k, v in fact.items() if k not in self.base_derived.get(owner, ())}
                             for owner, fact in self.base_facts.items()}
         self.base_concluded = frozenset(concluded)
-        self.engine_paths = _engine_paths()
         self.targets = set(targets)
         self.order, self.reads, self.rests_on = self._index(targets)
         self.position = {cid: number for number, cid in enumerate(self.order)}
-        self.readers: dict[str, list[str]] = {}  # catalogue path -> the closure's conclusions whose rules read it
-        self.dependents: dict[str, list[str]] = {}  # conclusion -> the closure's conclusions resting on it
-        for cid in self.order:
-            for path in self.reads.get(cid, ()):
-                self.readers.setdefault(path, []).append(cid)
-            for dep in self.rests_on.get(cid, ()):
-                self.dependents.setdefault(dep, []).append(cid)
         self.instances = {cid: conclusion_instances(knowledge, cid, None, self.offers) for cid in self.order}
         self.read = {path for cid in self.order for path in self.reads.get(cid, ())}  # what the closure's rules read
         base_offers = {f[OFFER_NAME]: f for f in facts[1:]}
         self.base_view = FactView(facts[0], base_offers, self.base_concluded)
+        numbers = [self.base_facts[_owner(f)] for f in facts]  # what a trial reads where the change moves nothing
+        self.base_numbers = FactView(numbers[0], {f[OFFER_NAME]: f for f in numbers[1:]}, self.base_concluded)
+        self._condition_order: dict[tuple[str, str], tuple] = {}
         self._reach: dict[str, tuple[bool, bool]] = {}
         self._condition_reads: dict[int, frozenset] = {}
         self._touched: dict[str, frozenset] = {}
@@ -217,16 +283,20 @@ class TrialRunner:
         reach = [self.reach(ref) for ref, _ in changes]
         if not any(feeds or read for feeds, read in reach):
             return TrialFacts(data, self.base_view)  # nothing the conclusions read changes
-        feeds = any(feeds for feeds, _ in reach)
-        return TrialFacts(data, build=lambda: self.judged(data, profile, feeds), judge=self.judge,
-                          base_concluded=self.base_concluded)
+        touched = frozenset().union(*(self.touched(ref) for ref, _ in changes))
+        return TrialFacts(data, TrialView(self, data, profile, touched, any(feeds for feeds, _ in reach)))
 
-    def judged(self, data: dict, profile: Profile, feeds: bool) -> tuple[list[dict], set, bool]:
-        """The trial's facts (derived afresh when ``feeds``), the conclusions to re-judge for
-        them, and whether a target may differ from the base's."""
-        facts, fresh = self.facts(data, profile, derive(profile) if feeds else self.base_derivation)
-        affected = self.affected(facts, fresh)
-        return facts, affected, bool(affected & self.targets)
+    def condition_order(self, rule: Rule, subject: str) -> tuple:
+        """``rule``'s conditions for ``subject``, those that do not hold in the base first: a
+        trial judges a rule until a condition fails, and these are the ones that likely do."""
+        key = (rule.id, subject)
+        known = self._condition_order.get(key)
+        if known is None:
+            held = [_holds(condition, self.base_view, subject) for condition in rule.conditions]
+            known = self._condition_order[key] = (
+                *(c for c, h in zip(rule.conditions, held, strict=True) if not h),
+                *(c for c, h in zip(rule.conditions, held, strict=True) if h))
+        return known
 
     def touches(self, ref: FactRef, condition: Any) -> bool:
         """Whether changing ``ref`` can change what ``condition`` reads: a value at one of its
@@ -278,91 +348,52 @@ class TrialRunner:
                                    any(related(path, ref.path) for path in self.read))
         return self._reach[ref.id]
 
-    def facts(self, data: dict, profile: Profile, derivation) -> tuple[list[dict], dict[tuple, Optional[dict]]]:
-        """The flattened facts: sections the changes left alone keep the base's flattening,
-        with the newly derived values in place of the base's.  Also, per fact, the derived
-        values put in (None for a fact flattened afresh): what may differ from the base."""
-        derived = _derived_values(derivation)
-        fresh: dict[tuple, Optional[dict]] = {}
-        if all(data.get(key) is self.data.get(key) for key in ("company", "needs", "upgrade")):
-            head = {**self.base_inputs[(PROFILE_FACT, None)], **derived[(PROFILE_FACT, None)]}
-            fresh[(PROFILE_FACT, None)] = derived[(PROFILE_FACT, None)]
-        else:
-            head = _engine_numbers(profile_fact(profile, derivation))
-            fresh[(PROFILE_FACT, None)] = None
-        facts = [head]
+    def inputs(self, data: dict, profile: Profile, owner: tuple) -> dict:
+        """One fact's input values (engine names, numbers on the engine's grid) for the changed
+        ``data``: the base's when its sections are the base's objects (a change copies only
+        what it touches), else the changed sections flattened from their own dumps (as
+        flattening dumps a profile), the others kept."""
+        base = self.base_inputs[owner]
+        if owner[1] is None:
+            kept = [key for key in _HEAD_SECTIONS if data.get(key) is self.data.get(key)]
+            if len(kept) == len(_HEAD_SECTIONS):
+                return base
+            dumps = {key: section.model_dump(mode="json", exclude_none=True)
+                     for key in _HEAD_SECTIONS if key not in kept and (section := getattr(profile, key)) is not None}
+            fact = {k: v for k, v in base.items() if k.split(ENGINE_SEPARATOR, 1)[0] in kept}
+            fact.update(_engine_numbers(profile_fact(profile, Derivation(), dumps)))
+            return fact
         base_offers = {id(o) for o in self.data.get(OFFERS) or []}
         for offer_data, offer in zip(data.get(OFFERS) or [], profile.offers, strict=True):
-            owner = (OFFER_FACT, offer.name)
-            if id(offer_data) in base_offers:
-                facts.append({**self.base_inputs[owner], **derived[owner]})
-                fresh[owner] = derived[owner]
-            else:
-                # one offer flattened alone, from its own dump (as flattening dumps a profile)
+            if offer.name == owner[1]:
+                if id(offer_data) in base_offers:
+                    return base
                 alone = {OFFERS: [offer.model_dump(mode="json", exclude_none=True)]}
-                (fact,) = offer_facts(profile, derivation, alone)
-                facts.append(_engine_numbers(fact))
-                fresh[owner] = None
-        return facts, fresh
-
-    # --- re-inference ------------------------------------------------------------------
-
-    def changed_paths(self, facts: list[dict], fresh: dict[tuple, Optional[dict]]) -> set:
-        """Catalogue paths whose value differs from the base's in some fact (only the derived
-        values can differ in a fact whose inputs were reused)."""
-        changed: set = set()
-        for fact in facts:
-            owner = _owner(fact)
-            derived = fresh.get(owner)
-            if derived is not None:
-                before, after = self.base_derived.get(owner, {}), derived
-            else:
-                before, after = self.base_facts.get(owner, {}), fact
-            if before == after:
-                continue
-            for key in before.keys() | after.keys():
-                if before.get(key) != after.get(key):
-                    changed.add(self.engine_paths.get(key, _EVERYTHING))
-        return changed
-
-    def affected(self, facts: list[dict], fresh: dict[tuple, Optional[dict]]) -> set:
-        """The conclusions of the closure whose rules read a changed value, or rest on one that does."""
-        changed = self.changed_paths(facts, fresh)
-        if _EVERYTHING in changed:
-            return set(self.order)
-        pending = [cid for path in changed for cid in self.readers.get(path, ())]
-        affected: set = set()
-        while pending:  # what reads a changed value, then what rests on that
-            cid = pending.pop()
-            if cid not in affected:
-                affected.add(cid)
-                pending.extend(self.dependents.get(cid, ()))
-        return affected
-
-    def judge(self, facts: list[dict], affected: set) -> FactView:
-        """Conclusions of the closure for these facts: the base's, re-judged where ``affected``."""
-        concluded = {item for item in self.base_concluded if item[0] not in affected}
-        offers = {f[OFFER_NAME]: f for f in facts[1:]}
-        view = FactView(facts[0], offers, concluded)  # type: ignore[arg-type]  # filled in below, then frozen
-        for cid in sorted(affected, key=self.position.__getitem__):  # each after what it rests on
-            for rule, subject in self.instances[cid]:
-                if (cid, subject) not in concluded and _fires(rule, view, subject):
-                    concluded.add((cid, subject))
-        return FactView(facts[0], offers, frozenset(concluded))
+                (fact,) = offer_facts(profile, Derivation(offers={offer.name: {}}), alone)
+                return _engine_numbers(fact)
+        return {}
 
 
-def _fires(rule, view: FactView, subject: str) -> bool:
-    """Whether every condition holds: ``check_rule``'s judgement, without its report,
-    stopping at the first condition that does not hold."""
-    return all(_holds(condition, view, subject) for condition in rule.conditions)
+def _fires(rule, view: Any, subject: str, conditions: Optional[tuple] = None) -> bool:
+    """Whether every condition holds (``conditions``: the rule's, in the order to judge
+    them): ``check_rule``'s judgement, without its report, stopping at the first condition
+    that does not hold."""
+    return all(_holds(condition, view, subject) for condition in conditions or rule.conditions)
 
 
-def _holds(condition, view: FactView, subject: str) -> bool:
+def _holds(condition, view: Any, subject: str) -> bool:
     if isinstance(condition, FactCondition):
         if condition.alternatives:
             return any(_holds(alternative, view, subject) for alternative in condition.alternatives)
         return all(status_of_test(test, view.value(test.path, subject)) == HELD for test in condition.tests)
     return view.is_concluded(condition.id, conclusion_subject(condition, subject)) != condition.negated
+
+
+# Derived values ``derive`` computes in one step from the upgrade, the needs and the target
+# offer's items alone (``_upgrade_counts``): a trial that reads only these need not derive.
+_UPGRADE_COUNTS = frozenset(f"upgrade.derived.{name}" for name in (
+    "added_addon_count", "new_addition_count", "new_capability_count", "needed_addition_count", "needed_fix_count"))
+_HEAD_SECTIONS = ("company", "needs", "upgrade")  # what the profile fact flattens, each under its own prefix
 
 
 def _owner(fact: dict) -> tuple:
