@@ -226,17 +226,14 @@ class TrialRunner:
         for path, inputs in self.derived_from.items():
             for fact in inputs:
                 self.derived_by_fact.setdefault(fact, set()).add(path)
-                for section in _ancestors(fact):
-                    self.derived_by_prefix.setdefault(section, set()).add(path)
+        for fact, paths in self.derived_by_fact.items():
+            for section in _ancestors(fact):
+                self.derived_by_prefix.setdefault(section, set()).update(paths)
         self._conclusion_reads: dict[str, frozenset] = {}
 
     def _index(self, targets: tuple[str, ...]) -> tuple[list[str], dict[str, set], dict[str, set]]:
         """The conclusions the targets rest on, each after those it rests on; what their rules read."""
-        reads: dict[str, set] = {}
-        rests_on: dict[str, set] = {}
-        for cid, rules in rules_concluding(self.knowledge).items():
-            reads[cid] = {p for rule in rules for c in rule.conditions if isinstance(c, FactCondition) for p in c.paths}
-            rests_on[cid] = {c.id for rule in rules for c in rule.conclusion_conditions}
+        reads, rests_on = _reads_and_rests_on(self.knowledge)
         order: list[str] = []
         done: set = set()
         stack: list = [(target, False) for target in targets]
@@ -292,7 +289,7 @@ class TrialRunner:
         key = (rule.id, subject)
         known = self._condition_order.get(key)
         if known is None:
-            held = [_holds(condition, self.base_view, subject) for condition in rule.conditions]
+            held = [holds(condition, self.base_view, subject) for condition in rule.conditions]
             known = self._condition_order[key] = (
                 *(c for c, h in zip(rule.conditions, held, strict=True) if not h),
                 *(c for c, h in zip(rule.conditions, held, strict=True) if h))
@@ -304,11 +301,17 @@ class TrialRunner:
         for a condition on a conclusion, a value any rule it rests on reads.  A condition
         that does not hold in the base and is not touched does not hold in the trial either
         (its status is a function of what it reads)."""
+        reads = self.condition_reads(condition)
+        return not self.touched(ref).isdisjoint(reads) or not reads <= _catalogue_paths()
+
+    def condition_reads(self, condition: Any) -> frozenset:
+        """The paths a condition reads: its own, or for a condition on a conclusion, those
+        of every rule the conclusion rests on."""
         reads = self._condition_reads.get(id(condition))  # the knowledge's conditions outlive the runner
         if reads is None:
             paths = condition.paths if isinstance(condition, FactCondition) else self.conclusion_reads(condition.id)
             reads = self._condition_reads[id(condition)] = frozenset(paths)
-        return not self.touched(ref).isdisjoint(reads) or not reads <= _catalogue_paths()
+        return reads
 
     def touched(self, ref: FactRef) -> frozenset:
         """The catalogue paths whose value changing ``ref`` may change: its own, the sections
@@ -374,17 +377,36 @@ class TrialRunner:
         return {}
 
 
+_READS: dict[int, tuple[dict, dict[str, set], dict[str, set]]] = {}  # id(rules index) -> it, reads, rests on
+
+
+def _reads_and_rests_on(knowledge: KnowledgeBase) -> tuple[dict[str, set], dict[str, set]]:
+    """Per conclusion: the paths its rules read, and the conclusions they rest on; worked out
+    once per knowledge base (``rules_concluding``'s index, kept while its knowledge is)."""
+    index = rules_concluding(knowledge)
+    entry = _READS.get(id(index))
+    if entry is None or entry[0] is not index:
+        reads = {cid: {p for rule in rules for c in rule.conditions if isinstance(c, FactCondition) for p in c.paths}
+                 for cid, rules in index.items()}
+        rests_on = {cid: {c.id for rule in rules for c in rule.conclusion_conditions} for cid, rules in index.items()}
+        if len(_READS) >= 8:  # knowledge bases come and go in tests: keep the few in use
+            _READS.clear()
+        entry = _READS[id(index)] = (index, reads, rests_on)
+    return entry[1], entry[2]
+
+
 def _fires(rule, view: Any, subject: str, conditions: Optional[tuple] = None) -> bool:
     """Whether every condition holds (``conditions``: the rule's, in the order to judge
     them): ``check_rule``'s judgement, without its report, stopping at the first condition
     that does not hold."""
-    return all(_holds(condition, view, subject) for condition in conditions or rule.conditions)
+    return all(holds(condition, view, subject) for condition in conditions or rule.conditions)
 
 
-def _holds(condition, view: Any, subject: str) -> bool:
+def holds(condition, view: Any, subject: str) -> bool:
+    """Whether one condition holds for ``subject`` on ``view`` (a ``FactView`` or a trial's)."""
     if isinstance(condition, FactCondition):
         if condition.alternatives:
-            return any(_holds(alternative, view, subject) for alternative in condition.alternatives)
+            return any(holds(alternative, view, subject) for alternative in condition.alternatives)
         return all(status_of_test(test, view.value(test.path, subject)) == HELD for test in condition.tests)
     return view.is_concluded(condition.id, conclusion_subject(condition, subject)) != condition.negated
 
