@@ -294,6 +294,7 @@ class SmallestChangeSearch:
 
     def _relevant_refs(self) -> list[FactRef]:
         refs: dict[str, FactRef] = {}
+        asked: set[tuple[str, str]] = set()  # (path, subject) already expanded: again would add nothing
         pending, seen = [self.cid], set()
         while pending:
             cid = pending.pop()
@@ -304,8 +305,10 @@ class SmallestChangeSearch:
                 subjects = [COMPANY_SUBJECT] if rule.about == ABOUT_COMPANY else self.offers
                 for subject in subjects:
                     for path in (p for c in rule.fact_conditions for p in c.paths):
-                        for ref in self.refs_for(path, subject):
-                            refs.setdefault(ref.id, ref)
+                        if (path, subject) not in asked:
+                            asked.add((path, subject))
+                            for ref in self.refs_for(path, subject):
+                                refs.setdefault(ref.id, ref)
                 pending += [c.id for c in rule.conclusion_conditions]
         return list(refs.values())
 

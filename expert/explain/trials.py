@@ -134,20 +134,20 @@ class TrialView:
 
     def value(self, path: str, subject: str) -> Any:
         if path not in self.touched:
-            return self.runner.base_numbers.value(path, subject)
-        spec = field_catalogue()[path]
+            return self.runner.base_value(path, subject)
+        derived, key, section = _reading(path)
         owner = (OFFER_FACT, subject) if path.startswith("offer.") else (PROFILE_FACT, None)
         if owner[1] is not None and subject not in self.runner.base_numbers.offers:
             return None  # no such offer: nothing stated (the changes name no new offer)
-        if not spec.derived:
+        if not derived:
             fact = self.inputs(owner)
         elif path in _UPGRADE_COUNTS and self._derivation is None:
             fact = self.upgrade_counts()  # a count over sets, without the whole derivation's arithmetic
         else:
             fact = self.derived(owner)
-        if spec.kind == SECTION:
-            return True if fact.get(spec.engine_name) else None
-        return fact.get(value_field(path))
+        if section:
+            return True if fact.get(key) else None
+        return fact.get(key)
 
     def may_differ(self, cid: str) -> bool:
         """Whether ``cid``'s rules, or those of what it rests on, read a value the change can move."""
@@ -218,6 +218,7 @@ class TrialRunner:
         numbers = [self.base_facts[_owner(f)] for f in facts]  # what a trial reads where the change moves nothing
         self.base_numbers = FactView(numbers[0], {f[OFFER_NAME]: f for f in numbers[1:]}, self.base_concluded)
         self._condition_order: dict[tuple[str, str], tuple] = {}
+        self._base_values: dict[tuple[str, str], Any] = {}
         self._reach: dict[str, tuple[bool, bool]] = {}
         self._condition_reads: dict[int, frozenset] = {}
         self._touched: dict[str, frozenset] = {}
@@ -282,6 +283,14 @@ class TrialRunner:
             return TrialFacts(data, self.base_view)  # nothing the conclusions read changes
         touched = frozenset().union(*(self.touched(ref) for ref, _ in changes))
         return TrialFacts(data, TrialView(self, data, profile, touched, any(feeds for feeds, _ in reach)))
+
+    def base_value(self, path: str, subject: str) -> Any:
+        """What a rule about ``subject`` reads at ``path`` in the base (numbers on the engine's grid)."""
+        key = (path, subject)
+        known = self._base_values.get(key, _UNREAD)
+        if known is _UNREAD:
+            known = self._base_values[key] = self.base_numbers.value(path, subject)
+        return known
 
     def condition_order(self, rule: Rule, subject: str) -> tuple:
         """``rule``'s conditions for ``subject``, those that do not hold in the base first: a
@@ -399,7 +408,10 @@ def _fires(rule, view: Any, subject: str, conditions: Optional[tuple] = None) ->
     """Whether every condition holds (``conditions``: the rule's, in the order to judge
     them): ``check_rule``'s judgement, without its report, stopping at the first condition
     that does not hold."""
-    return all(holds(condition, view, subject) for condition in conditions or rule.conditions)
+    for condition in conditions or rule.conditions:
+        if not holds(condition, view, subject):
+            return False
+    return True
 
 
 def holds(condition, view: Any, subject: str) -> bool:
@@ -407,7 +419,10 @@ def holds(condition, view: Any, subject: str) -> bool:
     if isinstance(condition, FactCondition):
         if condition.alternatives:
             return any(holds(alternative, view, subject) for alternative in condition.alternatives)
-        return all(status_of_test(test, view.value(test.path, subject)) == HELD for test in condition.tests)
+        for test in condition.tests:
+            if status_of_test(test, view.value(test.path, subject)) != HELD:
+                return False
+        return True
     return view.is_concluded(condition.id, conclusion_subject(condition, subject)) != condition.negated
 
 
@@ -415,6 +430,17 @@ def holds(condition, view: Any, subject: str) -> bool:
 # offer's items alone (``_upgrade_counts``): a trial that reads only these need not derive.
 _UPGRADE_COUNTS = frozenset(f"upgrade.derived.{name}" for name in (
     "added_addon_count", "new_addition_count", "new_capability_count", "needed_addition_count", "needed_fix_count"))
+_UNREAD = object()  # a base value not read yet (None is a value: not stated)
+
+
+@cache
+def _reading(path: str) -> tuple[bool, str, bool]:
+    """How ``FactView.value`` reads a path: (derived, the engine key, whether it is a section's presence)."""
+    spec = field_catalogue()[path]
+    section = spec.kind == SECTION
+    return spec.derived, spec.engine_name if section else value_field(path), section
+
+
 _HEAD_SECTIONS = ("company", "needs", "upgrade")  # what the profile fact flattens, each under its own prefix
 
 
