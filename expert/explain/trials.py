@@ -117,7 +117,7 @@ class TrialView:
         known = self._derived.get(owner)
         if known is None:
             if self._derivation is None:
-                self._derivation = derive(self.model)
+                self._derivation = self.runner.derivation(self.data, self.model)
             values = self._derivation.profile if owner[1] is None else self._derivation.offers.get(owner[1], {})
             known = self._derived[owner] = _engine_values(values)
         return known
@@ -283,6 +283,16 @@ class TrialRunner:
             return TrialFacts(data, self.base_view)  # nothing the conclusions read changes
         touched = frozenset().union(*(self.touched(ref) for ref, _ in changes))
         return TrialFacts(data, TrialView(self, data, profile, touched, any(feeds for feeds, _ in reach)))
+
+    def derivation(self, data: dict, profile: Profile) -> Derivation:
+        """The changed profile's derivation.  When only the upgrade's contents changed (not
+        whether there is one, nor the offer it names), the offers' values are the base's
+        (``derive``'s ``offers``): only the upgrade's and the company's are worked out."""
+        base = self.profile.upgrade
+        if (base is not None and profile.upgrade is not None and profile.upgrade.offer == base.offer
+                and all(data.get(key) is self.data.get(key) for key in data.keys() | self.data.keys() if key != "upgrade")):
+            return derive(profile, self.base_derivation.offers)
+        return derive(profile)
 
     def base_value(self, path: str, subject: str) -> Any:
         """What a rule about ``subject`` reads at ``path`` in the base (numbers on the engine's grid)."""

@@ -20,6 +20,7 @@ from expert.audit.cases import load_cases
 from expert.explain.conditions import FactView
 from expert.explain.smallest_change import SmallestChangeSearch
 from expert.explain.trials import TrialView
+from expert.facts.factpaths import FactRef
 from expert.facts.fields import field_catalogue
 from expert.rulebase.compiler import ANY_SUBJECT, COMPANY_SUBJECT
 from expert.rulebase.engine_numbers import engine_number
@@ -58,3 +59,28 @@ def test_a_trial_read_value_by_value_agrees_with_the_engine(advisor, case):
             for subject in [*subjects, ANY_SUBJECT]:
                 assert view.is_concluded(cid, subject) == expected.view.is_concluded(cid, subject), (changes, cid, subject)
     assert lazy > 10
+
+
+@pytest.mark.parametrize("case", CASES[::3], ids=[c.id for c in CASES[::3]])
+def test_a_change_inside_the_upgrade_derives_as_the_whole_profile_does(advisor, case):
+    """``TrialRunner.derivation`` keeps the offers' values when only the upgrade's contents
+    changed (``derive``'s ``offers``); every value must be what deriving afresh gives."""
+    from expert.facts.derive import derive
+
+    run = advisor.consult(case.profile)
+    search = SmallestChangeSearch(advisor, run.data, "verdict.pay", None, FactView.build(run.facts, run.concluded))
+    runner = search.runner
+    refs = {ref.id: ref for ref in search.relevant_refs()}
+    refs.update({path: FactRef(path) for path in field_catalogue() if path.startswith("upgrade.")
+                 and not field_catalogue()[path].derived})
+    compared = 0
+    for ref in refs.values():
+        for value in search.values(ref, None):
+            trial = runner.run(((ref, value),))
+            if trial is None:
+                continue
+            model = runner.validated(trial.data)
+            expected, got = derive(model), runner.derivation(trial.data, model)
+            assert (got.profile, got.offers) == (expected.profile, expected.offers), (ref.id, value)
+            compared += 1
+    assert compared > 0
