@@ -614,9 +614,19 @@ def holds_after(check, view: FactView, subject: str) -> bool:
     return holds(check.condition, view, subject)
 
 
+_THRESHOLDS: dict[int, tuple[dict, dict[str, set]]] = {}  # id(rules index) -> it, the thresholds
+
+
 def rule_thresholds(knowledge: KnowledgeBase) -> dict[str, set]:
-    """The constants rules compare each number with."""
-    return thresholds_by_field(knowledge)
+    """The constants rules compare each number with: worked out once per knowledge base
+    (``rules_concluding``'s index, rebuilt when its rules are, stands for the knowledge)."""
+    index = rules_concluding(knowledge)
+    entry = _THRESHOLDS.get(id(index))
+    if entry is None or entry[0] is not index:
+        if len(_THRESHOLDS) >= 8:  # knowledge bases come and go in tests: keep the few in use
+            _THRESHOLDS.clear()
+        entry = _THRESHOLDS[id(index)] = (index, thresholds_by_field(knowledge))
+    return entry[1]
 
 
 def smallest_change(consultant: Consultant, data: dict, cid: str, subject: Optional[str], base: FactView) -> SmallestChange:

@@ -524,7 +524,7 @@ def _updated(model: BaseModel, before: dict, after: dict) -> BaseModel:
     fields = type(model).model_fields
     for key in before.keys() | after.keys():
         old, new = before.get(key), after.get(key)
-        if old == new:
+        if old is new or old == new:  # a change copies only what it touches: the rest is the same object
             continue
         current = getattr(model, key, None) if key in fields else None
         if key not in after:
@@ -543,7 +543,7 @@ def _item(item: Any, old: list, models: list, index: int) -> Any:
     """One item of a changed list: the base's model when unchanged, updated when the same
     named item changed (an offer), else as given (validated afresh)."""
     for position in (index, index + 1, *range(len(old))):  # where it was, or one on (an item removed before it)
-        if position < len(old) and old[position] == item:
+        if position < len(old) and (old[position] is item or old[position] == item):
             return models[position]
     if (isinstance(item, dict) and index < len(old) and isinstance(old[index], dict)
             and isinstance(models[index], BaseModel) and "name" in item and old[index].get("name") == item["name"]):
