@@ -558,6 +558,19 @@ class SmallestChangeSearch:
             return holds_after(check, trial.judged.facts_view, subject)  # facts only: no conclusion judged
         return holds_after(check, trial.view, subject)
 
+    def ruled_out(self, check, subject: str):
+        """For ``fixes``: a test that answers, without a call per single, ``can_fix``'s no for
+        a change to a field the condition does not read (the any-value screen's sets)."""
+        if not self.screening:
+            return lambda trial: False
+        fixable, reads, bit = self.sets.fix(check, subject), self.runner.condition_reads(check.condition), self.sets.bit
+
+        def ruled_out(trial: _Trial) -> bool:
+            ref = trial.changes[0][0]
+            return ref.path not in reads and (known := bit(ref)) != 0 and not fixable & known
+
+        return ruled_out
+
     def combinations(self, needs: list[tuple[str, list]], singles: list[_Trial]):
         """Sets of changes, one fix per condition that does not hold, smallest first.
 
@@ -570,7 +583,9 @@ class SmallestChangeSearch:
                 continue
             fixers = []
             for check in checks:
-                options = list(itertools.islice((t.changes for t in singles if self.fixes(t, check, subject)), 12))
+                ruled_out = self.ruled_out(check, subject)
+                options = list(itertools.islice((t.changes for t in singles
+                                                 if not ruled_out(t) and self.fixes(t, check, subject)), 12))
                 filled = self.fill_requirements(check, subject)
                 fixers.append(options + ([filled] if filled else []))
             for parts in itertools.product(*fixers):
