@@ -11,7 +11,8 @@ reported is a change that works.  The search:
    boolean, unset, the thresholds rules compare a number with (and one step either side),
    a list with one item more or less;
 3. every single change is run; if one works, it is the answer (fewest facts: one).  A
-   change is screened first, from the rules and the catalogue alone (``can_fix``): it is
+   change is screened first, from the rules and the catalogue alone (``can_fix``; for any
+   value of every fact at once as sets of facts, ``screen.py``): it is
    judged only if it may make each failing condition of some rule hold, and run at all
    only if it may also fix a condition a combination below needs.  Most single changes
    cannot (they touch one failing condition of a rule missing two); a test holds the

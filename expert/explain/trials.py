@@ -10,26 +10,27 @@ unchanged consultation (the base):
   assignment, on a copy of the base's validated model, and that model on a copy of its
   parent up to the profile, so the vocabulary's own validators run, those above included,
   and a trial is valid exactly when the whole changed profile would be;
+* **read each value only when asked** (``TrialView``): a value whose path the change cannot
+  move (``TrialRunner.touched``: the fact, the sections around and inside it, the derived
+  values its formulas feed, ``proof.derived_inputs``) is the base's; a moved input value
+  comes from flattening only the changed section or offer;
 * **derive** the changed profile as any consultation does (the figures depend on many
-  facts at once; ``derive`` is the one place that knows how), unless no derived value is
-  computed from the changed facts (``proof.derived_inputs``, i.e. the formulas' inputs):
-  then the base's derivation stands; **flatten** only the changed sections;
-* **re-infer only what depends on a changed value**: the flattened facts are compared
-  with the base's; a conclusion whose rules read none of the changed values, and rest on no
-  conclusion that changes, keeps its base status; the others are re-judged in dependency
-  order by the same three-valued condition checks explanations use (``conditions.py``,
-  which a test holds to the engine's firings on every worked case).  The rules form a DAG,
-  so judging each conclusion after everything it rests on gives the engine's stratified
-  result, negation included.
+  facts at once; ``derive`` is the one place that knows how), and only when a moved derived
+  value is read: the upgrade's counts alone are counted without it, and a change inside
+  the upgrade keeps the offers' values (``derive``'s ``offers``);
+* **judge only what is asked**: a conclusion whose rules, or those of what it rests on,
+  read no moved value keeps its base status; the others are judged from their rules by
+  the same condition checks explanations use (``conditions.py``, which a test holds to the
+  engine's firings on every worked case), each rule's conditions that fail in the base
+  first, the conclusions a condition names judged the same way when it asks.  The rules
+  form a DAG, so this gives the engine's stratified result, negation included.
 
-All of it lazily: a trial validates its changed data up front, derives and flattens on
-first use of its facts, and judges conclusions on first use of them, so the search's
-screen (``smallest_change.py``) decides what a trial costs.  The data is copied only along
-the changed fact's path (``set_fact_shared``).
-
-Only the conclusions the searched one rests on are re-judged (``TrialRunner.order``):
-a trial's view answers for those and for the facts, nothing else.  Whatever the search
-reports is then run through the real engine (``smallest_change.py``).
+The search asks whether its target is reached: most conclusions are never judged and a
+trial that fails on an input value is never derived, so the search's screen
+(``smallest_change.py``, ``screen.py``) and the target's rules decide what a trial costs.
+The data is copied only along the changed fact's path (``set_fact_shared``).  Only the
+conclusions the searched one rests on are judged (``TrialRunner.order``); whatever the
+search reports is then run through the real engine (``smallest_change.py``).
 """
 
 from __future__ import annotations
