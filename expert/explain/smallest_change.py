@@ -11,7 +11,8 @@ reported is a change that works.  The search:
    boolean, unset, the thresholds rules compare a number with (and one step either side),
    a list with one item more or less;
 3. every single change is run; if one works, it is the answer (fewest facts: one).  A
-   change is screened first, from the rules and the catalogue alone (``can_fix``): it is
+   change is screened first, from the rules and the catalogue alone (``can_fix``; for any
+   value of every fact at once as sets of facts, ``screen.py``): it is
    judged only if it may make each failing condition of some rule hold, and run at all
    only if it may also fix a condition a combination below needs.  Most single changes
    cannot (they touch one failing condition of a rule missing two); a test holds the
@@ -38,7 +39,6 @@ from expert.advice.model import Text
 from expert.explain.conditions import (
     HELD,
     FactView,
-    check_fact_condition,
     check_rule,
     conclusion_instances,
     conclusion_subject,
@@ -47,7 +47,8 @@ from expert.explain.conditions import (
 )
 from expert.explain.model import FactChange, SmallestChange
 from expert.explain.proof import derived_inputs, unstated_requirements
-from expert.explain.trials import TrialFacts, TrialRunner, related
+from expert.explain.screen import ScreenSets
+from expert.explain.trials import TrialFacts, TrialRunner, holds, related
 from expert.facts.derive import derive
 from expert.facts.factpaths import FactPathError, FactRef, expand_input, get_fact, input_facts_of, set_fact
 from expert.facts.fields import BOOL, ENUM, LIST_ENUM, NUMBER, SECTION, field_catalogue, section_fields
@@ -94,6 +95,17 @@ class _Trial:
         return isinstance(self.judged, FactView) or self.judged.moved
 
 
+@dataclass
+class _ScreenPlan:
+    """The screen's answers for one fact with any value, and what is left to ask per value."""
+
+    reach_any: bool  # some rule may conclude it, whatever the value
+    fix_any: bool  # some condition a combination needs may be fixed, whatever the value
+    reach_open: list  # (subject, conditions reading the field) of each rule the value may complete
+    fix_reading: list  # (subject, condition reading the field) a value may fix
+    fix_without_value: bool  # a condition that does not read the field may be fixed
+
+
 class SmallestChangeSearch:
     def __init__(self, consultant: Consultant, data: dict, cid: str, subject: Optional[str], base: FactView) -> None:
         self.consultant, self.knowledge = consultant, consultant.knowledge
@@ -105,10 +117,13 @@ class SmallestChangeSearch:
         self.thresholds = rule_thresholds(self.knowledge)
         self.screening = True  # trials judged by TrialRunner; off (engine only) should it ever disagree
         self._runner: Optional[TrialRunner] = None
+        self._sets: Optional[ScreenSets] = None
+        self._refs: Optional[list[FactRef]] = None
         self._checked: dict[tuple[str, str], tuple] = {}  # (rule, subject) -> its conditions judged on the base
         self._checked_of: dict[tuple[str, str], list] = {}  # (conclusion, subject) -> those of its rules
-        self._screened: dict[tuple, bool] = {}  # (question, fact, any value) -> the screen's answer
+        self._plans: dict[str, _ScreenPlan] = {}  # fact -> the screen's work for all its values
         self._can_turn: dict[tuple, bool] = {}  # (fact, value, conclusion, subject, concluded) -> whether it may
+        self._can_fix: dict[tuple, bool] = {}  # (fact, value, condition judged, subject) -> whether it may
 
     def watched(self) -> tuple[str, ...]:
         """The conclusions ``reached`` looks at (a trial's view answers for these and what they rest on)."""
@@ -121,6 +136,13 @@ class SmallestChangeSearch:
             self._runner = TrialRunner(self.knowledge, Profile.model_validate(self.data), self.data, facts,
                                        set(self.base.concluded), self.watched())
         return self._runner
+
+    @property
+    def sets(self) -> ScreenSets:
+        """The screen for any value, worked out for every candidate fact at once (``screen.py``)."""
+        if self._sets is None:
+            self._sets = ScreenSets(self, self.relevant_refs(), _ANY_VALUE)
+        return self._sets
 
     # --- running ----------------------------------------------------------------------
 
@@ -267,7 +289,13 @@ class SmallestChangeSearch:
 
     def relevant_refs(self) -> list[FactRef]:
         """Input facts the conclusion can depend on (through rules, derived values, and other conclusions)."""
+        if self._refs is None:
+            self._refs = self._relevant_refs()
+        return list(self._refs)
+
+    def _relevant_refs(self) -> list[FactRef]:
         refs: dict[str, FactRef] = {}
+        asked: set[tuple[str, str]] = set()  # (path, subject) already expanded: again would add nothing
         pending, seen = [self.cid], set()
         while pending:
             cid = pending.pop()
@@ -278,8 +306,10 @@ class SmallestChangeSearch:
                 subjects = [COMPANY_SUBJECT] if rule.about == ABOUT_COMPANY else self.offers
                 for subject in subjects:
                     for path in (p for c in rule.fact_conditions for p in c.paths):
-                        for ref in self.refs_for(path, subject):
-                            refs.setdefault(ref.id, ref)
+                        if (path, subject) not in asked:
+                            asked.add((path, subject))
+                            for ref in self.refs_for(path, subject):
+                                refs.setdefault(ref.id, ref)
                 pending += [c.id for c in rule.conclusion_conditions]
         return list(refs.values())
 
@@ -369,39 +399,57 @@ class SmallestChangeSearch:
 
     def may_reach(self, ref: FactRef, value: Any, needs: list[tuple[str, list]]) -> bool:
         """Whether setting ``ref`` to ``value`` alone can make some rule conclude it: it must fix
-        every condition of that rule that does not hold (``can_fix``).  When it cannot, the
-        trial's facts are never derived, flattened or judged for the target."""
+        every condition of that rule that does not hold (``can_fix``), for any value of the
+        fact and for this one.  When it cannot, the trial's facts are never derived,
+        flattened or judged for the target."""
         if not self.screening:
             return True
-        return all(self.screened(("reach", ref.id, one), lambda one=one: any(
-            all(self.can_fix(ref, one, check, subject) for check in checks) for subject, checks in needs))
-            for one in self.screened_values(ref, value))
+        plan = self.screen_plan(ref, needs)
+        if not plan.reach_any or ref.path not in self.runner.read:
+            return plan.reach_any
+        return any(all(self.can_fix(ref, value, check, subject) for check in reading)
+                   for subject, reading in plan.reach_open)
 
     def may_matter(self, ref: FactRef, value: Any, needs: list[tuple[str, list]], reach: bool) -> bool:
         """Whether a single change is worth a trial: it may reach the conclusion (``reach``),
         or fix a condition of a rule the combinations complete (those missing 1 to
-        ``MAX_FACTS`` conditions).  A change that can do neither cannot change the answer:
-        it is not run."""
-        return reach or all(self.screened(("fix", ref.id, one), lambda one=one: any(
-            self.can_fix(ref, one, check, subject) for subject, checks in needs if len(checks) <= MAX_FACTS
-            for check in checks))
-            for one in self.screened_values(ref, value))
+        ``MAX_FACTS`` conditions), for any value of the fact and for this one.  A change
+        that can do neither cannot change the answer: it is not run."""
+        if reach:
+            return True
+        plan = self.screen_plan(ref, needs)
+        if not plan.fix_any or ref.path not in self.runner.read:
+            return plan.fix_any
+        return plan.fix_without_value or any(self.can_fix(ref, value, check, subject)
+                                             for subject, check in plan.fix_reading)
 
-    def screened(self, key: tuple, screen) -> bool:
-        """``screen()``, remembered for any value of a fact (the same for each of its values)."""
-        if key[-1] is not _ANY_VALUE:
-            return screen()
-        if key not in self._screened:
-            self._screened[key] = screen()
-        return self._screened[key]
-
-    def screened_values(self, ref: FactRef, value: Any) -> tuple:
-        """The values to screen a change with: any value of the fact (once per fact: most
-        facts are screened out so), then the value itself when a rule tests the very field
-        set (only then can the value alone decide)."""
-        if ref.path in self.runner.read:
-            return (_ANY_VALUE, value)
-        return (_ANY_VALUE,)
+    def screen_plan(self, ref: FactRef, needs: list[tuple[str, list]]) -> _ScreenPlan:
+        """The screen's work for one fact, done once for all its values.  ``can_fix`` gives
+        the same answer for every value on a condition that reads nothing at the field set
+        (it asks with any value there), so per value only the conditions that do read it
+        are asked again: for reaching, a rule is open to a value when every other condition
+        it misses can be fixed; for fixing, one condition that can be is enough."""
+        plan = self._plans.get(ref.id)
+        if plan is None:
+            reads = self.runner.condition_reads
+            reach_open, fix_reading, fix_without_value = [], [], False
+            for subject, checks in needs:
+                reading, others = [], []
+                for check in checks:
+                    (reading if ref.path in reads(check.condition) else others).append(check)
+                if all(self.can_fix(ref, _ANY_VALUE, check, subject) for check in others):
+                    reach_open.append((subject, reading))
+                if len(checks) <= MAX_FACTS:
+                    fix_reading += [(subject, check) for check in reading]
+                    fix_without_value = fix_without_value or any(
+                        self.can_fix(ref, _ANY_VALUE, check, subject) for check in others)
+            plan = self._plans[ref.id] = _ScreenPlan(
+                reach_any=any(all(self.can_fix(ref, _ANY_VALUE, check, subject) for check in checks)
+                              for subject, checks in needs),
+                fix_any=any(self.can_fix(ref, _ANY_VALUE, check, subject)
+                            for subject, checks in needs if len(checks) <= MAX_FACTS for check in checks),
+                reach_open=reach_open, fix_reading=fix_reading, fix_without_value=fix_without_value)
+        return plan
 
     def can_fix(self, ref: FactRef, value: Any, check, subject: str) -> bool:
         """Whether setting ``ref`` to ``value`` alone can make ``check``, a condition of a rule
@@ -410,14 +458,28 @@ class SmallestChangeSearch:
         read a value the change can move (``may_move``); a condition on a conclusion needs the
         change to be able to conclude it, or to take it away (``can_turn``)."""
         condition = check.condition
-        if isinstance(condition, FactCondition):
-            if condition.alternatives:
-                return self.runner.touches(ref, condition)
-            return all(self.may_move(ref, value, item, subject, True) for item in check.tests if item.status != HELD)
-        return self.can_turn(ref, value, condition.id, check.subject, not condition.negated)
+        if value is not _ANY_VALUE and ref.path not in self.runner.condition_reads(condition):
+            value = _ANY_VALUE  # the condition reads nothing at the field set itself: the value cannot decide
+        if value is _ANY_VALUE and (bit := self.sets.bit(ref)):
+            return bool(self.sets.fix(check, subject) & bit)
+        key = (ref.id, repr(value), id(check), subject)
+        known = self._can_fix.get(key)
+        if known is None:
+            if isinstance(condition, FactCondition):
+                if condition.alternatives:
+                    known = self.runner.touches(ref, condition)
+                else:
+                    known = all(self.may_move(ref, value, item, subject, True)
+                                for item in check.tests if item.status != HELD)
+            else:
+                known = self.can_turn(ref, value, condition.id, check.subject, not condition.negated)
+            self._can_fix[key] = known
+        return known
 
     def can_break(self, ref: FactRef, value: Any, check, subject: str) -> bool:
         """Whether the change can make ``check``, a condition that holds in the base, fail."""
+        if value is _ANY_VALUE and (bit := self.sets.bit(ref)):
+            return bool(self.sets.brk(check, subject) & bit)
         condition = check.condition
         if isinstance(condition, FactCondition):
             if condition.alternatives:
@@ -432,6 +494,8 @@ class SmallestChangeSearch:
         to be able to stop (one of its conditions, broken).  The rules form a DAG."""
         if value is not _ANY_VALUE and ref.path not in self.runner.conclusion_reads(cid):
             value = _ANY_VALUE  # no rule below reads the field set itself: the value cannot decide
+        if value is _ANY_VALUE and (bit := self.sets.bit(ref)):
+            return bool(self.sets.turn(cid, subject, concluded) & bit)
         key = (ref.id, repr(value), cid, subject, concluded)
         known = self._can_turn.get(key)
         if known is None:
@@ -495,6 +559,19 @@ class SmallestChangeSearch:
             return holds_after(check, trial.judged.facts_view, subject)  # facts only: no conclusion judged
         return holds_after(check, trial.view, subject)
 
+    def ruled_out(self, check, subject: str):
+        """For ``fixes``: a test that answers, without a call per single, ``can_fix``'s no for
+        a change to a field the condition does not read (the any-value screen's sets)."""
+        if not self.screening:
+            return lambda trial: False
+        fixable, reads, bit = self.sets.fix(check, subject), self.runner.condition_reads(check.condition), self.sets.bit
+
+        def ruled_out(trial: _Trial) -> bool:
+            ref = trial.changes[0][0]
+            return ref.path not in reads and (known := bit(ref)) != 0 and not fixable & known
+
+        return ruled_out
+
     def combinations(self, needs: list[tuple[str, list]], singles: list[_Trial]):
         """Sets of changes, one fix per condition that does not hold, smallest first.
 
@@ -507,7 +584,9 @@ class SmallestChangeSearch:
                 continue
             fixers = []
             for check in checks:
-                options = list(itertools.islice((t.changes for t in singles if self.fixes(t, check, subject)), 12))
+                ruled_out = self.ruled_out(check, subject)
+                options = list(itertools.islice((t.changes for t in singles
+                                                 if not ruled_out(t) and self.fixes(t, check, subject)), 12))
                 filled = self.fill_requirements(check, subject)
                 fixers.append(options + ([filled] if filled else []))
             for parts in itertools.product(*fixers):
@@ -547,16 +626,23 @@ def _typical(path: str):
 
 
 def holds_after(check, view: FactView, subject: str) -> bool:
-    condition = check.condition
-    if isinstance(condition, FactCondition):
-        return check_fact_condition(condition, view, subject).status == HELD
-    about = conclusion_subject(condition, subject)
-    return view.is_concluded(condition.id, about) != condition.negated
+    """Whether a condition holds on ``view`` (``check_fact_condition``'s judgement, as a boolean)."""
+    return holds(check.condition, view, subject)
+
+
+_THRESHOLDS: dict[int, tuple[dict, dict[str, set]]] = {}  # id(rules index) -> it, the thresholds
 
 
 def rule_thresholds(knowledge: KnowledgeBase) -> dict[str, set]:
-    """The constants rules compare each number with."""
-    return thresholds_by_field(knowledge)
+    """The constants rules compare each number with: worked out once per knowledge base
+    (``rules_concluding``'s index, rebuilt when its rules are, stands for the knowledge)."""
+    index = rules_concluding(knowledge)
+    entry = _THRESHOLDS.get(id(index))
+    if entry is None or entry[0] is not index:
+        if len(_THRESHOLDS) >= 8:  # knowledge bases come and go in tests: keep the few in use
+            _THRESHOLDS.clear()
+        entry = _THRESHOLDS[id(index)] = (index, thresholds_by_field(knowledge))
+    return entry[1]
 
 
 def smallest_change(consultant: Consultant, data: dict, cid: str, subject: Optional[str], base: FactView) -> SmallestChange:

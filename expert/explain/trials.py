@@ -10,32 +10,33 @@ unchanged consultation (the base):
   assignment, on a copy of the base's validated model, and that model on a copy of its
   parent up to the profile, so the vocabulary's own validators run, those above included,
   and a trial is valid exactly when the whole changed profile would be;
+* **read each value only when asked** (``TrialView``): a value whose path the change cannot
+  move (``TrialRunner.touched``: the fact, the sections around and inside it, the derived
+  values its formulas feed, ``proof.derived_inputs``) is the base's; a moved input value
+  comes from flattening only the changed section or offer;
 * **derive** the changed profile as any consultation does (the figures depend on many
-  facts at once; ``derive`` is the one place that knows how), unless no derived value is
-  computed from the changed facts (``proof.derived_inputs``, i.e. the formulas' inputs):
-  then the base's derivation stands; **flatten** only the changed sections;
-* **re-infer only what depends on a changed value**: the flattened facts are compared
-  with the base's; a conclusion whose rules read none of the changed values, and rest on no
-  conclusion that changes, keeps its base status; the others are re-judged in dependency
-  order by the same three-valued condition checks explanations use (``conditions.py``,
-  which a test holds to the engine's firings on every worked case).  The rules form a DAG,
-  so judging each conclusion after everything it rests on gives the engine's stratified
-  result, negation included.
+  facts at once; ``derive`` is the one place that knows how), and only when a moved derived
+  value is read: the upgrade's counts alone are counted without it, and a change inside
+  the upgrade keeps the offers' values (``derive``'s ``offers``);
+* **judge only what is asked**: a conclusion whose rules, or those of what it rests on,
+  read no moved value keeps its base status; the others are judged from their rules by
+  the same condition checks explanations use (``conditions.py``, which a test holds to the
+  engine's firings on every worked case), each rule's conditions that fail in the base
+  first, the conclusions a condition names judged the same way when it asks.  The rules
+  form a DAG, so this gives the engine's stratified result, negation included.
 
-All of it lazily: a trial validates its changed data up front, derives and flattens on
-first use of its facts, and judges conclusions on first use of them, so the search's
-screen (``smallest_change.py``) decides what a trial costs.  The data is copied only along
-the changed fact's path (``set_fact_shared``).
-
-Only the conclusions the searched one rests on are re-judged (``TrialRunner.order``):
-a trial's view answers for those and for the facts, nothing else.  Whatever the search
-reports is then run through the real engine (``smallest_change.py``).
+The search asks whether its target is reached: most conclusions are never judged and a
+trial that fails on an input value is never derived, so the search's screen
+(``smallest_change.py``, ``screen.py``) and the target's rules decide what a trial costs.
+The data is copied only along the changed fact's path (``set_fact_shared``).  Only the
+conclusions the searched one rests on are judged (``TrialRunner.order``); whatever the
+search reports is then run through the real engine (``smallest_change.py``).
 """
 
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from pydantic import BaseModel, ValidationError
 
@@ -48,78 +49,149 @@ from expert.explain.conditions import (
     status_of_test,
 )
 from expert.explain.proof import derived_inputs, unstated_requirements
-from expert.facts.derive import derive
+from expert.facts.derive import Derivation, _upgrade_counts, derive
 from expert.facts.factpaths import OFFERS, FactPathError, FactRef, set_fact_shared
-from expert.facts.fields import ENGINE_SEPARATOR, LIST_ENUM, field_catalogue
+from expert.facts.fields import ENGINE_SEPARATOR, SECTION, field_catalogue
 from expert.facts.flatten import OFFER_FACT, PROFILE_FACT, offer_facts, profile_fact
 from expert.facts.vocabulary import Profile
-from expert.rulebase.compiler import COMPANY_SUBJECT, OFFER_NAME, value_field
+from expert.rulebase.compiler import ANY_SUBJECT, COMPANY_SUBJECT, OFFER_NAME, value_field
 from expert.rulebase.engine_numbers import engine_number
-from expert.rulebase.rulebook import FactCondition, KnowledgeBase
-
-_EVERYTHING = "*"  # a changed engine field no catalogue path names: re-judge every conclusion
+from expert.rulebase.rulebook import FactCondition, KnowledgeBase, Rule
 
 
 class TrialFacts:
     """A changed profile as the search needs it: its data, and its facts with conclusions.
 
     Only the data is made up front (validating it says whether the trial counts at all);
-    the facts are derived and flattened on first use, and the conclusions judged on first
-    use: the search asks for neither on a trial whose change cannot matter (``touches``)."""
+    the view (``TrialView``) works out each value and conclusion when it is read: the
+    search asks for neither on a trial whose change cannot matter (``touches``)."""
 
-    def __init__(self, data: dict, view: Optional[FactView] = None,
-                 build: Optional[Callable[[], tuple[list[dict], set, bool]]] = None,
-                 judge: Optional[Callable[[list[dict], set], FactView]] = None,
-                 base_concluded: frozenset = frozenset()) -> None:
-        self.data, self._view, self._build, self._judge = data, view, build, judge
-        self._base_concluded = base_concluded
-        self._facts: Optional[tuple[list[dict], set]] = None
-        self._facts_view: Optional[FactView] = None
-        self._moved: Optional[bool] = None if build is not None else False
-
-    def _built(self) -> tuple[list[dict], set]:
-        if self._facts is None:
-            assert self._build is not None
-            facts, affected, self._moved = self._build()
-            self._facts, self._build = (facts, affected), None
-        return self._facts
+    def __init__(self, data: dict, view: Any) -> None:
+        self.data, self.view = data, view
 
     @property
     def moved(self) -> bool:
-        """False when no target's rules read a changed value, so each stands as in the base."""
-        if self._moved is None:
-            self._built()
-        return bool(self._moved)
+        """False when no target's rules read a value the change can move, so each stands as in the base."""
+        return self.view.moved if isinstance(self.view, TrialView) else False
 
     @property
-    def view(self) -> FactView:
-        if self._view is None:
-            assert self._judge is not None
-            self._view = self._judge(*self._built())
-        return self._view
+    def facts_view(self) -> Any:
+        """The trial's view for judging conditions on facts (its conclusions are judged only if asked)."""
+        return self.view
+
+
+class TrialView:
+    """One trial's facts and conclusions, each worked out when it is first read.
+
+    A value the change cannot move (its path is not in ``touched``: the fact, the sections
+    around and inside it, and the derived values computed from it) is the base's.  A moved
+    input value comes from flattening only the changed section (or offer) it sits in; a
+    moved derived value from deriving the changed profile (once per trial).  A conclusion
+    whose rules, or the rules of what it rests on, read no moved value keeps its base
+    status; the others are judged from their rules on this view, each condition the base
+    did not meet first (a rule fires when all hold, in any order, and a trial seldom meets
+    what the base did not), the conclusions they rest on judged the same way when a
+    condition asks.  The search asks whether one target is reached: most conclusions are
+    never judged, and a trial that fails on an input value is never derived.
+
+    Reading ``profile``, ``offers`` or ``concluded`` works out everything (for tests, and
+    for any caller that wants the whole view)."""
+
+    def __init__(self, runner: TrialRunner, data: dict, profile: Profile, touched: frozenset, feeds: bool) -> None:
+        self.runner, self.data, self.model, self.touched, self.feeds = runner, data, profile, touched, feeds
+        self._inputs: dict[tuple, dict] = {}  # fact owner -> its input values, flattened (engine names)
+        self._derivation: Optional[Derivation] = None if feeds else runner.base_derivation
+        self._derived: dict[tuple, dict] = {} if feeds else runner.base_derived  # owner -> derived values
+        self._counts: Optional[dict] = None
+        self._judged: dict[tuple[str, str], bool] = {}
+        self._moves: dict[str, bool] = {}
+
+    def inputs(self, owner: tuple) -> dict:
+        """The input values of one fact (the profile's, an offer's), flattened afresh only if changed."""
+        known = self._inputs.get(owner)
+        if known is None:
+            known = self._inputs[owner] = self.runner.inputs(self.data, self.model, owner)
+        return known
+
+    def derived(self, owner: tuple) -> dict:
+        """The derived values of one fact, the changed profile's."""
+        known = self._derived.get(owner)
+        if known is None:
+            if self._derivation is None:
+                self._derivation = self.runner.derivation(self.data, self.model)
+            values = self._derivation.profile if owner[1] is None else self._derivation.offers.get(owner[1], {})
+            known = self._derived[owner] = _engine_values(values)
+        return known
+
+    def upgrade_counts(self) -> dict:
+        """The upgrade's counts (``_UPGRADE_COUNTS``), worked out as ``derive`` works them out."""
+        if self._counts is None:
+            out, model = Derivation(), self.model
+            if model.upgrade is not None:
+                target = next((o for o in model.offers if o.name == model.upgrade.offer), None)
+                _upgrade_counts(out, model, target)
+            self._counts = _engine_values(out.profile)
+        return self._counts
+
+    def value(self, path: str, subject: str) -> Any:
+        if path not in self.touched:
+            return self.runner.base_value(path, subject)
+        derived, key, section = _reading(path)
+        owner = (OFFER_FACT, subject) if path.startswith("offer.") else (PROFILE_FACT, None)
+        if owner[1] is not None and subject not in self.runner.base_numbers.offers:
+            return None  # no such offer: nothing stated (the changes name no new offer)
+        if not derived:
+            fact = self.inputs(owner)
+        elif path in _UPGRADE_COUNTS and self._derivation is None:
+            fact = self.upgrade_counts()  # a count over sets, without the whole derivation's arithmetic
+        else:
+            fact = self.derived(owner)
+        if section:
+            return True if fact.get(key) else None
+        return fact.get(key)
+
+    def may_differ(self, cid: str) -> bool:
+        """Whether ``cid``'s rules, or those of what it rests on, read a value the change can move."""
+        known = self._moves.get(cid)
+        if known is None:
+            reads = self.runner.conclusion_reads(cid)
+            known = self._moves[cid] = cid in self.runner.position and (
+                not self.touched.isdisjoint(reads) or not reads <= _catalogue_paths())
+        return known
 
     @property
-    def facts_view(self) -> FactView:
-        """The trial's facts, for judging conditions on facts only: its conclusions are left
-        unjudged (the base's stand in), so ask ``view`` for anything about a conclusion."""
-        if self._view is not None:
-            return self._view
-        if self._facts_view is None:
-            facts, _ = self._built()
-            self._facts_view = FactView(facts[0], {f[OFFER_NAME]: f for f in facts[1:]}, self._base_concluded)
-        return self._facts_view
+    def moved(self) -> bool:
+        return any(self.may_differ(cid) for cid in self.runner.targets)
 
+    def is_concluded(self, cid: str, subject: str) -> bool:
+        if not self.may_differ(cid):
+            return self.runner.base_view.is_concluded(cid, subject)
+        key = (cid, subject)
+        known = self._judged.get(key)
+        if known is None:
+            known = self._judged[key] = any(
+                _fires(rule, self, one, self.runner.condition_order(rule, one))
+                for rule, one in self.runner.instances[cid] if subject in (ANY_SUBJECT, one))
+        return known
 
-def _engine_paths() -> dict[str, str]:
-    """Engine field name -> the catalogue path whose value it carries."""
-    paths: dict[str, str] = {}
-    for path, spec in field_catalogue().items():
-        paths[spec.engine_name] = path
-        paths[value_field(path)] = path
-        if spec.kind == LIST_ENUM:
-            for choice in spec.choices:
-                paths[f"{spec.engine_name}__{choice}"] = path
-    return paths
+    def _whole(self, owner: tuple) -> dict:
+        return {**self.inputs(owner), **self.derived(owner)}
+
+    @property
+    def profile(self) -> dict:
+        return self._whole((PROFILE_FACT, None))
+
+    @property
+    def offers(self) -> dict:
+        return {name: self._whole((OFFER_FACT, name)) for name in self.runner.base_numbers.offers}
+
+    @property
+    def concluded(self) -> frozenset:
+        runner = self.runner
+        kept = {item for item in runner.base_concluded if not self.may_differ(item[0])}
+        judged = {(cid, one) for cid in runner.order if self.may_differ(cid)
+                  for one in {one for _, one in runner.instances[cid]} if self.is_concluded(cid, one)}
+        return frozenset(kept | judged)
 
 
 class TrialRunner:
@@ -137,21 +209,17 @@ class TrialRunner:
         self.base_inputs = {owner: {k: v for k, v in fact.items() if k not in self.base_derived.get(owner, ())}
                             for owner, fact in self.base_facts.items()}
         self.base_concluded = frozenset(concluded)
-        self.engine_paths = _engine_paths()
         self.targets = set(targets)
         self.order, self.reads, self.rests_on = self._index(targets)
         self.position = {cid: number for number, cid in enumerate(self.order)}
-        self.readers: dict[str, list[str]] = {}  # catalogue path -> the closure's conclusions whose rules read it
-        self.dependents: dict[str, list[str]] = {}  # conclusion -> the closure's conclusions resting on it
-        for cid in self.order:
-            for path in self.reads.get(cid, ()):
-                self.readers.setdefault(path, []).append(cid)
-            for dep in self.rests_on.get(cid, ()):
-                self.dependents.setdefault(dep, []).append(cid)
         self.instances = {cid: conclusion_instances(knowledge, cid, None, self.offers) for cid in self.order}
         self.read = {path for cid in self.order for path in self.reads.get(cid, ())}  # what the closure's rules read
         base_offers = {f[OFFER_NAME]: f for f in facts[1:]}
         self.base_view = FactView(facts[0], base_offers, self.base_concluded)
+        numbers = [self.base_facts[_owner(f)] for f in facts]  # what a trial reads where the change moves nothing
+        self.base_numbers = FactView(numbers[0], {f[OFFER_NAME]: f for f in numbers[1:]}, self.base_concluded)
+        self._condition_order: dict[tuple[str, str], tuple] = {}
+        self._base_values: dict[tuple[str, str], Any] = {}
         self._reach: dict[str, tuple[bool, bool]] = {}
         self._condition_reads: dict[int, frozenset] = {}
         self._touched: dict[str, frozenset] = {}
@@ -160,17 +228,14 @@ class TrialRunner:
         for path, inputs in self.derived_from.items():
             for fact in inputs:
                 self.derived_by_fact.setdefault(fact, set()).add(path)
-                for section in _ancestors(fact):
-                    self.derived_by_prefix.setdefault(section, set()).add(path)
+        for fact, paths in self.derived_by_fact.items():
+            for section in _ancestors(fact):
+                self.derived_by_prefix.setdefault(section, set()).update(paths)
         self._conclusion_reads: dict[str, frozenset] = {}
 
     def _index(self, targets: tuple[str, ...]) -> tuple[list[str], dict[str, set], dict[str, set]]:
         """The conclusions the targets rest on, each after those it rests on; what their rules read."""
-        reads: dict[str, set] = {}
-        rests_on: dict[str, set] = {}
-        for cid, rules in rules_concluding(self.knowledge).items():
-            reads[cid] = {p for rule in rules for c in rule.conditions if isinstance(c, FactCondition) for p in c.paths}
-            rests_on[cid] = {c.id for rule in rules for c in rule.conclusion_conditions}
+        reads, rests_on = _reads_and_rests_on(self.knowledge)
         order: list[str] = []
         done: set = set()
         stack: list = [(target, False) for target in targets]
@@ -217,16 +282,38 @@ class TrialRunner:
         reach = [self.reach(ref) for ref, _ in changes]
         if not any(feeds or read for feeds, read in reach):
             return TrialFacts(data, self.base_view)  # nothing the conclusions read changes
-        feeds = any(feeds for feeds, _ in reach)
-        return TrialFacts(data, build=lambda: self.judged(data, profile, feeds), judge=self.judge,
-                          base_concluded=self.base_concluded)
+        touched = frozenset().union(*(self.touched(ref) for ref, _ in changes))
+        return TrialFacts(data, TrialView(self, data, profile, touched, any(feeds for feeds, _ in reach)))
 
-    def judged(self, data: dict, profile: Profile, feeds: bool) -> tuple[list[dict], set, bool]:
-        """The trial's facts (derived afresh when ``feeds``), the conclusions to re-judge for
-        them, and whether a target may differ from the base's."""
-        facts, fresh = self.facts(data, profile, derive(profile) if feeds else self.base_derivation)
-        affected = self.affected(facts, fresh)
-        return facts, affected, bool(affected & self.targets)
+    def derivation(self, data: dict, profile: Profile) -> Derivation:
+        """The changed profile's derivation.  When only the upgrade's contents changed (not
+        whether there is one, nor the offer it names), the offers' values are the base's
+        (``derive``'s ``offers``): only the upgrade's and the company's are worked out."""
+        base = self.profile.upgrade
+        if (base is not None and profile.upgrade is not None and profile.upgrade.offer == base.offer
+                and all(data.get(key) is self.data.get(key) for key in data.keys() | self.data.keys() if key != "upgrade")):
+            return derive(profile, self.base_derivation.offers)
+        return derive(profile)
+
+    def base_value(self, path: str, subject: str) -> Any:
+        """What a rule about ``subject`` reads at ``path`` in the base (numbers on the engine's grid)."""
+        key = (path, subject)
+        known = self._base_values.get(key, _UNREAD)
+        if known is _UNREAD:
+            known = self._base_values[key] = self.base_numbers.value(path, subject)
+        return known
+
+    def condition_order(self, rule: Rule, subject: str) -> tuple:
+        """``rule``'s conditions for ``subject``, those that do not hold in the base first: a
+        trial judges a rule until a condition fails, and these are the ones that likely do."""
+        key = (rule.id, subject)
+        known = self._condition_order.get(key)
+        if known is None:
+            held = [holds(condition, self.base_view, subject) for condition in rule.conditions]
+            known = self._condition_order[key] = (
+                *(c for c, h in zip(rule.conditions, held, strict=True) if not h),
+                *(c for c, h in zip(rule.conditions, held, strict=True) if h))
+        return known
 
     def touches(self, ref: FactRef, condition: Any) -> bool:
         """Whether changing ``ref`` can change what ``condition`` reads: a value at one of its
@@ -234,11 +321,17 @@ class TrialRunner:
         for a condition on a conclusion, a value any rule it rests on reads.  A condition
         that does not hold in the base and is not touched does not hold in the trial either
         (its status is a function of what it reads)."""
+        reads = self.condition_reads(condition)
+        return not self.touched(ref).isdisjoint(reads) or not reads <= _catalogue_paths()
+
+    def condition_reads(self, condition: Any) -> frozenset:
+        """The paths a condition reads: its own, or for a condition on a conclusion, those
+        of every rule the conclusion rests on."""
         reads = self._condition_reads.get(id(condition))  # the knowledge's conditions outlive the runner
         if reads is None:
             paths = condition.paths if isinstance(condition, FactCondition) else self.conclusion_reads(condition.id)
             reads = self._condition_reads[id(condition)] = frozenset(paths)
-        return not self.touched(ref).isdisjoint(reads) or not reads <= _catalogue_paths()
+        return reads
 
     def touched(self, ref: FactRef) -> frozenset:
         """The catalogue paths whose value changing ``ref`` may change: its own, the sections
@@ -278,91 +371,88 @@ class TrialRunner:
                                    any(related(path, ref.path) for path in self.read))
         return self._reach[ref.id]
 
-    def facts(self, data: dict, profile: Profile, derivation) -> tuple[list[dict], dict[tuple, Optional[dict]]]:
-        """The flattened facts: sections the changes left alone keep the base's flattening,
-        with the newly derived values in place of the base's.  Also, per fact, the derived
-        values put in (None for a fact flattened afresh): what may differ from the base."""
-        derived = _derived_values(derivation)
-        fresh: dict[tuple, Optional[dict]] = {}
-        if all(data.get(key) is self.data.get(key) for key in ("company", "needs", "upgrade")):
-            head = {**self.base_inputs[(PROFILE_FACT, None)], **derived[(PROFILE_FACT, None)]}
-            fresh[(PROFILE_FACT, None)] = derived[(PROFILE_FACT, None)]
-        else:
-            head = _engine_numbers(profile_fact(profile, derivation))
-            fresh[(PROFILE_FACT, None)] = None
-        facts = [head]
+    def inputs(self, data: dict, profile: Profile, owner: tuple) -> dict:
+        """One fact's input values (engine names, numbers on the engine's grid) for the changed
+        ``data``: the base's when its sections are the base's objects (a change copies only
+        what it touches), else the changed sections flattened from their own dumps (as
+        flattening dumps a profile), the others kept."""
+        base = self.base_inputs[owner]
+        if owner[1] is None:
+            kept = [key for key in _HEAD_SECTIONS if data.get(key) is self.data.get(key)]
+            if len(kept) == len(_HEAD_SECTIONS):
+                return base
+            dumps = {key: section.model_dump(mode="json", exclude_none=True)
+                     for key in _HEAD_SECTIONS if key not in kept and (section := getattr(profile, key)) is not None}
+            fact = {k: v for k, v in base.items() if k.split(ENGINE_SEPARATOR, 1)[0] in kept}
+            fact.update(_engine_numbers(profile_fact(profile, Derivation(), dumps)))
+            return fact
         base_offers = {id(o) for o in self.data.get(OFFERS) or []}
         for offer_data, offer in zip(data.get(OFFERS) or [], profile.offers, strict=True):
-            owner = (OFFER_FACT, offer.name)
-            if id(offer_data) in base_offers:
-                facts.append({**self.base_inputs[owner], **derived[owner]})
-                fresh[owner] = derived[owner]
-            else:
-                # one offer flattened alone, from its own dump (as flattening dumps a profile)
+            if offer.name == owner[1]:
+                if id(offer_data) in base_offers:
+                    return base
                 alone = {OFFERS: [offer.model_dump(mode="json", exclude_none=True)]}
-                (fact,) = offer_facts(profile, derivation, alone)
-                facts.append(_engine_numbers(fact))
-                fresh[owner] = None
-        return facts, fresh
-
-    # --- re-inference ------------------------------------------------------------------
-
-    def changed_paths(self, facts: list[dict], fresh: dict[tuple, Optional[dict]]) -> set:
-        """Catalogue paths whose value differs from the base's in some fact (only the derived
-        values can differ in a fact whose inputs were reused)."""
-        changed: set = set()
-        for fact in facts:
-            owner = _owner(fact)
-            derived = fresh.get(owner)
-            if derived is not None:
-                before, after = self.base_derived.get(owner, {}), derived
-            else:
-                before, after = self.base_facts.get(owner, {}), fact
-            if before == after:
-                continue
-            for key in before.keys() | after.keys():
-                if before.get(key) != after.get(key):
-                    changed.add(self.engine_paths.get(key, _EVERYTHING))
-        return changed
-
-    def affected(self, facts: list[dict], fresh: dict[tuple, Optional[dict]]) -> set:
-        """The conclusions of the closure whose rules read a changed value, or rest on one that does."""
-        changed = self.changed_paths(facts, fresh)
-        if _EVERYTHING in changed:
-            return set(self.order)
-        pending = [cid for path in changed for cid in self.readers.get(path, ())]
-        affected: set = set()
-        while pending:  # what reads a changed value, then what rests on that
-            cid = pending.pop()
-            if cid not in affected:
-                affected.add(cid)
-                pending.extend(self.dependents.get(cid, ()))
-        return affected
-
-    def judge(self, facts: list[dict], affected: set) -> FactView:
-        """Conclusions of the closure for these facts: the base's, re-judged where ``affected``."""
-        concluded = {item for item in self.base_concluded if item[0] not in affected}
-        offers = {f[OFFER_NAME]: f for f in facts[1:]}
-        view = FactView(facts[0], offers, concluded)  # type: ignore[arg-type]  # filled in below, then frozen
-        for cid in sorted(affected, key=self.position.__getitem__):  # each after what it rests on
-            for rule, subject in self.instances[cid]:
-                if (cid, subject) not in concluded and _fires(rule, view, subject):
-                    concluded.add((cid, subject))
-        return FactView(facts[0], offers, frozenset(concluded))
+                (fact,) = offer_facts(profile, Derivation(offers={offer.name: {}}), alone)
+                return _engine_numbers(fact)
+        return {}
 
 
-def _fires(rule, view: FactView, subject: str) -> bool:
-    """Whether every condition holds: ``check_rule``'s judgement, without its report,
-    stopping at the first condition that does not hold."""
-    return all(_holds(condition, view, subject) for condition in rule.conditions)
+_READS: dict[int, tuple[dict, dict[str, set], dict[str, set]]] = {}  # id(rules index) -> it, reads, rests on
 
 
-def _holds(condition, view: FactView, subject: str) -> bool:
+def _reads_and_rests_on(knowledge: KnowledgeBase) -> tuple[dict[str, set], dict[str, set]]:
+    """Per conclusion: the paths its rules read, and the conclusions they rest on; worked out
+    once per knowledge base (``rules_concluding``'s index, kept while its knowledge is)."""
+    index = rules_concluding(knowledge)
+    entry = _READS.get(id(index))
+    if entry is None or entry[0] is not index:
+        reads = {cid: {p for rule in rules for c in rule.conditions if isinstance(c, FactCondition) for p in c.paths}
+                 for cid, rules in index.items()}
+        rests_on = {cid: {c.id for rule in rules for c in rule.conclusion_conditions} for cid, rules in index.items()}
+        if len(_READS) >= 8:  # knowledge bases come and go in tests: keep the few in use
+            _READS.clear()
+        entry = _READS[id(index)] = (index, reads, rests_on)
+    return entry[1], entry[2]
+
+
+def _fires(rule, view: Any, subject: str, conditions: Optional[tuple] = None) -> bool:
+    """Whether every condition holds (``conditions``: the rule's, in the order to judge
+    them): ``check_rule``'s judgement, without its report, stopping at the first condition
+    that does not hold."""
+    for condition in conditions or rule.conditions:
+        if not holds(condition, view, subject):
+            return False
+    return True
+
+
+def holds(condition, view: Any, subject: str) -> bool:
+    """Whether one condition holds for ``subject`` on ``view`` (a ``FactView`` or a trial's)."""
     if isinstance(condition, FactCondition):
         if condition.alternatives:
-            return any(_holds(alternative, view, subject) for alternative in condition.alternatives)
-        return all(status_of_test(test, view.value(test.path, subject)) == HELD for test in condition.tests)
+            return any(holds(alternative, view, subject) for alternative in condition.alternatives)
+        for test in condition.tests:
+            if status_of_test(test, view.value(test.path, subject)) != HELD:
+                return False
+        return True
     return view.is_concluded(condition.id, conclusion_subject(condition, subject)) != condition.negated
+
+
+# Derived values ``derive`` computes in one step from the upgrade, the needs and the target
+# offer's items alone (``_upgrade_counts``): a trial that reads only these need not derive.
+_UPGRADE_COUNTS = frozenset(f"upgrade.derived.{name}" for name in (
+    "added_addon_count", "new_addition_count", "new_capability_count", "needed_addition_count", "needed_fix_count"))
+_UNREAD = object()  # a base value not read yet (None is a value: not stated)
+
+
+@cache
+def _reading(path: str) -> tuple[bool, str, bool]:
+    """How ``FactView.value`` reads a path: (derived, the engine key, whether it is a section's presence)."""
+    spec = field_catalogue()[path]
+    section = spec.kind == SECTION
+    return spec.derived, spec.engine_name if section else value_field(path), section
+
+
+_HEAD_SECTIONS = ("company", "needs", "upgrade")  # what the profile fact flattens, each under its own prefix
 
 
 def _owner(fact: dict) -> tuple:
@@ -435,7 +525,7 @@ def _updated(model: BaseModel, before: dict, after: dict) -> BaseModel:
     fields = type(model).model_fields
     for key in before.keys() | after.keys():
         old, new = before.get(key), after.get(key)
-        if old == new:
+        if old is new or old == new:  # a change copies only what it touches: the rest is the same object
             continue
         current = getattr(model, key, None) if key in fields else None
         if key not in after:
@@ -454,7 +544,7 @@ def _item(item: Any, old: list, models: list, index: int) -> Any:
     """One item of a changed list: the base's model when unchanged, updated when the same
     named item changed (an offer), else as given (validated afresh)."""
     for position in (index, index + 1, *range(len(old))):  # where it was, or one on (an item removed before it)
-        if position < len(old) and old[position] == item:
+        if position < len(old) and (old[position] is item or old[position] == item):
             return models[position]
     if (isinstance(item, dict) and index < len(old) and isinstance(old[index], dict)
             and isinstance(models[index], BaseModel) and "name" in item and old[index].get("name") == item["name"]):

@@ -431,8 +431,11 @@ def _best_value_counts(out: Derivation, profile: Profile) -> None:
             values["offer.derived.cheaper_complete_rival_count"] = sum(1 for c in rivals if c < complete[offer.name])
 
 
-def derive(profile: Profile) -> Derivation:
-    """Compute every derived field whose inputs are known."""
+def derive(profile: Profile, offers: Optional[dict] = None) -> Derivation:
+    """Compute every derived field whose inputs are known.  ``offers``: the offers' values
+    of a derivation of a profile that differs from this one only inside its upgrade (not
+    in whether there is one, nor in the offer it names): no offer's value reads those, so
+    they are taken as they are (the why-not search's trials; their figures are not kept)."""
     out = Derivation()
     out.profile["derived.offer_count"] = len(profile.offers)
     out.profile["derived.required_addon_count"] = sum(1 for a in profile.needs.custom_addons or () if a.required)
@@ -440,7 +443,7 @@ def derive(profile: Profile) -> Derivation:
     target = next((o for o in profile.offers if upgrade and o.name == upgrade.offer), None)
     if upgrade is not None:
         _upgrade_counts(out, profile, target)
-    for offer in profile.offers:
+    for offer in profile.offers if offers is None else ():
         sums = _OfferArithmetic(profile, offer, out)
         must = _must_haves(offer, required_keys(profile))
         sums.values.update(must.counts)
@@ -452,7 +455,10 @@ def derive(profile: Profile) -> Derivation:
         sums.build_versus_buy()
         sums.headroom()
         out.offers[offer.name] = {k: v for k, v in sums.values.items() if not (isinstance(v, float) and not math.isfinite(v))}
-    _best_value_counts(out, profile)
+    if offers is None:
+        _best_value_counts(out, profile)
+    else:
+        out.offers = {name: dict(values) for name, values in offers.items()}
     if upgrade is not None:
         _upgrade_worth(out, profile, target, _upgrade_cost(out, profile))
     return out
