@@ -22,7 +22,6 @@ from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from expert.advice.model import OutputModel, Text
-from expert.facts.problem_text import chinese_message, english_line, user_items
 
 ANSWER_ERROR = "answer_error"  # the pydantic error type of an answer that does not fit its question
 
@@ -60,6 +59,8 @@ class InputError(ValidationError):
 
     @property
     def problems(self) -> list[InputProblem]:
+        from expert.facts.problem_text import english_line, user_items  # (error paths only: not imported at start)
+
         found = []
         for item in user_items(self):
             path, english = english_line(item)
@@ -97,4 +98,6 @@ def _chinese(item: dict) -> str:
     HTTP API word it (``facts/problem_text.py``)."""
     if item["type"] == ANSWER_ERROR:
         return (item.get("ctx") or {})["zh"]
+    from expert.facts.problem_text import chinese_message
+
     return chinese_message(item)

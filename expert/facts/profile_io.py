@@ -13,7 +13,6 @@ import sys
 import yaml
 from pydantic import ValidationError
 
-from expert.facts.problem_text import english_line, user_items, yaml_problem_zh
 from expert.facts.safe_files import UnsafeFileError, read_regular_file
 from expert.facts.shown import one_line
 from expert.facts.yamlsource import UnsafeDocumentError, check_plain_document, load_yaml_text
@@ -65,6 +64,8 @@ def parse_profile_bytes(raw: bytes, source: str) -> dict:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         where_zh = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark else ""
         problem = one_line(getattr(error, "problem", None) or str(error).splitlines()[0], 200)
+        from expert.facts.problem_text import yaml_problem_zh  # (error paths only: not imported at start)
+
         raise ProfileInputError(f"{source}: not valid YAML or JSON{where}: {problem}",
                                 f"{source}：不是有效的 YAML 或 JSON{where_zh}：{yaml_problem_zh(problem)}") from None
     if not isinstance(data, dict):
@@ -133,4 +134,6 @@ def problem_lines(error: ValidationError) -> list[tuple[str, str]]:
     """Each problem of a validation error as (field path, what was expected (got ...)), in
     English, by the user's paths (``problem_text.user_items``); never raises (values quoted
     short and escaped)."""
+    from expert.facts.problem_text import english_line, user_items  # (error paths only: not imported at start)
+
     return [english_line(item) for item in user_items(error)]

@@ -20,7 +20,6 @@ from typing import NoReturn, Optional
 import click
 from pydantic import ValidationError
 
-from expert.facts.problem_text import describe_problems
 from expert.facts.profile_io import describe_validation_error
 
 _typed_lang = "en"  # --lang as typed on the command line, for errors found before click has parsed it
@@ -67,6 +66,8 @@ def os_reason_zh(error: OSError) -> str:
 
 def invalid_profile(error: ValidationError, source: str, after_changes: bool = False) -> tuple[str, str]:
     """A profile that is not valid, every problem on its line by the user's field path: (English, Chinese)."""
+    from expert.facts.problem_text import describe_problems  # (error paths only: not imported at start)
+
     lines = "\n".join(f"  {problem.zh}" for problem in describe_problems(error))
     if after_changes:
         return f"after the changes, {describe_validation_error(error)}", f"修改之后，资料无效：\n{lines}"

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Optional
 
 from expert.facts.fields import ENGINE_SEPARATOR, LIST_ENUM, field_catalogue
 from expert.facts.flatten import ABSENT_FACT, CONCLUSION_FACT, OFFER_FACT, PROFILE_FACT
+from expert.facts.records import record
 from expert.rulebase.rulebook import (
     ABOUT_COMPANY,
     ABOUT_OFFER,
@@ -125,7 +125,7 @@ def _conclusion_pattern(condition: ConclusionCondition) -> dict:
     return _all([{"t": kind}, {"cid": condition.id}, *subject])
 
 
-@dataclass(frozen=True)
+@record
 class CompiledRule:
     rule: Rule
     pattern: dict  # {"all": [...], "pri": n}

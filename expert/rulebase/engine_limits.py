@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from dataclasses import dataclass, field
 
 from expert.facts.fields import ENGINE_SEPARATOR
 
@@ -53,16 +52,17 @@ FACT_FIELDS = MAX_OBJECT_PROPERTIES - 1  # the check fires when the count reache
 _OPERATORS = {"$eq", "$neq", "$lt", "$lte", "$gt", "$gte", "$ex", "$nex", "$mt", "$imt"}
 
 
-@dataclass
 class _Node:
-    """One alpha node as rete.c would build it; ``where`` names the test for messages."""
+    """One alpha node as rete.c would build it; ``where`` names the test for messages.
+    (A plain class: a dataclass would cost a one-shot command about 1 ms to build.)"""
 
-    where: str
-    tests: dict = field(default_factory=dict)  # (field, operator, value) -> _Node (hash table)
-    listed: dict = field(default_factory=dict)  # $nex tests -> _Node (list)
-    forwards: list = field(default_factory=list)  # the $or forward nodes in the list
-    constants: dict = field(default_factory=dict)  # child key -> the constant it compares with
-    joins: int = 0  # beta nodes fed
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.tests: dict = {}  # (field, operator, value) -> _Node (hash table)
+        self.listed: dict = {}  # $nex tests -> _Node (list)
+        self.forwards: list = []  # the $or forward nodes in the list
+        self.constants: dict = {}  # child key -> the constant it compares with
+        self.joins = 0  # beta nodes fed
 
     def children(self) -> list[_Node]:
         return [*self.tests.values(), *self.listed.values(), *self.forwards]

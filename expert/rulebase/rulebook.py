@@ -8,8 +8,9 @@ compiling to durable_rules in ``compiler.py``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Optional, Union
+
+from expert.facts.records import field, record
 
 SEVERITIES = ("info", "low", "medium", "high")
 # A value shown inside a because-text: "{name}", filled from the rule's `then.with`.
@@ -29,7 +30,7 @@ FACT_OPERATORS = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Bilingual:
     en: str
     zh: str
@@ -38,14 +39,14 @@ class Bilingual:
         return self.zh if lang == "zh" else self.en
 
 
-@dataclass(frozen=True)
+@record
 class Claim:
     id: str
     paragraphs: tuple[str, ...]
     summary: Bilingual
 
 
-@dataclass(frozen=True)
+@record
 class ConclusionType:
     """An entry of the conclusion catalogue: every id a rule may conclude."""
 
@@ -59,7 +60,7 @@ class ConclusionType:
     line: int = 0
 
 
-@dataclass(frozen=True)
+@record
 class FactTest:
     """One operator applied to one field, e.g. ``needs.usage.mau at_least 50000``.
 
@@ -73,7 +74,7 @@ class FactTest:
     set_name: Optional[str] = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@record
 class NamedSet:
     """A list of values defined once in ``knowledge/sets.yaml`` and used by name in rules,
     so no list is kept in sync by hand (e.g. the basic capabilities and the rest)."""
@@ -88,7 +89,7 @@ class NamedSet:
     line: int = 0
 
 
-@dataclass(frozen=True)
+@record
 class FactCondition:
     """All tests hold (``tests``), or, for an ``any_of`` group, at least one alternative."""
 
@@ -111,7 +112,7 @@ class FactCondition:
         return "offer" if paths and paths[0].startswith("offer.") else "profile"
 
 
-@dataclass(frozen=True)
+@record
 class ConclusionCondition:
     id: str
     about: str  # company | offer (this rule's offer) | any
@@ -122,7 +123,7 @@ class ConclusionCondition:
 Condition = Union[FactCondition, ConclusionCondition]
 
 
-@dataclass(frozen=True)
+@record
 class ParamRef:
     path: str
 
@@ -132,7 +133,7 @@ NUMERIC_OPERATORS = ("is", "at_least", "at_most", "above", "below")
 SOURCE_KINDS = ("paragraph", "market", "judgement", "definition")
 
 
-@dataclass(frozen=True)
+@record
 class ThresholdSource:
     """Where a rule's numeric threshold comes from.
 
@@ -147,14 +148,14 @@ class ThresholdSource:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class MarketFact:
     id: str
     text: str  # the figure as the market facts state it
     section: str  # where in market-facts.md
 
 
-@dataclass(frozen=True)
+@record
 class Exclusion:
     """Two conclusions that must never be reached together (on one subject, or at all)."""
 
@@ -165,7 +166,7 @@ class Exclusion:
     line: int = 0
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     id: str
     about: str  # company | offer
@@ -220,7 +221,7 @@ def compared_numbers(conditions: tuple) -> dict[str, list]:
     return found
 
 
-@dataclass
+@record(frozen=False)
 class KnowledgeBase:
     claims: dict[str, Claim]
     conclusions: dict[str, ConclusionType]
