@@ -31,7 +31,8 @@ arguments, 1 if a profile cannot even be advised on).  What each number means:
   examples/live-commerce.yaml --format json`` (the ``expert`` executable next to this
   interpreter): interpreter start, imports, knowledge loading and compilation, one
   consultation, JSON rendering.  One untimed run primes the OS file cache (and the
-  knowledge snapshot, ``rulebase/snapshot.py``) first.  Its floor, measured in the same
+  knowledge snapshot, ``rulebase/snapshot.py``, kept in a cache directory of this run's
+  own so no other checkout's run can evict it) first.  Its floor, measured in the same
   run and alternating with it: a fresh interpreter that does ``import pydantic, click,
   durable.lang, yaml, orjson`` and defines one pydantic model (pydantic builds its
   internals on the first model): what any command built on these libraries pays.
@@ -67,6 +68,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Optional
@@ -204,19 +206,23 @@ def stages(advisor, profiles, rounds: int) -> dict[str, dict]:
             for name, ns in samples.items() if ns}
 
 
-def _cold_env() -> dict:
+def _cold_env(cache_dir: str) -> dict:
     """The environment for both cold-start processes: as inherited, except that Python may
-    write bytecode caches.  With PYTHONDONTWRITEBYTECODE set (some sandboxes set it) an
-    editable install recompiles every module of ``expert`` on every start, while the
-    floor's libraries come with the caches pip wrote: not what an installed copy does."""
+    write bytecode caches, and the knowledge cache is this run's own.  With
+    PYTHONDONTWRITEBYTECODE set (some sandboxes set it) an editable install recompiles every
+    module of ``expert`` on every start, while the floor's libraries come with the caches pip
+    wrote: not what an installed copy does.  The shared cache (``~/.cache/expert``) keeps a
+    few snapshots only, so other checkouts' runs could evict ours between timed starts and
+    turn one into a full load."""
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["EXPERT_CACHE_DIR"] = cache_dir
     return env
 
 
-def _timed_run(cmd: list[str]) -> tuple[float, Optional[str]]:
+def _timed_run(cmd: list[str], env: dict) -> tuple[float, Optional[str]]:
     start = time.perf_counter_ns()
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, env=_cold_env())
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, env=env)
     wall = (time.perf_counter_ns() - start) / 1e6
     if done.returncode != 0:
         return wall, f"exit {done.returncode}: {done.stderr.decode(errors='replace').strip()[:300]}"
@@ -231,16 +237,18 @@ def cold_start(runs: int) -> dict:
     if not exe.exists():
         return dict(error=f"{exe} not found")
     walls, floors = [], []
-    for k in range(runs + 1):  # the first run only primes the file cache and the knowledge snapshot
-        wall, error = _timed_run(cmd)
-        if error:
-            return dict(error=error)
-        floor, error = _timed_run(floor_cmd)
-        if error:
-            return dict(error=f"floor: {error}")
-        if k:
-            walls.append(wall)
-            floors.append(floor)
+    with tempfile.TemporaryDirectory(prefix="expert-bench-cache-") as cache_dir:
+        env = _cold_env(cache_dir)
+        for k in range(runs + 1):  # the first run only primes the file cache and the knowledge snapshot
+            wall, error = _timed_run(cmd, env)
+            if error:
+                return dict(error=error)
+            floor, error = _timed_run(floor_cmd, env)
+            if error:
+                return dict(error=f"floor: {error}")
+            if k:
+                walls.append(wall)
+                floors.append(floor)
     return dict(cmd=" ".join([exe.name, *cmd[1:]]), runs=runs, median=statistics.median(walls),
                 min=min(walls), max=max(walls), floor=statistics.median(floors), floor_min=min(floors),
                 floor_max=max(floors))
