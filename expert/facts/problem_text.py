@@ -148,6 +148,7 @@ _VALUE_ERRORS = [
     (re.compile(r"expected a number, not true/false"), "应为数字，而不是是或否"),
     (re.compile(r"expected a list, got (.+)"), "应为列表"),
     (re.compile(r"expected a list of values, got a list inside a list"), "应为由值组成的列表，收到的是嵌套的列表"),
+    (re.compile(r"expected text or a number, not binary data"), "应为文字或数字，而不是二进制数据"),
     (re.compile(r"control characters \(escape, bell, NUL, line breaks\.\.\.\) are not accepted in text"),
      "文字中不能含控制字符（转义、响铃、NUL、换行等）"),
     (re.compile(r"monthly_price_usd is only for availability 'paid'"),

@@ -6,7 +6,7 @@ calls that check from Rust once per field, and those calls were more than half t
 validating a profile.  The fast validator here is built from the same core schema, with
 each of those Python checks replaced by native constraints at least as strict: numbers in
 strict mode (true/false, and text such as "5", are refused), lists in strict mode (a list
-only), text matching a pattern without control characters (an enum or literal value can
+only), text in strict mode (bytes are not text) matching a pattern without control characters (an enum or literal value can
 hold none anyway).  Where the fast validator accepts a profile, the exact one accepts it
 too and gives the same values (strict mode only refuses more; the checks never change a
 value); where it refuses, ``Profile.model_validate`` runs, so every error a user sees, and
@@ -31,6 +31,11 @@ from expert.facts.vocabulary import _CONTROL, Profile, _Strict
 _NO_CONTROL = r"^[^\x00-\x1f\x7f-\x9f]*$"  # text without vocabulary._CONTROL's characters (a test checks they agree)
 _PASS_THROUGH = {"default", "nullable", "union", "function-after"}  # wrappers: tighten what they wrap
 _EXACT_ONLY = {"enum", "literal", "bool", "model"}  # refuse a control character or a list by themselves
+
+
+# One lock for every validator: the completeness flags it flips belong to the input model
+# classes, so two validators building at once could otherwise save each other's False.
+_BUILD_LOCK = threading.Lock()
 
 
 class NotTightened(ValueError):
@@ -60,7 +65,7 @@ def _tightened(node: Any) -> Any:
     if kind == "str":
         if "pattern" in node:
             raise NotTightened("a text field with a pattern of its own")
-        return {**node, "pattern": _NO_CONTROL}
+        return {**node, "strict": True, "pattern": _NO_CONTROL}  # strict: bytes are not decoded
     if kind in _PASS_THROUGH:
         key = "choices" if kind == "union" else "schema"
         return {**node, key: _tightened(node[key])}
@@ -95,10 +100,9 @@ class ProfileValidator:
         self._fast: Optional[SchemaValidator] = None
         self._unavailable = False
         self._calls = 0
-        self._lock = threading.Lock()
 
     def _build(self) -> Optional[SchemaValidator]:
-        with self._lock:
+        with _BUILD_LOCK:
             if self._fast is None and not self._unavailable:
                 models = _input_models()
                 own = {m: m.__dict__.get("__pydantic_complete__") for m in models}

@@ -48,15 +48,20 @@ class _Strict(BaseModel):
         elif isinstance(value, str):
             if _CONTROL.search(value):
                 raise ValueError("control characters (escape, bell, NUL, line breaks...) are not accepted in text")
+        elif isinstance(value, _BINARY):  # YAML's !!binary: pydantic would decode it unchecked
+            raise ValueError("expected text or a number, not binary data")
         elif isinstance(value, (list, tuple)):
             if any(isinstance(v, (list, tuple, set, frozenset)) for v in value):
                 raise ValueError("expected a list of values, got a list inside a list")  # (and never a deep recursion)
+            if any(isinstance(v, _BINARY) for v in value):
+                raise ValueError("expected text or a number, not binary data")
             if any(isinstance(v, str) and _CONTROL.search(v) for v in value):
                 raise ValueError("control characters (escape, bell, NUL, line breaks...) are not accepted in text")
         return value
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1: what drives a terminal
+_BINARY = (bytes, bytearray, memoryview)  # never a profile value: refused before pydantic decodes it as text
 
 
 _FIELD_SHAPES: dict[tuple[type, str], tuple[bool, bool]] = {}

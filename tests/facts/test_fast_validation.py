@@ -123,3 +123,43 @@ def test_a_list_nested_too_deep_for_the_fast_validator_gets_the_exact_answer():
     for data in ({"needs": {"capabilities": nested}}, {"asked": nested}):
         with pytest.raises(ValidationError, match="list inside a list"):
             validator.validate(data)
+
+
+def test_validators_building_at_once_leave_every_model_complete():
+    """The flags the build flips belong to the model classes: concurrent builds by separate
+    validators must restore them all (they once shared no lock)."""
+    import sys
+    import threading
+
+    from expert.facts.validation import ProfileValidator, _input_models
+
+    before = {model: model.__pydantic_complete__ for model in _input_models()}
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for _ in range(20):
+            threads = [threading.Thread(target=ProfileValidator()._build) for _ in range(4)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert {model: model.__pydantic_complete__ for model in _input_models()} == before
+    assert all(before.values())
+
+
+@pytest.mark.parametrize("binary", [b"\x1b]0;pwned\x07", bytearray(b"x"), memoryview(b"x")])
+def test_binary_data_is_refused_not_decoded(binary):
+    """YAML's !!binary gives bytes, which pydantic would decode into text unchecked (a control
+    character in company.name reached the terminal): refused, on both paths, as a field and in a list."""
+    from pydantic import ValidationError
+
+    from expert.facts.validation import ProfileValidator
+
+    named = {"company": {"name": binary}, "needs": {"capabilities": ["text_messaging"]}}
+    listed = {"company": {"name": "x"}, "needs": {"capabilities": ["text_messaging"]}, "asked": [binary]}
+    validator = ProfileValidator()
+    for data in (named, listed, named, listed):  # the second round goes through the fast validator
+        with pytest.raises(ValidationError, match="not binary data"):
+            validator.validate(data)
