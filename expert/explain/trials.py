@@ -208,6 +208,9 @@ class TrialRunner:
         self.base_derived = _derived_values(derived)
         self.base_inputs = {owner: {k: v for k, v in fact.items() if k not in self.base_derived.get(owner, ())}
                             for owner, fact in self.base_facts.items()}
+        self.base_by_section: dict[str, dict] = {}  # head section -> the profile fact's input values under it
+        for key, value in self.base_inputs[(PROFILE_FACT, None)].items():
+            self.base_by_section.setdefault(key.split(ENGINE_SEPARATOR, 1)[0], {})[key] = value
         self.base_concluded = frozenset(concluded)
         self.targets = set(targets)
         self.order, self.reads, self.rests_on = self._index(targets)
@@ -383,7 +386,9 @@ class TrialRunner:
                 return base
             dumps = {key: section.model_dump(mode="json", exclude_none=True)
                      for key in _HEAD_SECTIONS if key not in kept and (section := getattr(profile, key)) is not None}
-            fact = {k: v for k, v in base.items() if k.split(ENGINE_SEPARATOR, 1)[0] in kept}
+            fact = {}
+            for key in kept:
+                fact.update(self.base_by_section.get(key, ()))
             fact.update(_engine_numbers(profile_fact(profile, Derivation(), dumps)))
             return fact
         base_offers = {id(o) for o in self.data.get(OFFERS) or []}
@@ -525,8 +530,8 @@ def _updated(model: BaseModel, before: dict, after: dict) -> BaseModel:
     fields = type(model).model_fields
     for key in before.keys() | after.keys():
         old, new = before.get(key), after.get(key)
-        if old is new or old == new:  # a change copies only what it touches: the rest is the same object
-            continue
+        if old is new or (type(new) not in (dict, list) and old == new):  # a change copies only what it
+            continue  # touches: the rest is the same object (a copied section is compared field by field below)
         current = getattr(model, key, None) if key in fields else None
         if key not in after:
             value = fields[key].get_default(call_default_factory=True) if key in fields else None
