@@ -289,14 +289,30 @@ class TrialRunner:
         return TrialFacts(data, TrialView(self, data, profile, touched, any(feeds for feeds, _ in reach)))
 
     def derivation(self, data: dict, profile: Profile) -> Derivation:
-        """The changed profile's derivation.  When only the upgrade's contents changed (not
-        whether there is one, nor the offer it names), the offers' values are the base's
-        (``derive``'s ``offers``): only the upgrade's and the company's are worked out."""
-        base = self.profile.upgrade
-        if (base is not None and profile.upgrade is not None and profile.upgrade.offer == base.offer
-                and all(data.get(key) is self.data.get(key) for key in data.keys() | self.data.keys() if key != "upgrade")):
+        """The changed profile's derivation.  When no offer's value can differ from the
+        base's (``offers_kept``), the offers' values are the base's (``derive``'s ``offers``):
+        only the upgrade's and the company's are worked out."""
+        if self.offers_kept(data, profile):
             return derive(profile, self.base_derivation.offers)
         return derive(profile)
+
+    def offers_kept(self, data: dict, profile: Profile) -> bool:
+        """Whether the changed profile's offers' derived values are the base's: the offers and
+        the company as in the base, whether there is an upgrade and the offer it names too,
+        and of the needs only what no offer's value reads changed (``_NEEDS_OFFERS_READ``);
+        the upgrade's contents may differ (no offer's value reads them)."""
+        base, upgrade = self.profile.upgrade, profile.upgrade
+        if (base is None) != (upgrade is None) or (base is not None and upgrade.offer != base.offer):
+            return False
+        for key in data.keys() | self.data.keys():
+            new, old = data.get(key), self.data.get(key)
+            if new is old or key == "upgrade":
+                continue
+            if key != "needs" or not isinstance(new, dict) or not isinstance(old, dict):
+                return False
+            if any(new.get(name) is not old.get(name) and new.get(name) != old.get(name) for name in _NEEDS_OFFERS_READ):
+                return False
+        return True
 
     def base_value(self, path: str, subject: str) -> Any:
         """What a rule about ``subject`` reads at ``path`` in the base (numbers on the engine's grid)."""
@@ -313,9 +329,9 @@ class TrialRunner:
         known = self._condition_order.get(key)
         if known is None:
             held = [holds(condition, self.base_view, subject) for condition in rule.conditions]
-            known = self._condition_order[key] = (
-                *(c for c, h in zip(rule.conditions, held, strict=True) if not h),
-                *(c for c, h in zip(rule.conditions, held, strict=True) if h))
+            ranked = sorted(((_reading_cost(c), h, c) for c, h in zip(rule.conditions, held, strict=True)),
+                            key=lambda one: one[:2])
+            known = self._condition_order[key] = tuple(c for _, _, c in ranked)
         return known
 
     def touches(self, ref: FactRef, condition: Any) -> bool:
@@ -447,6 +463,20 @@ def holds(condition, view: Any, subject: str) -> bool:
 _UPGRADE_COUNTS = frozenset(f"upgrade.derived.{name}" for name in (
     "added_addon_count", "new_addition_count", "new_capability_count", "needed_addition_count", "needed_fix_count"))
 _UNREAD = object()  # a base value not read yet (None is a value: not stated)
+# The needs an offer's derived values read (``derive``: the must-haves, the usage billed,
+# the months costs are spread over); a change to other needs (pain points, ...) keeps them.
+_NEEDS_OFFERS_READ = ("capabilities", "custom_addons", "usage", "contract_months")
+
+
+def _reading_cost(condition: Any) -> int:
+    """What judging a condition on a trial may cost, cheapest first (a rule fires when all
+    its conditions hold, in any order, so the order only decides what is worked out): input
+    values (flattened), the upgrade's counts (sets), other derived values (the whole
+    derivation), a conclusion (its own rules, whatever they read)."""
+    if not isinstance(condition, FactCondition):
+        return 0
+    derived = [path for path in condition.paths if _reading(path)[0]]
+    return 0 if not derived else 1 if all(path in _UPGRADE_COUNTS for path in derived) else 2
 
 
 @cache
