@@ -126,11 +126,7 @@ class TrialView:
     def upgrade_counts(self) -> dict:
         """The upgrade's counts (``_UPGRADE_COUNTS``), worked out as ``derive`` works them out."""
         if self._counts is None:
-            out, model = Derivation(), self.model
-            if model.upgrade is not None:
-                target = next((o for o in model.offers if o.name == model.upgrade.offer), None)
-                _upgrade_counts(out, model, target)
-            self._counts = _engine_values(out.profile)
+            self._counts = self.runner.upgrade_counts(self.model)
         return self._counts
 
     def value(self, path: str, subject: str) -> Any:
@@ -224,6 +220,7 @@ class TrialRunner:
         self._condition_order: dict[tuple[str, str], tuple] = {}
         self._base_values: dict[tuple[str, str], Any] = {}
         self._reach: dict[str, tuple[bool, bool]] = {}
+        self._counts: dict[tuple, tuple] = {}  # ids of what the upgrade's counts read -> (those objects, the counts)
         self._condition_reads: dict[int, frozenset] = {}
         self._touched: dict[str, frozenset] = {}
         self.derived_by_fact: dict[str, set[str]] = {}  # input fact id -> the derived paths computed from it
@@ -313,6 +310,26 @@ class TrialRunner:
             if any(new.get(name) is not old.get(name) and new.get(name) != old.get(name) for name in _NEEDS_OFFERS_READ):
                 return False
         return True
+
+    def upgrade_counts(self, model: Profile) -> dict:
+        """A changed profile's upgrade counts (``_upgrade_counts``), worked out once per set of
+        what they read: the upgrade's additions and fixes, the needs' capabilities, custom
+        add-ons and pains, the target offer (``_COUNTED``).  A trial copies only what its
+        change touches, so a change elsewhere (the upgrade's price) leaves these the same
+        objects as another trial's, and the counts are that trial's."""
+        upgrade = model.upgrade
+        if upgrade is None:
+            return {}
+        target = next((o for o in model.offers if o.name == upgrade.offer), None)
+        read = (*(getattr(upgrade, name) for name in _COUNTED[0]), *(getattr(model.needs, name) for name in _COUNTED[1]),
+                target)
+        key = tuple(map(id, read))
+        known = self._counts.get(key)
+        if known is None or any(a is not b for a, b in zip(known[0], read, strict=True)):
+            out = Derivation()
+            _upgrade_counts(out, model, target)
+            known = self._counts[key] = (read, _engine_values(out.profile))  # what it read, kept: ids stay theirs
+        return known[1]
 
     def base_value(self, path: str, subject: str) -> Any:
         """What a rule about ``subject`` reads at ``path`` in the base (numbers on the engine's grid)."""
@@ -463,6 +480,9 @@ def holds(condition, view: Any, subject: str) -> bool:
 _UPGRADE_COUNTS = frozenset(f"upgrade.derived.{name}" for name in (
     "added_addon_count", "new_addition_count", "new_capability_count", "needed_addition_count", "needed_fix_count"))
 _UNREAD = object()  # a base value not read yet (None is a value: not stated)
+# What ``_upgrade_counts`` reads: of the upgrade, of the needs (and the target offer).
+_COUNTED = (("adds_capabilities", "adds_custom_addons", "fixes_pain_points", "offer"),
+            ("capabilities", "custom_addons", "pain_points"))
 # The needs an offer's derived values read (``derive``: the must-haves, the usage billed,
 # the months costs are spread over); a change to other needs (pain points, ...) keeps them.
 _NEEDS_OFFERS_READ = ("capabilities", "custom_addons", "usage", "contract_months")
