@@ -152,7 +152,7 @@ class TrialView:
         if known is None:
             reads = self.runner.conclusion_reads(cid)
             known = self._moves[cid] = cid in self.runner.position and (
-                not self.touched.isdisjoint(reads) or not reads <= _catalogue_paths())
+                not self.touched.isdisjoint(reads) or not reads <= catalogue_paths())
         return known
 
     @property
@@ -229,7 +229,7 @@ class TrialRunner:
             for fact in inputs:
                 self.derived_by_fact.setdefault(fact, set()).add(path)
         for fact, paths in self.derived_by_fact.items():
-            for section in _ancestors(fact):
+            for section in ancestors(fact):
                 self.derived_by_prefix.setdefault(section, set()).update(paths)
         self._conclusion_reads: dict[str, frozenset] = {}
 
@@ -358,7 +358,7 @@ class TrialRunner:
         that does not hold in the base and is not touched does not hold in the trial either
         (its status is a function of what it reads)."""
         reads = self.condition_reads(condition)
-        return not self.touched(ref).isdisjoint(reads) or not reads <= _catalogue_paths()
+        return not self.touched(ref).isdisjoint(reads) or not reads <= catalogue_paths()
 
     def condition_reads(self, condition: Any) -> frozenset:
         """The paths a condition reads: its own, or for a condition on a conclusion, those
@@ -376,8 +376,8 @@ class TrialRunner:
         key = ref.id
         known = self._touched.get(key)
         if known is None:
-            around = _ancestors(key)
-            paths = {ref.path, *_ancestors(ref.path), *_descendants().get(ref.path, ())}
+            around = ancestors(key)
+            paths = {ref.path, *ancestors(ref.path), *_descendants().get(ref.path, ())}
             for fact in (key, *around):
                 paths.update(self.derived_by_fact.get(fact, ()))
             paths.update(self.derived_by_prefix.get(key, ()))
@@ -526,13 +526,13 @@ def related(a: str, b: str) -> bool:
 _UNDECLARED_INPUTS = ("needs.custom_addons", "upgrade", "offers")
 
 
-def _ancestors(key: str) -> list[str]:
+def ancestors(key: str) -> list[str]:
     """The sections a path or fact id sits in: each prefix ending before a dot."""
     return [key[:i] for i, char in enumerate(key) if char == "."]
 
 
 @cache
-def _catalogue_paths() -> frozenset:
+def catalogue_paths() -> frozenset:
     return frozenset(field_catalogue())
 
 
@@ -541,7 +541,7 @@ def _descendants() -> dict[str, frozenset]:
     """Catalogue path -> the catalogue paths inside it."""
     inside: dict[str, set] = {}
     for path in field_catalogue():
-        for section in _ancestors(path):
+        for section in ancestors(path):
             inside.setdefault(section, set()).add(path)
     return {section: frozenset(paths) for section, paths in inside.items()}
 
