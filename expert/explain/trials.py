@@ -48,9 +48,9 @@ from expert.explain.conditions import (
     rules_concluding,
     status_of_test,
 )
-from expert.explain.proof import derived_inputs, unstated_requirements
+from expert.explain.proof import unstated_requirements
 from expert.facts.derive import Derivation, _upgrade_counts, derive
-from expert.facts.factpaths import OFFERS, FactPathError, FactRef, set_fact_shared
+from expert.facts.factpaths import OFFERS, FactPathError, FactRef, expand_input, set_fact_shared
 from expert.facts.fields import ENGINE_SEPARATOR, SECTION, field_catalogue
 from expert.facts.flatten import OFFER_FACT, PROFILE_FACT, offer_facts, profile_fact
 from expert.facts.vocabulary import Profile
@@ -554,8 +554,12 @@ def _derive_inputs(data: dict, offers: list[str]) -> dict[str, set[str]]:
     for path, spec in field_catalogue().items():
         if spec.derived:
             facts = inputs[path] = set(undeclared)
-            for subject in offers if path.startswith("offer.") else [COMPANY_SUBJECT]:
-                facts.update(ref.id for ref in derived_inputs(path, subject, data))
+            subjects = offers if path.startswith("offer.") else [COMPANY_SUBJECT]
+            for item in spec.inputs if subjects else ():  # ``derived_inputs``, each subject's, together
+                # only an ``offer.`` entry stands for other facts per subject (``expand_input``)
+                for subject in subjects if item.startswith("offer.") else subjects[:1]:
+                    facts.update(ref.id for ref in expand_input(item, subject, data))
+            for subject in subjects:
                 facts.update(ref.id for ref in unstated_requirements(path, subject, data))
     return inputs
 
