@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Optional, Union
 
 from pydantic import ValidationError
@@ -321,7 +322,7 @@ class SmallestChangeSearch:
             if any(i.endswith("capabilities") for i in spec.inputs):  # which capabilities: all, not just the listed
                 target = subject if subject != COMPANY_SUBJECT else (self.data.get("upgrade") or {}).get("offer")
                 if target:
-                    refs += [FactRef(f"offer.capabilities.{c.value}", target) for c in Capability]
+                    refs += [FactRef(path, target) for path in _capability_paths()]
             return [r for r in refs if r.path != "offers"]
         if spec.kind == SECTION and path != "upgrade":
             return [FactRef(p, subject if p.startswith("offer.") else None) for p in section_fields(path)]
@@ -661,6 +662,12 @@ class SmallestChangeSearch:
                         return ()
                     changes[ref.id] = (ref, value)
         return tuple(changes.values())
+
+
+@cache
+def _capability_paths() -> tuple[str, ...]:
+    """An offer's field for each capability of the vocabulary (walking the enum is not free)."""
+    return tuple(f"offer.capabilities.{c.value}" for c in Capability)
 
 
 def _typical(path: str):

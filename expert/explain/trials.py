@@ -35,7 +35,7 @@ search reports is then run through the real engine (``smallest_change.py``).
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Optional
 
 from pydantic import BaseModel, ValidationError
@@ -526,9 +526,14 @@ def related(a: str, b: str) -> bool:
 _UNDECLARED_INPUTS = ("needs.custom_addons", "upgrade", "offers")
 
 
-def ancestors(key: str) -> list[str]:
+@lru_cache(maxsize=8192)  # paths and fact ids: a few hundred per knowledge base and profile
+def ancestors(key: str) -> tuple[str, ...]:
     """The sections a path or fact id sits in: each prefix ending before a dot."""
-    return [key[:i] for i, char in enumerate(key) if char == "."]
+    found, at = [], key.find(".")
+    while at != -1:
+        found.append(key[:at])
+        at = key.find(".", at + 1)
+    return tuple(found)
 
 
 @cache
