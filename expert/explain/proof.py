@@ -9,7 +9,7 @@ that used a conclusion are expanded below it, so a tree is always finite.
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 from typing import Any, Optional
 
 from expert.advice.model import Advice, Firing, Text
@@ -44,7 +44,7 @@ def rule_ref(knowledge: KnowledgeBase, rule_id: str, because: Optional[Text] = N
     return RuleRef(rule=rule.id, title=Text(en=rule.title.en, zh=rule.title.zh),
                    because=because or Text(en=_unfilled(rule.because.en, rule), zh=_unfilled(rule.because.zh, rule)),
                    claims=list(rule.claims), paragraphs=list(rule.paragraphs),
-                   file=Path(rule.file).name, line=rule.line)
+                   file=os.path.basename(rule.file), line=rule.line)  # not Path(): made per rule shown
 
 
 def title_of(knowledge: KnowledgeBase, cid: str) -> Text:

@@ -21,10 +21,26 @@ value the rules test directly is still asked per value (``smallest_change.py``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from expert.explain.conditions import HELD
+from expert.explain.trials import ancestors, catalogue_paths
+from expert.facts.fields import field_catalogue
 from expert.rulebase.rulebook import FactCondition
+
+_EVERY_OWNER = object()  # an input field not an offer's: facts of every owner may move it
+
+
+def _owned(masks: Optional[dict], offer: Any) -> int:
+    """The facts of ``masks`` (per offer) that ``offer`` owns; all of them for ``_EVERY_OWNER``."""
+    if not masks:
+        return 0
+    if offer is _EVERY_OWNER:
+        known = 0
+        for mask in masks.values():
+            known |= mask
+        return known
+    return masks.get(offer, 0)
 
 
 class ScreenSets:
@@ -35,6 +51,7 @@ class ScreenSets:
         self.bits = {ref.id: 1 << number for number, ref in enumerate(refs)}
         self.every = (1 << len(refs)) - 1
         self._move: dict[tuple, int] = {}
+        self._index: Optional[tuple[dict, dict, dict]] = None  # see ``index``
         self._touch: dict[int, int] = {}
         self._fix: dict[tuple, int] = {}
         self._turn: dict[tuple, int] = {}
@@ -43,26 +60,69 @@ class ScreenSets:
         """The fact's bit; 0 for a fact the sets were not worked out for (ask it alone)."""
         return self.bits.get(ref.id, 0)
 
+    def index(self) -> tuple[dict, dict, dict]:
+        """The facts by where they sit, worked out once so that a test's or a condition's set
+        is a few lookups rather than a question per fact: per path, the facts at it and the
+        facts inside it (each per offer, None for the company's), and per catalogue path,
+        the facts whose change may move its value (``TrialRunner.touched``)."""
+        if self._index is None:
+            at: dict[str, dict] = {}
+            inside: dict[str, dict] = {}
+            moves: dict[str, int] = {}
+            for ref in self.refs:
+                bit = self.bits[ref.id]
+                at.setdefault(ref.path, {})[ref.offer] = at.get(ref.path, {}).get(ref.offer, 0) | bit
+                for section in ancestors(ref.path):
+                    inside.setdefault(section, {})[ref.offer] = inside.get(section, {}).get(ref.offer, 0) | bit
+                for path in self.search.runner.touched(ref):
+                    moves[path] = moves.get(path, 0) | bit
+            self._index = (at, inside, moves)
+        return self._index
+
     def move(self, item: Any, subject: str, to_hold: bool) -> int:
-        """The facts that, set to any value, may make a test hold (``to_hold``) or fail."""
-        key = (item.test.path, subject, to_hold, item.value is None)  # all ``may_move`` reads of the test
+        """The facts that, set to any value, may make a test hold (``to_hold``) or fail: as
+        ``may_move`` answers with any value.  A derived value: the facts whose change moves
+        it (when it is unknown and must come to hold, only those that state what it
+        requires).  An input field: the facts of the same subject at it, inside it or
+        around it (an offer's field: that offer's facts only)."""
+        path = item.test.path
+        key = (path, subject, to_hold, item.value is None)  # all ``may_move`` reads of the test
         known = self._move.get(key)
         if known is None:
-            known = 0
-            for ref in self.refs:
-                if self.search.may_move(ref, self.any_value, item, subject, to_hold):
-                    known |= self.bits[ref.id]
+            at, inside, moves = self.index()
+            if field_catalogue()[path].derived:
+                known = moves.get(path, 0)
+                if to_hold and item.value is None:
+                    known = self._stating(known, path, subject)
+            else:
+                offer = subject if path.startswith("offer.") else _EVERY_OWNER
+                known = _owned(at.get(path), offer) | _owned(inside.get(path), offer)
+                for section in ancestors(path):
+                    known |= _owned(at.get(section), offer)
             self._move[key] = known
         return known
 
+    def _stating(self, facts: int, path: str, subject: str) -> int:
+        """Of ``facts``, those whose change can state every fact ``path`` requires."""
+        kept = 0
+        for ref in self.refs:
+            bit = self.bits[ref.id]
+            if facts & bit and self.search.states_requirements(ref, path, subject):
+                kept |= bit
+        return kept
+
     def touch(self, condition: Any) -> int:
-        """The facts that may change what a condition reads."""
+        """The facts that may change what a condition reads (``TrialRunner.touches``)."""
         known = self._touch.get(id(condition))  # the knowledge's conditions outlive the search
         if known is None:
-            known = 0
-            for ref in self.refs:
-                if self.search.runner.touches(ref, condition):
-                    known |= self.bits[ref.id]
+            reads = self.search.runner.condition_reads(condition)
+            if not reads <= catalogue_paths():
+                known = self.every
+            else:
+                moves = self.index()[2]
+                known = 0
+                for path in reads:
+                    known |= moves.get(path, 0)
             self._touch[id(condition)] = known
         return known
 

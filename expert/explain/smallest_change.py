@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Optional, Union
 
 from pydantic import ValidationError
@@ -122,6 +123,7 @@ class SmallestChangeSearch:
         self._checked: dict[tuple[str, str], tuple] = {}  # (rule, subject) -> its conditions judged on the base
         self._checked_of: dict[tuple[str, str], list] = {}  # (conclusion, subject) -> those of its rules
         self._plans: dict[str, _ScreenPlan] = {}  # fact -> the screen's work for all its values
+        self._masks: Optional[tuple] = None  # (needs, per need its checks' fix masks, reach mask, fix mask)
         self._can_turn: dict[tuple, bool] = {}  # (fact, value, conclusion, subject, concluded) -> whether it may
         self._can_fix: dict[tuple, bool] = {}  # (fact, value, condition judged, subject) -> whether it may
 
@@ -320,7 +322,7 @@ class SmallestChangeSearch:
             if any(i.endswith("capabilities") for i in spec.inputs):  # which capabilities: all, not just the listed
                 target = subject if subject != COMPANY_SUBJECT else (self.data.get("upgrade") or {}).get("offer")
                 if target:
-                    refs += [FactRef(f"offer.capabilities.{c.value}", target) for c in Capability]
+                    refs += [FactRef(path, target) for path in _capability_paths()]
             return [r for r in refs if r.path != "offers"]
         if spec.kind == SECTION and path != "upgrade":
             return [FactRef(p, subject if p.startswith("offer.") else None) for p in section_fields(path)]
@@ -430,7 +432,9 @@ class SmallestChangeSearch:
         are asked again: for reaching, a rule is open to a value when every other condition
         it misses can be fixed; for fixing, one condition that can be is enough."""
         plan = self._plans.get(ref.id)
-        if plan is None:
+        if plan is None and (bit := self.sets.bit(ref)):
+            plan = self._plans[ref.id] = self._plan_by_sets(ref, bit, needs)
+        elif plan is None:
             reads = self.runner.condition_reads
             reach_open, fix_reading, fix_without_value = [], [], False
             for subject, checks in needs:
@@ -450,6 +454,50 @@ class SmallestChangeSearch:
                             for subject, checks in needs if len(checks) <= MAX_FACTS for check in checks),
                 reach_open=reach_open, fix_reading=fix_reading, fix_without_value=fix_without_value)
         return plan
+
+    def _plan_by_sets(self, ref: FactRef, bit: int, needs: list[tuple[str, list]]) -> _ScreenPlan:
+        """``screen_plan`` for a fact the screen's sets cover: ``can_fix`` with any value is
+        then ``sets.fix(check, subject) & bit``, so each need's masks are worked out once per
+        search (``_need_masks``) and a fact's plan is bit tests, not calls."""
+        masks, reach_mask, fix_mask = self._need_masks(needs)
+        reach_open, fix_reading, fix_without_value = [], [], False
+        if ref.path in self.runner.read:  # the per-value questions are asked only then (``may_reach``, ``may_matter``)
+            for subject, items in masks:
+                reading, others_fixed, other_fixed = [], True, False
+                for check, mask, reads in items:
+                    if ref.path in reads:
+                        reading.append(check)
+                    elif mask & bit:
+                        other_fixed = True
+                    else:
+                        others_fixed = False
+                if others_fixed:
+                    reach_open.append((subject, reading))
+                if len(items) <= MAX_FACTS:
+                    fix_reading += [(subject, check) for check in reading]
+                    fix_without_value = fix_without_value or other_fixed
+        return _ScreenPlan(reach_any=bool(reach_mask & bit), fix_any=bool(fix_mask & bit), reach_open=reach_open,
+                           fix_reading=fix_reading, fix_without_value=fix_without_value)
+
+    def _need_masks(self, needs: list[tuple[str, list]]) -> tuple[list, int, int]:
+        """Per need (subject, its failing checks): each check with the facts that may fix it
+        and the paths it reads; the facts that may fix every check of some need (reach), and
+        those that may fix some check of a need small enough to combine (fix)."""
+        if self._masks is None or self._masks[0] is not needs:
+            sets, reads = self.sets, self.runner.condition_reads
+            masks = [(subject, [(check, sets.fix(check, subject), reads(check.condition)) for check in checks])
+                     for subject, checks in needs]
+            reach_mask = fix_mask = 0
+            for _, items in masks:
+                every = sets.every
+                for _, mask, _ in items:
+                    every &= mask
+                reach_mask |= every
+                if len(items) <= MAX_FACTS:
+                    for _, mask, _ in items:
+                        fix_mask |= mask
+            self._masks = (needs, masks, reach_mask, fix_mask)
+        return self._masks[1], self._masks[2], self._masks[3]
 
     def can_fix(self, ref: FactRef, value: Any, check, subject: str) -> bool:
         """Whether setting ``ref`` to ``value`` alone can make ``check``, a condition of a rule
@@ -614,6 +662,12 @@ class SmallestChangeSearch:
                         return ()
                     changes[ref.id] = (ref, value)
         return tuple(changes.values())
+
+
+@cache
+def _capability_paths() -> tuple[str, ...]:
+    """An offer's field for each capability of the vocabulary (walking the enum is not free)."""
+    return tuple(f"offer.capabilities.{c.value}" for c in Capability)
 
 
 def _typical(path: str):

@@ -35,7 +35,7 @@ search reports is then run through the real engine (``smallest_change.py``).
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Optional
 
 from pydantic import BaseModel, ValidationError
@@ -48,9 +48,9 @@ from expert.explain.conditions import (
     rules_concluding,
     status_of_test,
 )
-from expert.explain.proof import derived_inputs, unstated_requirements
+from expert.explain.proof import unstated_requirements
 from expert.facts.derive import Derivation, _upgrade_counts, derive
-from expert.facts.factpaths import OFFERS, FactPathError, FactRef, set_fact_shared
+from expert.facts.factpaths import OFFERS, FactPathError, FactRef, expand_input, set_fact_shared
 from expert.facts.fields import ENGINE_SEPARATOR, SECTION, field_catalogue
 from expert.facts.flatten import OFFER_FACT, PROFILE_FACT, offer_facts, profile_fact
 from expert.facts.vocabulary import Profile
@@ -126,11 +126,7 @@ class TrialView:
     def upgrade_counts(self) -> dict:
         """The upgrade's counts (``_UPGRADE_COUNTS``), worked out as ``derive`` works them out."""
         if self._counts is None:
-            out, model = Derivation(), self.model
-            if model.upgrade is not None:
-                target = next((o for o in model.offers if o.name == model.upgrade.offer), None)
-                _upgrade_counts(out, model, target)
-            self._counts = _engine_values(out.profile)
+            self._counts = self.runner.upgrade_counts(self.model)
         return self._counts
 
     def value(self, path: str, subject: str) -> Any:
@@ -156,7 +152,7 @@ class TrialView:
         if known is None:
             reads = self.runner.conclusion_reads(cid)
             known = self._moves[cid] = cid in self.runner.position and (
-                not self.touched.isdisjoint(reads) or not reads <= _catalogue_paths())
+                not self.touched.isdisjoint(reads) or not reads <= catalogue_paths())
         return known
 
     @property
@@ -208,6 +204,9 @@ class TrialRunner:
         self.base_derived = _derived_values(derived)
         self.base_inputs = {owner: {k: v for k, v in fact.items() if k not in self.base_derived.get(owner, ())}
                             for owner, fact in self.base_facts.items()}
+        self.base_by_section: dict[str, dict] = {}  # head section -> the profile fact's input values under it
+        for key, value in self.base_inputs[(PROFILE_FACT, None)].items():
+            self.base_by_section.setdefault(key.split(ENGINE_SEPARATOR, 1)[0], {})[key] = value
         self.base_concluded = frozenset(concluded)
         self.targets = set(targets)
         self.order, self.reads, self.rests_on = self._index(targets)
@@ -221,6 +220,7 @@ class TrialRunner:
         self._condition_order: dict[tuple[str, str], tuple] = {}
         self._base_values: dict[tuple[str, str], Any] = {}
         self._reach: dict[str, tuple[bool, bool]] = {}
+        self._counts: dict[tuple, tuple] = {}  # ids of what the upgrade's counts read -> (those objects, the counts)
         self._condition_reads: dict[int, frozenset] = {}
         self._touched: dict[str, frozenset] = {}
         self.derived_by_fact: dict[str, set[str]] = {}  # input fact id -> the derived paths computed from it
@@ -229,7 +229,7 @@ class TrialRunner:
             for fact in inputs:
                 self.derived_by_fact.setdefault(fact, set()).add(path)
         for fact, paths in self.derived_by_fact.items():
-            for section in _ancestors(fact):
+            for section in ancestors(fact):
                 self.derived_by_prefix.setdefault(section, set()).update(paths)
         self._conclusion_reads: dict[str, frozenset] = {}
 
@@ -286,14 +286,50 @@ class TrialRunner:
         return TrialFacts(data, TrialView(self, data, profile, touched, any(feeds for feeds, _ in reach)))
 
     def derivation(self, data: dict, profile: Profile) -> Derivation:
-        """The changed profile's derivation.  When only the upgrade's contents changed (not
-        whether there is one, nor the offer it names), the offers' values are the base's
-        (``derive``'s ``offers``): only the upgrade's and the company's are worked out."""
-        base = self.profile.upgrade
-        if (base is not None and profile.upgrade is not None and profile.upgrade.offer == base.offer
-                and all(data.get(key) is self.data.get(key) for key in data.keys() | self.data.keys() if key != "upgrade")):
+        """The changed profile's derivation.  When no offer's value can differ from the
+        base's (``offers_kept``), the offers' values are the base's (``derive``'s ``offers``):
+        only the upgrade's and the company's are worked out."""
+        if self.offers_kept(data, profile):
             return derive(profile, self.base_derivation.offers)
         return derive(profile)
+
+    def offers_kept(self, data: dict, profile: Profile) -> bool:
+        """Whether the changed profile's offers' derived values are the base's: the offers and
+        the company as in the base, whether there is an upgrade and the offer it names too,
+        and of the needs only what no offer's value reads changed (``_NEEDS_OFFERS_READ``);
+        the upgrade's contents may differ (no offer's value reads them)."""
+        base, upgrade = self.profile.upgrade, profile.upgrade
+        if (base is None) != (upgrade is None) or (base is not None and upgrade.offer != base.offer):
+            return False
+        for key in data.keys() | self.data.keys():
+            new, old = data.get(key), self.data.get(key)
+            if new is old or key == "upgrade":
+                continue
+            if key != "needs" or not isinstance(new, dict) or not isinstance(old, dict):
+                return False
+            if any(new.get(name) is not old.get(name) and new.get(name) != old.get(name) for name in _NEEDS_OFFERS_READ):
+                return False
+        return True
+
+    def upgrade_counts(self, model: Profile) -> dict:
+        """A changed profile's upgrade counts (``_upgrade_counts``), worked out once per set of
+        what they read: the upgrade's additions and fixes, the needs' capabilities, custom
+        add-ons and pains, the target offer (``_COUNTED``).  A trial copies only what its
+        change touches, so a change elsewhere (the upgrade's price) leaves these the same
+        objects as another trial's, and the counts are that trial's."""
+        upgrade = model.upgrade
+        if upgrade is None:
+            return {}
+        target = next((o for o in model.offers if o.name == upgrade.offer), None)
+        read = (*(getattr(upgrade, name) for name in _COUNTED[0]), *(getattr(model.needs, name) for name in _COUNTED[1]),
+                target)
+        key = tuple(map(id, read))
+        known = self._counts.get(key)
+        if known is None or any(a is not b for a, b in zip(known[0], read, strict=True)):
+            out = Derivation()
+            _upgrade_counts(out, model, target)
+            known = self._counts[key] = (read, _engine_values(out.profile))  # what it read, kept: ids stay theirs
+        return known[1]
 
     def base_value(self, path: str, subject: str) -> Any:
         """What a rule about ``subject`` reads at ``path`` in the base (numbers on the engine's grid)."""
@@ -310,9 +346,9 @@ class TrialRunner:
         known = self._condition_order.get(key)
         if known is None:
             held = [holds(condition, self.base_view, subject) for condition in rule.conditions]
-            known = self._condition_order[key] = (
-                *(c for c, h in zip(rule.conditions, held, strict=True) if not h),
-                *(c for c, h in zip(rule.conditions, held, strict=True) if h))
+            ranked = sorted(((_reading_cost(c), h, c) for c, h in zip(rule.conditions, held, strict=True)),
+                            key=lambda one: one[:2])
+            known = self._condition_order[key] = tuple(c for _, _, c in ranked)
         return known
 
     def touches(self, ref: FactRef, condition: Any) -> bool:
@@ -322,7 +358,7 @@ class TrialRunner:
         that does not hold in the base and is not touched does not hold in the trial either
         (its status is a function of what it reads)."""
         reads = self.condition_reads(condition)
-        return not self.touched(ref).isdisjoint(reads) or not reads <= _catalogue_paths()
+        return not self.touched(ref).isdisjoint(reads) or not reads <= catalogue_paths()
 
     def condition_reads(self, condition: Any) -> frozenset:
         """The paths a condition reads: its own, or for a condition on a conclusion, those
@@ -340,8 +376,8 @@ class TrialRunner:
         key = ref.id
         known = self._touched.get(key)
         if known is None:
-            around = _ancestors(key)
-            paths = {ref.path, *_ancestors(ref.path), *_descendants().get(ref.path, ())}
+            around = ancestors(key)
+            paths = {ref.path, *ancestors(ref.path), *_descendants().get(ref.path, ())}
             for fact in (key, *around):
                 paths.update(self.derived_by_fact.get(fact, ()))
             paths.update(self.derived_by_prefix.get(key, ()))
@@ -383,7 +419,9 @@ class TrialRunner:
                 return base
             dumps = {key: section.model_dump(mode="json", exclude_none=True)
                      for key in _HEAD_SECTIONS if key not in kept and (section := getattr(profile, key)) is not None}
-            fact = {k: v for k, v in base.items() if k.split(ENGINE_SEPARATOR, 1)[0] in kept}
+            fact = {}
+            for key in kept:
+                fact.update(self.base_by_section.get(key, ()))
             fact.update(_engine_numbers(profile_fact(profile, Derivation(), dumps)))
             return fact
         base_offers = {id(o) for o in self.data.get(OFFERS) or []}
@@ -442,6 +480,23 @@ def holds(condition, view: Any, subject: str) -> bool:
 _UPGRADE_COUNTS = frozenset(f"upgrade.derived.{name}" for name in (
     "added_addon_count", "new_addition_count", "new_capability_count", "needed_addition_count", "needed_fix_count"))
 _UNREAD = object()  # a base value not read yet (None is a value: not stated)
+# What ``_upgrade_counts`` reads: of the upgrade, of the needs (and the target offer).
+_COUNTED = (("adds_capabilities", "adds_custom_addons", "fixes_pain_points", "offer"),
+            ("capabilities", "custom_addons", "pain_points"))
+# The needs an offer's derived values read (``derive``: the must-haves, the usage billed,
+# the months costs are spread over); a change to other needs (pain points, ...) keeps them.
+_NEEDS_OFFERS_READ = ("capabilities", "custom_addons", "usage", "contract_months")
+
+
+def _reading_cost(condition: Any) -> int:
+    """What judging a condition on a trial may cost, cheapest first (a rule fires when all
+    its conditions hold, in any order, so the order only decides what is worked out): input
+    values (flattened), the upgrade's counts (sets), other derived values (the whole
+    derivation), a conclusion (its own rules, whatever they read)."""
+    if not isinstance(condition, FactCondition):
+        return 0
+    derived = [path for path in condition.paths if _reading(path)[0]]
+    return 0 if not derived else 1 if all(path in _UPGRADE_COUNTS for path in derived) else 2
 
 
 @cache
@@ -471,13 +526,18 @@ def related(a: str, b: str) -> bool:
 _UNDECLARED_INPUTS = ("needs.custom_addons", "upgrade", "offers")
 
 
-def _ancestors(key: str) -> list[str]:
+@lru_cache(maxsize=8192)  # paths and fact ids: a few hundred per knowledge base and profile
+def ancestors(key: str) -> tuple[str, ...]:
     """The sections a path or fact id sits in: each prefix ending before a dot."""
-    return [key[:i] for i, char in enumerate(key) if char == "."]
+    found, at = [], key.find(".")
+    while at != -1:
+        found.append(key[:at])
+        at = key.find(".", at + 1)
+    return tuple(found)
 
 
 @cache
-def _catalogue_paths() -> frozenset:
+def catalogue_paths() -> frozenset:
     return frozenset(field_catalogue())
 
 
@@ -486,7 +546,7 @@ def _descendants() -> dict[str, frozenset]:
     """Catalogue path -> the catalogue paths inside it."""
     inside: dict[str, set] = {}
     for path in field_catalogue():
-        for section in _ancestors(path):
+        for section in ancestors(path):
             inside.setdefault(section, set()).add(path)
     return {section: frozenset(paths) for section, paths in inside.items()}
 
@@ -499,8 +559,12 @@ def _derive_inputs(data: dict, offers: list[str]) -> dict[str, set[str]]:
     for path, spec in field_catalogue().items():
         if spec.derived:
             facts = inputs[path] = set(undeclared)
-            for subject in offers if path.startswith("offer.") else [COMPANY_SUBJECT]:
-                facts.update(ref.id for ref in derived_inputs(path, subject, data))
+            subjects = offers if path.startswith("offer.") else [COMPANY_SUBJECT]
+            for item in spec.inputs if subjects else ():  # ``derived_inputs``, each subject's, together
+                # only an ``offer.`` entry stands for other facts per subject (``expand_input``)
+                for subject in subjects if item.startswith("offer.") else subjects[:1]:
+                    facts.update(ref.id for ref in expand_input(item, subject, data))
+            for subject in subjects:
                 facts.update(ref.id for ref in unstated_requirements(path, subject, data))
     return inputs
 
@@ -525,8 +589,8 @@ def _updated(model: BaseModel, before: dict, after: dict) -> BaseModel:
     fields = type(model).model_fields
     for key in before.keys() | after.keys():
         old, new = before.get(key), after.get(key)
-        if old is new or old == new:  # a change copies only what it touches: the rest is the same object
-            continue
+        if old is new or (type(new) not in (dict, list) and old == new):  # a change copies only what it
+            continue  # touches: the rest is the same object (a copied section is compared field by field below)
         current = getattr(model, key, None) if key in fields else None
         if key not in after:
             value = fields[key].get_default(call_default_factory=True) if key in fields else None
