@@ -36,6 +36,7 @@ NEED_MORE_INFO = "verdict.need_more_info"
 _GROUPS = {"fit": "fits", "unfit": "unfits", "warning": "warnings", "action": "actions",
            "figure": "figures", "finding": "findings", "trait": "traits"}
 _SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+_PLAIN = frozenset(_GROUPS) - {"verdict", "figure"}  # kinds whose items are Conclusions (no figures, no questions)
 
 
 def _show(value: Any) -> str:
@@ -114,6 +115,9 @@ class AdviceAssembler:
         self._labels_en = {value: label.en for value, label in knowledge.labels.items()}
         self._labels_zh = {value: label.zh for value, label in knowledge.labels.items()}
         self._supports: dict[str, tuple] = {}  # rule id -> (fixed RuleSupport, or None and the templates)
+        # (conclusion, subject, rules that concluded it) -> the Conclusion, where no rule passed
+        # a parameter (most items): the same model every time, built once and shared
+        self._fixed: dict[tuple, Conclusion] = {}
 
     def _title(self, cid: str) -> Text:
         title = self._titles.get(cid)
@@ -157,6 +161,14 @@ class AdviceAssembler:
                                "zh": _fill(zh, firing.params, self._labels_zh, "、")})  # how a list reads in Chinese
         return self._rule_support(firing.rule, because)
 
+    def _plain(self, cid: str, kind: str, subject: str, firings: list) -> Conclusion:
+        """A conclusion whose rules passed no parameter (built as ``assemble`` builds any)."""
+        rank = self._severity_rank
+        return built(Conclusion, {"id": cid, "kind": kind, "subject": subject,
+                                  "severity": SEVERITIES[max(rank[f.rule] for f in firings)],
+                                  "text": self._title(cid), "params": {},
+                                  "rules": [self._support(f) for f in _first_per_rule(firings)]})
+
     def assemble(self, profile: Profile, derivation: Derivation, outcome: Outcome, lang: str,
                  questions: Optional[list] = None) -> Advice:
         """Group firings by (conclusion, subject) and build the Advice.
@@ -173,8 +185,19 @@ class AdviceAssembler:
         groups: dict[str, list] = {name: [] for name in _GROUPS.values()}
         verdicts = []
         rank = self._severity_rank
+        fixed = self._fixed
         for (cid, subject), firings in supports.items():
             kind = self.knowledge.conclusions[cid]
+            if kind.kind in _PLAIN and not any(f.params for f in firings):
+                # nothing here depends on the profile beyond the rules and the subject
+                key = (cid, subject, *(f.rule for f in firings))
+                conclusion = fixed.get(key)
+                if conclusion is None:
+                    conclusion = self._plain(cid, kind.kind, subject, firings)
+                    if len(fixed) < 10_000:  # bounded: an offer's name is user text
+                        fixed[key] = conclusion
+                groups[_GROUPS[kind.kind]].append(conclusion)
+                continue
             if len(firings) == 1:  # the common case: one rule, one reason
                 firing = firings[0]
                 params, severity, supports_of = dict(firing.params), rank[firing.rule], [self._support(firing)]
