@@ -76,6 +76,11 @@ def _fill(parts: tuple[tuple[str, str, str], ...], params: dict, labels: dict, s
     return "".join(out)
 
 
+def _rank(conclusion: Conclusion) -> tuple:
+    """How a group lists its items: most severe first, then by id and subject."""
+    return -_SEVERITY_ORDER[conclusion.severity], conclusion.id, conclusion.subject
+
+
 def _first_per_rule(firings: list) -> list:
     """One support per rule: a rule that fired on several facts gives one reason (the trace keeps all)."""
     first: dict = {}
@@ -188,9 +193,10 @@ class AdviceAssembler:
         fixed = self._fixed
         for (cid, subject), firings in supports.items():
             kind = self.knowledge.conclusions[cid]
-            if kind.kind in _PLAIN and not any(f.params for f in firings):
+            if kind.kind in _PLAIN and (not firings[0].params if len(firings) == 1
+                                        else not any(f.params for f in firings)):
                 # nothing here depends on the profile beyond the rules and the subject
-                key = (cid, subject, *(f.rule for f in firings))
+                key = (cid, subject, firings[0].rule) if len(firings) == 1 else (cid, subject, *(f.rule for f in firings))
                 conclusion = fixed.get(key)
                 if conclusion is None:
                     conclusion = self._plain(cid, kind.kind, subject, firings)
@@ -228,7 +234,8 @@ class AdviceAssembler:
             found = sorted(v.id for v in verdicts) or "none"
             raise EngineError(f"the knowledge base must reach exactly one verdict; it reached {found}")
         for items in groups.values():
-            items.sort(key=lambda c: (-_SEVERITY_ORDER[c.severity], c.id, c.subject))
+            if len(items) > 1:
+                items.sort(key=_rank)
         reference = self._reference
         trace = [built(Firing, {"order": f.order, "rule": f.rule, "subject": f.subject, "concluded": f.concluded,
                                 "new": f.new, "matched": [r if type(r) is not dict else built(MatchedFact, r)
