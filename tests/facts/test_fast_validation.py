@@ -10,6 +10,7 @@ case, and on generated profiles with hostile values put in random places.
 from __future__ import annotations
 
 import copy
+import sys
 
 import orjson
 import pytest
@@ -123,3 +124,12 @@ def test_a_list_nested_too_deep_for_the_fast_validator_gets_the_exact_answer():
     for data in ({"needs": {"capabilities": nested}}, {"asked": nested}):
         with pytest.raises(ValidationError, match="list inside a list"):
             validator.validate(data)
+
+
+def test_the_control_characters_are_exactly_unicode_category_cc():
+    """Name checks search ``_CONTROL`` instead of asking each character's category."""
+    import unicodedata
+
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        assert bool(_CONTROL.search(char)) == (unicodedata.category(char) == "Cc"), hex(code)
