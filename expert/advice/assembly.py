@@ -28,8 +28,10 @@ from expert.advice.model import (
 )
 from expert.advice.wording import counted
 from expert.facts.derive import Derivation
+from expert.facts.flatten import PROFILE_FACT
 from expert.facts.vocabulary import Profile
 from expert.inference.engine import EngineError, Outcome
+from expert.rulebase.compiler import OFFER_NAME
 from expert.rulebase.rulebook import PLACEHOLDER, SEVERITIES, KnowledgeBase
 
 NEED_MORE_INFO = "verdict.need_more_info"
@@ -236,13 +238,32 @@ class AdviceAssembler:
         for items in groups.values():
             if len(items) > 1:
                 items.sort(key=_rank)
-        reference = self._reference
-        trace = [built(Firing, {"order": f.order, "rule": f.rule, "subject": f.subject, "concluded": f.concluded,
-                                "new": f.new, "matched": [r if type(r) is not dict else built(MatchedFact, r)
-                                                          for r in f.matched_records(reference)]})
-                 for f in outcome.firings]
         return built(Advice, {"schema_version": SCHEMA_VERSION, "lang": lang, "knowledge": self.knowledge.fingerprint,
-                              "company": profile.company.name, "verdict": verdicts[0], **groups, "trace": trace})
+                              "company": profile.company.name, "verdict": verdicts[0], **groups,
+                              "trace": self._trace(outcome.firings)})
+
+    def _trace(self, firings: list) -> list[Firing]:
+        """One Firing per firing: ``Firing.matched_records`` (inference/engine.py), each record
+        built straight into its model (a fact read: its values; a fact named: the shared
+        entry), without the intermediate record dicts (the trace is a third of assembly)."""
+        reference = self._reference
+        trace = []
+        for f in firings:
+            matched = []
+            if f.source:
+                compiled, facts = f.source
+                for alias, kind, keys in compiled.record_plan:
+                    fact = facts[alias]
+                    if keys is None:  # a conclusion or an "absent" marker: named, no values
+                        matched.append(reference(kind, f"{fact['cid']}@{fact['subject']}"))
+                        continue
+                    ref = PROFILE_FACT if kind == PROFILE_FACT else fact[OFFER_NAME]
+                    values = {p: fact.get(k) for p, k in keys}
+                    matched.append(built(MatchedFact, {"kind": kind, "ref": ref, "values": values}) if values
+                                   else reference(kind, ref))
+            trace.append(built(Firing, {"order": f.order, "rule": f.rule, "subject": f.subject,
+                                        "concluded": f.concluded, "new": f.new, "matched": matched}))
+        return trace
 
     def _input_labels(self, inputs: dict) -> dict:
         """Labels for each input's name and for the names a list input holds (capabilities)."""
