@@ -28,14 +28,17 @@ from expert.advice.model import (
 )
 from expert.advice.wording import counted
 from expert.facts.derive import Derivation
+from expert.facts.flatten import PROFILE_FACT
 from expert.facts.vocabulary import Profile
 from expert.inference.engine import EngineError, Outcome
+from expert.rulebase.compiler import OFFER_NAME
 from expert.rulebase.rulebook import PLACEHOLDER, SEVERITIES, KnowledgeBase
 
 NEED_MORE_INFO = "verdict.need_more_info"
 _GROUPS = {"fit": "fits", "unfit": "unfits", "warning": "warnings", "action": "actions",
            "figure": "figures", "finding": "findings", "trait": "traits"}
 _SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+_PLAIN = frozenset(_GROUPS) - {"verdict", "figure"}  # kinds whose items are Conclusions (no figures, no questions)
 
 
 def _show(value: Any) -> str:
@@ -73,6 +76,11 @@ def _fill(parts: tuple[tuple[str, str, str], ...], params: dict, labels: dict, s
             shown = separator.join(one(v) for v in value) if isinstance(value, list) else one(value)
             out.append(counted(value, noun, shown) if noun else shown)
     return "".join(out)
+
+
+def _rank(conclusion: Conclusion) -> tuple:
+    """How a group lists its items: most severe first, then by id and subject."""
+    return -_SEVERITY_ORDER[conclusion.severity], conclusion.id, conclusion.subject
 
 
 def _first_per_rule(firings: list) -> list:
@@ -114,6 +122,9 @@ class AdviceAssembler:
         self._labels_en = {value: label.en for value, label in knowledge.labels.items()}
         self._labels_zh = {value: label.zh for value, label in knowledge.labels.items()}
         self._supports: dict[str, tuple] = {}  # rule id -> (fixed RuleSupport, or None and the templates)
+        # (conclusion, subject, rules that concluded it) -> the Conclusion, where no rule passed
+        # a parameter (most items): the same model every time, built once and shared
+        self._fixed: dict[tuple, Conclusion] = {}
 
     def _title(self, cid: str) -> Text:
         title = self._titles.get(cid)
@@ -157,6 +168,14 @@ class AdviceAssembler:
                                "zh": _fill(zh, firing.params, self._labels_zh, "、")})  # how a list reads in Chinese
         return self._rule_support(firing.rule, because)
 
+    def _plain(self, cid: str, kind: str, subject: str, firings: list) -> Conclusion:
+        """A conclusion whose rules passed no parameter (built as ``assemble`` builds any)."""
+        rank = self._severity_rank
+        return built(Conclusion, {"id": cid, "kind": kind, "subject": subject,
+                                  "severity": SEVERITIES[max(rank[f.rule] for f in firings)],
+                                  "text": self._title(cid), "params": {},
+                                  "rules": [self._support(f) for f in _first_per_rule(firings)]})
+
     def assemble(self, profile: Profile, derivation: Derivation, outcome: Outcome, lang: str,
                  questions: Optional[list] = None) -> Advice:
         """Group firings by (conclusion, subject) and build the Advice.
@@ -173,8 +192,20 @@ class AdviceAssembler:
         groups: dict[str, list] = {name: [] for name in _GROUPS.values()}
         verdicts = []
         rank = self._severity_rank
+        fixed = self._fixed
         for (cid, subject), firings in supports.items():
             kind = self.knowledge.conclusions[cid]
+            if kind.kind in _PLAIN and (not firings[0].params if len(firings) == 1
+                                        else not any(f.params for f in firings)):
+                # nothing here depends on the profile beyond the rules and the subject
+                key = (cid, subject, firings[0].rule) if len(firings) == 1 else (cid, subject, *(f.rule for f in firings))
+                conclusion = fixed.get(key)
+                if conclusion is None:
+                    conclusion = self._plain(cid, kind.kind, subject, firings)
+                    if len(fixed) < 10_000:  # bounded: an offer's name is user text
+                        fixed[key] = conclusion
+                groups[_GROUPS[kind.kind]].append(conclusion)
+                continue
             if len(firings) == 1:  # the common case: one rule, one reason
                 firing = firings[0]
                 params, severity, supports_of = dict(firing.params), rank[firing.rule], [self._support(firing)]
@@ -205,14 +236,34 @@ class AdviceAssembler:
             found = sorted(v.id for v in verdicts) or "none"
             raise EngineError(f"the knowledge base must reach exactly one verdict; it reached {found}")
         for items in groups.values():
-            items.sort(key=lambda c: (-_SEVERITY_ORDER[c.severity], c.id, c.subject))
-        reference = self._reference
-        trace = [built(Firing, {"order": f.order, "rule": f.rule, "subject": f.subject, "concluded": f.concluded,
-                                "new": f.new, "matched": [r if type(r) is not dict else built(MatchedFact, r)
-                                                          for r in f.matched_records(reference)]})
-                 for f in outcome.firings]
+            if len(items) > 1:
+                items.sort(key=_rank)
         return built(Advice, {"schema_version": SCHEMA_VERSION, "lang": lang, "knowledge": self.knowledge.fingerprint,
-                              "company": profile.company.name, "verdict": verdicts[0], **groups, "trace": trace})
+                              "company": profile.company.name, "verdict": verdicts[0], **groups,
+                              "trace": self._trace(outcome.firings)})
+
+    def _trace(self, firings: list) -> list[Firing]:
+        """One Firing per firing: ``Firing.matched_records`` (inference/engine.py), each record
+        built straight into its model (a fact read: its values; a fact named: the shared
+        entry), without the intermediate record dicts (the trace is a third of assembly)."""
+        reference = self._reference
+        trace = []
+        for f in firings:
+            matched = []
+            if f.source:
+                compiled, facts = f.source
+                for alias, kind, keys in compiled.record_plan:
+                    fact = facts[alias]
+                    if keys is None:  # a conclusion or an "absent" marker: named, no values
+                        matched.append(reference(kind, f"{fact['cid']}@{fact['subject']}"))
+                        continue
+                    ref = PROFILE_FACT if kind == PROFILE_FACT else fact[OFFER_NAME]
+                    values = {p: fact.get(k) for p, k in keys}
+                    matched.append(built(MatchedFact, {"kind": kind, "ref": ref, "values": values}) if values
+                                   else reference(kind, ref))
+            trace.append(built(Firing, {"order": f.order, "rule": f.rule, "subject": f.subject,
+                                        "concluded": f.concluded, "new": f.new, "matched": matched}))
+        return trace
 
     def _input_labels(self, inputs: dict) -> dict:
         """Labels for each input's name and for the names a list input holds (capabilities)."""

@@ -330,8 +330,9 @@ def _current_bill(out: Derivation, profile: Profile, target: Offer) -> Optional[
         return None
     listed = offer_items(target) or {}
     required = set(required_keys(profile) or [])
+    added = _added_keys(profile.upgrade)
     brought = sum(item.monthly_price_usd for key, item in listed.items()
-                  if key in _added_keys(profile.upgrade) and key in required and item.availability is Availability.paid
+                  if key in added and key in required and item.availability is Availability.paid
                   and isinstance(item.monthly_price_usd, (int, float)))
     maintenance = target.prices.yearly_maintenance_usd if target.prices is not None else None
     if profile.upgrade.billed_through_maintenance and maintenance is not None:
@@ -443,9 +444,10 @@ def derive(profile: Profile, offers: Optional[dict] = None) -> Derivation:
     target = next((o for o in profile.offers if upgrade and o.name == upgrade.offer), None)
     if upgrade is not None:
         _upgrade_counts(out, profile, target)
+    required = required_keys(profile)  # the same for every offer
     for offer in profile.offers if offers is None else ():
         sums = _OfferArithmetic(profile, offer, out)
-        must = _must_haves(offer, required_keys(profile))
+        must = _must_haves(offer, required)
         sums.values.update(must.counts)
         if upgrade is not None and upgrade.offer is not None:
             sums.values["offer.derived.is_upgrade_target"] = offer.name == upgrade.offer

@@ -24,6 +24,7 @@ from expert.facts.fields import ENGINE_SEPARATOR, ENUM, LIST_ENUM, SECTION, fiel
 from expert.facts.vocabulary import Profile
 
 PROFILE_FACT, OFFER_FACT, CONCLUSION_FACT, ABSENT_FACT = "profile", "offer", "conclusion", "absent"
+_ITEMS = f"{ENGINE_SEPARATOR}items"  # a list field's array, under its key plus this
 
 
 def _flatten(data: dict, prefix: str, out: dict) -> None:
@@ -41,10 +42,9 @@ def _flatten(data: dict, prefix: str, out: dict) -> None:
             out[key] = value
         else:
             out[key] = True
-            out[f"{key}{ENGINE_SEPARATOR}items"] = list(value)  # a copy: the dump may be shared
-            chosen = set(value)
-            for choice, item_key in item_keys:
-                out[item_key] = choice in chosen
+            out[key + _ITEMS] = list(value)  # a copy: the dump may be shared
+            choices, keys = item_keys
+            out.update(zip(keys, map(set(value).__contains__, choices), strict=True))
 
 
 @cache
@@ -53,7 +53,7 @@ def _section_key(prefix: str) -> str:
 
 
 @cache
-def _field_plan(prefix: str, name: str) -> Optional[tuple[str, Optional[tuple[tuple[str, str], ...]]]]:
+def _field_plan(prefix: str, name: str) -> Optional[tuple[str, Optional[tuple[tuple[str, ...], tuple[str, ...]]]]]:
     """How one field of a section is written: its engine key, and for a list its item keys;
     None for a field the catalogue does not know.  Worked out once per field (names come
     from the vocabulary's models, never from user data)."""
@@ -64,9 +64,11 @@ def _field_plan(prefix: str, name: str) -> Optional[tuple[str, Optional[tuple[tu
 
 
 @cache
-def _item_keys(path: str) -> tuple[tuple[str, str], ...]:
+def _item_keys(path: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A list field's domain and, item for item, the engine key saying whether the list holds it."""
     spec = field_catalogue()[path]
-    return tuple((choice, f"{spec.engine_name}{ENGINE_SEPARATOR}{choice}") for choice in spec.choices)
+    choices = tuple(spec.choices)
+    return choices, tuple(f"{spec.engine_name}{ENGINE_SEPARATOR}{choice}" for choice in choices)
 
 
 _SUB, _VALUE, _MEMBER, _LIST = 0, 1, 2, 3  # how a model's field is written (see _model_plan)
@@ -110,10 +112,9 @@ def _flatten_model(model: BaseModel, prefix: str, out: dict, skip: Optional[str]
             _flatten_model(value, key, out)
         else:
             out[key] = True
-            items = out[f"{key}{ENGINE_SEPARATOR}items"] = [_value(v) for v in value]
-            chosen = set(items)
-            for choice, item_key in item_keys:
-                out[item_key] = choice in chosen
+            items = out[key + _ITEMS] = [_value(v) for v in value]
+            choices, keys = item_keys
+            out.update(zip(keys, map(set(items).__contains__, choices), strict=True))
 
 
 def _engine_values(values: dict) -> dict:
@@ -153,6 +154,12 @@ def offer_facts(profile: Profile, derivation: Derivation, data: Optional[dict] =
     return facts
 
 
+@cache
+def _capability_key(capability: object) -> str:
+    """The engine key of how an offer provides a capability (one per catalogue capability)."""
+    return f"offer__capabilities__{_value(capability)}"
+
+
 def _offer_fact(offer, derivation: Derivation) -> dict:
     """What ``offer_facts`` writes for one offer's dump, read from the model."""
     fact: dict = {"t": OFFER_FACT}
@@ -160,7 +167,7 @@ def _offer_fact(offer, derivation: Derivation) -> dict:
     if offer.capabilities is not None:
         fact["offer__capabilities"] = True
         for item in offer.capabilities:
-            fact[f"offer__capabilities__{_value(item.capability)}"] = _value(item.availability)
+            fact[_capability_key(item.capability)] = _value(item.availability)
     fact.update(_engine_values(derivation.offers[offer.name]))
     return fact
 

@@ -15,7 +15,7 @@ import pytest
 import support
 import yaml
 from hypothesis import HealthCheck, given, settings
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from strategies import profiles
 
 from expert.advice.input_errors import InputError
@@ -88,3 +88,14 @@ def test_built_model_behaves_as_a_validated_one():
     assert repr(made) == repr(same) and made.model_copy(update={"ref": "r"}).ref == "r"
     with pytest.raises(Exception, match="frozen"):
         made.kind = "offer"
+
+
+def test_a_built_model_copied_with_changes_leaves_the_shared_fields_set_alone():
+    """Built models of a class share their fields set; pydantic's own changes go to a copy."""
+    one, two = (built(Text, {"en": "a", "zh": "b"}) for _ in range(2))
+    changed = one.model_copy(update={"en": "c"})
+    assert changed.en == "c" and changed.model_fields_set == {"en", "zh"}
+    assert one.model_fields_set is two.model_fields_set == {"en", "zh"}
+    assert changed.model_fields_set is not one.model_fields_set
+    with pytest.raises(ValidationError):
+        one.en = "x"  # frozen: the set is never changed in place

@@ -10,6 +10,7 @@ case, and on generated profiles with hostile values put in random places.
 from __future__ import annotations
 
 import copy
+import sys
 
 import orjson
 import pytest
@@ -163,3 +164,12 @@ def test_binary_data_is_refused_not_decoded(binary):
     for data in (named, listed, named, listed):  # the second round goes through the fast validator
         with pytest.raises(ValidationError, match="not binary data"):
             validator.validate(data)
+
+
+def test_the_control_characters_are_exactly_unicode_category_cc():
+    """Name checks search ``_CONTROL`` instead of asking each character's category."""
+    import unicodedata
+
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        assert bool(_CONTROL.search(char)) == (unicodedata.category(char) == "Cc"), hex(code)
