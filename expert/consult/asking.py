@@ -6,12 +6,9 @@ allowed answers from the vocabulary (``answers.py``).
 
 from __future__ import annotations
 
-import functools
 from operator import itemgetter
 
-from pydantic import TypeAdapter
-
-from expert.advice.model import ConclusionRef, Question, Text
+from expert.advice.model import ConclusionRef, Question, Text, built
 from expert.consult.answers import answer_spec
 from expert.consult.question_catalogue import QuestionCatalogue
 from expert.consult.relevance import PLACEHOLDER_OFFER, Relevance, RelevanceAnalysis, RuleIndex
@@ -20,13 +17,6 @@ from expert.facts.factpaths import FactRef, parse_fact
 from expert.rulebase.rulebook import KnowledgeBase
 
 _KIND_ORDER = ("warning", "unfit", "fit", "finding", "trait", "action", "figure", "verdict")  # specific first
-
-
-@functools.cache
-def _question_list() -> TypeAdapter:
-    """The validator of a list of questions, built on first use (this module is imported
-    only when a consultation asks)."""
-    return TypeAdapter(list[Question])
 
 
 def _shown_subject(subject: str) -> str:
@@ -54,15 +44,14 @@ class Asker:
         return analysis.run(("verdict",) if verdict_only else ("verdict", "warning"))
 
     def questions(self, relevance: Relevance, profile: dict, verdict_only: bool = False) -> list[Question]:
-        """The ranked questions, validated as one list (one pass of pydantic-core, not one
-        model at a time: a need-more-info consultation lists about twenty)."""
-        ranked = relevance.ranked(verdict_only)
-        if not ranked:
-            return []
-        return _question_list().validate_python([self._question_data(fact, relevance, profile) for fact in ranked])
+        """The ranked questions, built from values of the right type (``model.built``: every
+        piece is a model validated once, or a str, a list or a float), not validated again
+        (a need-more-info consultation lists about twenty; ``tests/consult/test_asking.py``
+        holds them equal to the same questions validated)."""
+        return [self.question(fact, relevance, profile) for fact in relevance.ranked(verdict_only)]
 
     def question(self, fact: str, relevance: Relevance, profile: dict) -> Question:
-        return Question.model_validate(self._question_data(fact, relevance, profile))
+        return built(Question, self._question_data(fact, relevance, profile))
 
     def _question_data(self, fact: str, relevance: Relevance, profile: dict) -> dict:
         text, hint, answer, named, subject = self._wording(fact, profile)
