@@ -41,7 +41,7 @@ from functools import cached_property
 from typing import Callable, Optional
 
 from expert.explain.conditions import HELD, FactView, status_of_test
-from expert.facts.factpaths import OFFERS, UPGRADE, FactRef, _walk, expand_input, get_fact
+from expert.facts.factpaths import OFFERS, UPGRADE, FactRef, expand_input, get_fact
 from expert.facts.fields import SECTION, field_catalogue, section_fields
 from expert.rulebase.compiler import COMPANY_SUBJECT, value_field
 from expert.rulebase.rulebook import ABOUT_ANY, ABOUT_COMPANY, ConclusionCondition, FactCondition, FactTest, KnowledgeBase
@@ -106,6 +106,7 @@ class _State:
         self.offers_open: bool = not self.offers and OFFERS not in self.asked
         self.subjects: list[str] = self.offers + ([PLACEHOLDER_OFFER] if self.offers_open else [])
         self.upgrade_open: bool = self.profile.get(UPGRADE) is None and UPGRADE not in self.asked
+        self.closed: set = _stated_facts(self.profile) | self.asked  # ``_is_open`` is False for these
 
     def is_open(self, fact: str) -> bool:
         """Unstated, not yet asked, and askable."""
@@ -115,50 +116,20 @@ class _State:
         return found
 
     def _is_open(self, fact: str) -> bool:
-        if fact in self.asked:
+        if fact in self.closed:  # asked, or a stated fact of the company or of a named offer
             return False
         if fact == OFFERS:
             return self.offers_open
         if fact == UPGRADE:
             return self.upgrade_open
-        keys = _company_keys(fact)
-        if keys is not None:  # ``_walk(self.profile, keys) is None``, inlined
-            found = self.profile
-            for key in keys:
-                if not isinstance(found, dict):
-                    return True
-                found = found.get(key)
-            return found is None
-        ref = fact_ref(fact)
-        if ref.path.startswith("upgrade."):
+        if fact.startswith("upgrade."):
+            ref = fact_ref(fact)
             if self.profile.get(UPGRADE) is None:
                 return self.upgrade_open and (ref.path != "upgrade.offer" or bool(self.offers))
             if ref.path == "upgrade.offer" and not self.offers:
                 return False  # asked once offers are named: the answer is one of them
-        if ref.offer is not None:
-            return self._offer_fact_missing(ref)
-        return get_fact(self.profile, ref) is None
-
-    @cached_property
-    def _offers_by_name(self) -> dict:
-        """Each named offer and its capabilities by name (the first of a name, as ``get_fact`` finds it)."""
-        found: dict = {}
-        for offer in self.profile.get(OFFERS) or []:
-            if offer.get("name") not in found:
-                capabilities: dict = {}
-                for item in offer.get("capabilities") or []:
-                    capabilities.setdefault(item.get("capability"), item)
-                found[offer.get("name")] = (offer, capabilities)
-        return found
-
-    def _offer_fact_missing(self, ref: FactRef) -> bool:
-        """``get_fact(profile, ref) is None`` for an offer's fact, without searching the offers each time."""
-        offer, capabilities = self._offers_by_name.get(ref.offer, (None, {}))
-        keys = _offer_keys(ref.path)
-        if keys[0] == "capabilities" and len(keys) == 2:
-            item = capabilities.get(keys[1])
-            return item is None or item.get("monthly_price_usd") is None and item.get("availability") is None
-        return _walk(offer, keys) is None
+            return get_fact(self.profile, ref) is None
+        return True  # the company's or an offer's fact, not stated
 
     def requirement_fails(self, requirement: str, subject: str) -> bool:
         """A derived value's requirement ("path", "path=a|b", or "path|path": one of them) settled as not met
@@ -330,6 +301,44 @@ class _State:
         return self._offer_facts(path[len("offer"):], subject)
 
 
+def _stated_facts(profile: dict) -> set[str]:
+    """The ids of the facts of the company and of the named offers that ``profile`` states,
+    in one pass over what it states (a need-more-info profile states little): an id is
+    stated when ``get_fact`` finds a value, not None, for it.  A path into a dict is walked,
+    one into anything else finds nothing; an offer's facts are the first offer of its name's,
+    a capability stated when its first entry gives a price or an availability.  The
+    upgrade's facts and the questions ``offers`` and ``upgrade`` have more to them
+    (``_State._is_open``)."""
+    stated: set[str] = set()
+    pending = [(key, value) for key, value in profile.items() if key != OFFERS and key != UPGRADE]
+    named: set = set()
+    for offer in profile.get(OFFERS) or ():
+        name = offer.get("name")
+        if name in named:
+            continue
+        named.add(name)
+        prefix = f"offers[{name}]."
+        for key, value in offer.items():
+            if key == "capabilities" and isinstance(value, list):
+                stated.add(prefix + key)
+                seen: set = set()
+                for item in value:
+                    capability = item.get("capability")
+                    if capability not in seen:
+                        seen.add(capability)
+                        if item.get("monthly_price_usd") is not None or item.get("availability") is not None:
+                            stated.add(f"{prefix}capabilities.{capability}")
+            else:
+                pending.append((prefix + key, value))
+    while pending:
+        path, value = pending.pop()
+        if value is not None:
+            stated.add(path)
+            if isinstance(value, dict):
+                pending += [(f"{path}.{key}", inner) for key, inner in value.items()]
+    return stated
+
+
 _PROFILE_FREE_INPUTS = (OFFERS, UPGRADE, "upgrade.offer")  # _input_deps gives these whatever the profile
 
 
@@ -410,24 +419,8 @@ def _path_reading(path: str) -> tuple:
             own_field)
 
 
-@functools.lru_cache(maxsize=4096)
-def _company_keys(fact: str) -> Optional[tuple[str, ...]]:
-    """The keys ``get_fact`` walks for a company fact id that ``_State._is_open`` needs
-    nothing more for (None for an offer's facts and the upgrade's, whose openness has more
-    to it).  Bounded: offer fact ids carry user text."""
-    if fact.startswith(("upgrade.", "offers[")):
-        return None
-    return tuple(fact.split("."))
-
-
 # ``FactRef.from_id``, remembered: the same ids recur on every turn (bounded: offer names are user text).
 fact_ref = functools.lru_cache(maxsize=4096)(FactRef.from_id)
-
-
-@functools.cache
-def _offer_keys(path: str) -> tuple[str, ...]:
-    """The keys ``get_fact`` walks inside an offer for ``offer.*`` path (bounded: catalogue paths)."""
-    return tuple(path.split(".")[1:])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -562,8 +555,9 @@ class RelevanceAnalysis:
         same path: judged once per consultation)."""
         requires, counts, about_offer, section, engine_key, static, own_field = reading
         state = self.state
-        if requires and any(state.requirement_fails(r, subject) for r in requires):
-            return (), None  # settled: the value is never computed on this profile
+        for requirement in requires:
+            if state.requirement_fails(requirement, subject):
+                return (), None  # settled: the value is never computed on this profile
         if static is not None:
             deps = static
         elif own_field is not None:  # an offer's plain field: ``_State.deps`` without its lookups
@@ -737,16 +731,15 @@ class RelevanceAnalysis:
             producing = producers[key]
             for group in groups:
                 share = 1.0 / len(group) / producing
-                for fact in group:  # adding a zero weight leaves a score as it is: skipped
+                verdict_share, warning_share = share * verdict_weight, share * warning_weight
+                for fact in group:  # a first share is the score (0.0 + x is x); adding 0.0 changes none
                     found = scored.get(fact)
                     if found is None:
-                        found = scored[fact] = [0.0, 0.0, {key}]
+                        scored[fact] = [verdict_share, warning_share, {key}]
                     else:
+                        found[0] += verdict_share
+                        found[1] += warning_share
                         found[2].add(key)
-                    if verdict_weight:
-                        found[0] += share * verdict_weight
-                    if warning_weight:
-                        found[1] += share * warning_weight
         verdict_scores = {f: found[0] for f, found in scored.items()}
         warning_scores = {f: found[1] for f, found in scored.items()}
         reasons = {f: found[2] for f, found in scored.items()}
