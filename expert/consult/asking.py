@@ -33,8 +33,9 @@ class Asker:
         self._wordings: dict[str, tuple] = {}
         self._refs: dict[tuple[str, str], tuple[tuple, ConclusionRef]] = {}
         self._titles = {cid: Text(en=k.title.en, zh=k.title.zh) for cid, k in knowledge.conclusions.items()}
-        kind_rank = {cid: _KIND_ORDER.index(k.kind) for cid, k in knowledge.conclusions.items()}
-        self._ref_order = lambda ref: (kind_rank[ref.id], ref.id, ref.subject)
+        # a question's reasons go specific kinds first, then by id: one number per conclusion
+        self._ref_rank = {cid: rank for rank, cid in enumerate(sorted(
+            knowledge.conclusions, key=lambda cid: (_KIND_ORDER.index(knowledge.conclusions[cid].kind), cid)))}
         self.labels = {value: Text(en=label.en, zh=label.zh) for value, label in catalogue.choices.items()}
 
     def relevance(self, profile: dict, facts: list[dict], concluded: set, verdict_only: bool = False) -> Relevance:
@@ -73,7 +74,7 @@ class Asker:
         found = self._refs.get((cid, subject))
         if found is None:
             ref = ConclusionRef(id=cid, subject=_shown_subject(subject), title=self._titles[cid])
-            found = ((*self._ref_order(ref), subject), ref)  # the subject itself last: reasons come as a set
+            found = ((self._ref_rank[cid], ref.subject, subject), ref)  # the subject itself last: reasons come as a set
             if len(self._refs) < 10_000:
                 self._refs[(cid, subject)] = found
         return found

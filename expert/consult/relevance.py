@@ -143,11 +143,18 @@ class _State:
 
     def _requirement_fails(self, requirement: str, subject: str) -> bool:
         if "=" not in requirement and "|" in requirement:
-            return all(self.requirement_fails(alternative, subject) for alternative in requirement.split("|"))
+            for alternative in requirement.split("|"):
+                if not self.requirement_fails(alternative, subject):
+                    return False
+            return True
         path, _, wanted = requirement.partition("=")
-        facts = self._input_deps(path, subject)
-        if any(self.is_open(f) for f in facts):
-            return False
+        memo = self._open_memo
+        for fact in self._input_deps(path, subject):  # ``is_open``, inlined
+            found = memo.get(fact)
+            if found is None:
+                found = memo[fact] = self._is_open(fact)
+            if found:
+                return False
         if subject == PLACEHOLDER_OFFER and path.startswith("offer."):
             return False  # an offer not named yet may state anything
         refs = expand_input(path, subject, self.profile)
