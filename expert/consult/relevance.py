@@ -79,8 +79,9 @@ class Relevance:
     def ranked(self, verdict_only: bool = False) -> list[str]:
         """Open facts that can change something, most valuable first (ties: catalogue order)."""
         verdict, warning = self.verdict_scores, self.warning_scores
-        facts = [f for f in self.open_facts if verdict.get(f) or (not verdict_only and warning.get(f))]
-        return sorted(facts, key=lambda f: (-verdict.get(f, 0.0), -warning.get(f, 0.0), _generality(f), f))
+        return [f for *_, f in sorted([(-verdict.get(f, 0.0), -warning.get(f, 0.0), _generality(f), f)
+                                        for f in self.open_facts
+                                        if verdict.get(f) or (not verdict_only and warning.get(f))])]
 
     def score(self, fact: str) -> float:
         return self.verdict_scores.get(fact, 0.0) + self.warning_scores.get(fact, 0.0)
@@ -657,10 +658,7 @@ class RelevanceAnalysis:
             return found
 
         def instance(r: int, slot: int) -> int:
-            row = instance_rows[slot]
-            found = row[r]
-            if found is not None:
-                return found
+            """Judge rule ``r`` for the subject in ``slot`` (not judged yet: ``status`` looks first)."""
             found, groups, judged = _HELD, [], judged_rows[slot]
             for kind, item in programs[r]:
                 if kind == _TESTS:  # ``tests_status``, inlined: most conditions are tests
@@ -706,7 +704,7 @@ class RelevanceAnalysis:
                     if one == _OPEN:
                         found = _OPEN
                         groups.append(tuple(dict.fromkeys(facts)))
-            row[r] = found  # after the conditions: post-order, as the scores add up
+            instance_rows[slot][r] = found  # after the conditions: post-order, as the scores add up
             if found == _OPEN:
                 opened.append((r, slot, groups))
             return found
