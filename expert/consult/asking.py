@@ -49,16 +49,20 @@ class Asker:
         piece is a model validated once, or a str, a list or a float), not validated again
         (a need-more-info consultation lists about twenty; ``tests/consult/test_asking.py``
         holds them equal to the same questions validated)."""
-        return [self.question(fact, relevance, profile) for fact in relevance.ranked(verdict_only)]
+        data_of = self._question_data
+        return [built(Question, data_of(fact, relevance, profile)) for fact in relevance.ranked(verdict_only)]
 
     def question(self, fact: str, relevance: Relevance, profile: dict) -> Question:
         return built(Question, self._question_data(fact, relevance, profile))
 
     def _question_data(self, fact: str, relevance: Relevance, profile: dict) -> dict:
-        text, hint, answer, named, subject = self._wording(fact, profile)
+        text, hint, answer, named, subject = self._wordings.get(fact) or self._wording(fact, profile)
         refs = self._refs
-        why = [ref for _, ref in sorted([refs.get(key) or self._conclusion_ref(*key) for key in relevance.reasons.get(fact, ())],
-                                        key=itemgetter(0))]
+        keys = relevance.reasons.get(fact, ())
+        if len(keys) == 1:  # most questions have one reason: nothing to sort
+            why = [(refs.get(key) or self._conclusion_ref(*key))[1] for key in keys]
+        else:
+            why = [ref for _, ref in sorted([refs.get(key) or self._conclusion_ref(*key) for key in keys], key=itemgetter(0))]
         return {"id": fact, "fact": named, "subject": subject, "text": text, "hint": hint, "answer": answer,
                 "why": why, "score": round(relevance.score(fact), 2)}
 

@@ -108,6 +108,8 @@ class _State:
         self.subjects: list[str] = self.offers + ([PLACEHOLDER_OFFER] if self.offers_open else [])
         self.upgrade_open: bool = self.profile.get(UPGRADE) is None and UPGRADE not in self.asked
         self.closed: set = _stated_facts(self.profile) | self.asked  # ``_is_open`` is False for these
+        self.upgrade: dict = self.profile.get(UPGRADE) or {}
+        self.required_capabilities: list = (self.profile.get("needs") or {}).get("capabilities") or []
 
     def is_open(self, fact: str) -> bool:
         """Unstated, not yet asked, and askable."""
@@ -177,7 +179,7 @@ class _State:
           ends it; the target matters only for additions that are required.
         ``tests/consult/test_relevance.py`` checks each dropped fact against every answer.
         """
-        upgrade = self.profile.get(UPGRADE) or {}
+        upgrade = self.upgrade
         needs = self.profile.get("needs") or {}
         settled = {f: not self.is_open(f) for f in ("upgrade.adds_capabilities", "upgrade.fixes_pain_points",
                                                      "needs.capabilities", "needs.pain_points", "upgrade.offer")}
@@ -270,10 +272,12 @@ class _State:
             return list(fixed)
         if item.startswith("offers."):
             rest = item[len("offers"):]
+            if rest != ".capabilities":  # one field of each named offer (``_offer_facts``, inlined)
+                return [OFFERS] + [f"offers[{name}]{rest}" for name in self.offers if name]
             return [OFFERS] + [fact for name in self.offers for fact in self._offer_facts(rest, name)]
         if item.startswith("target."):
             extra = ["upgrade.adds_capabilities"] if item == "target.capabilities" else []
-            upgrade = self.profile.get(UPGRADE) or {}
+            upgrade = self.upgrade
             target = upgrade.get("offer")
             if target is None:
                 return [OFFERS, "upgrade.offer", *extra]
@@ -296,10 +300,6 @@ class _State:
             return [f"offers[{name}].capabilities.{c}" for c in self.required_capabilities]
         return [f"offers[{name}]{rest}"]
 
-    @cached_property
-    def required_capabilities(self) -> list:
-        return (self.profile.get("needs") or {}).get("capabilities") or []
-
     def _offer_deps(self, path: str, subject: str) -> list[str]:
         if subject == PLACEHOLDER_OFFER:
             return [OFFERS]
@@ -318,7 +318,11 @@ def _stated_facts(profile: dict) -> set[str]:
     upgrade's facts and the questions ``offers`` and ``upgrade`` have more to them
     (``_State._is_open``)."""
     stated: set[str] = set()
-    pending = [(key, value) for key, value in profile.items() if key != OFFERS and key != UPGRADE]
+    for key, value in profile.items():
+        if key != OFFERS and key != UPGRADE and value is not None:
+            stated.add(key)
+            if isinstance(value, dict):
+                _add_stated(stated, key + ".", value)
     named: set = set()
     for offer in profile.get(OFFERS) or ():
         name = offer.get("name")
@@ -327,8 +331,10 @@ def _stated_facts(profile: dict) -> set[str]:
         named.add(name)
         prefix = f"offers[{name}]."
         for key, value in offer.items():
+            if value is None:
+                continue
+            stated.add(prefix + key)
             if key == "capabilities" and isinstance(value, list):
-                stated.add(prefix + key)
                 seen: set = set()
                 for item in value:
                     capability = item.get("capability")
@@ -336,15 +342,18 @@ def _stated_facts(profile: dict) -> set[str]:
                         seen.add(capability)
                         if item.get("monthly_price_usd") is not None or item.get("availability") is not None:
                             stated.add(f"{prefix}capabilities.{capability}")
-            else:
-                pending.append((prefix + key, value))
-    while pending:
-        path, value = pending.pop()
-        if value is not None:
-            stated.add(path)
-            if isinstance(value, dict):
-                pending += [(f"{path}.{key}", inner) for key, inner in value.items()]
+            elif isinstance(value, dict):
+                _add_stated(stated, f"{prefix}{key}.", value)
     return stated
+
+
+def _add_stated(stated: set[str], prefix: str, mapping: dict) -> None:
+    """``_stated_facts`` inside one dict: each key whose value is not None, under ``prefix``."""
+    for key, value in mapping.items():
+        if value is not None:
+            stated.add(prefix + key)
+            if isinstance(value, dict):
+                _add_stated(stated, f"{prefix}{key}.", value)
 
 
 _PROFILE_FREE_INPUTS = (OFFERS, UPGRADE, "upgrade.offer")  # _input_deps gives these whatever the profile
