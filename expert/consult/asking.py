@@ -49,22 +49,27 @@ class Asker:
         piece is a model validated once, or a str, a list or a float), not validated again
         (a need-more-info consultation lists about twenty; ``tests/consult/test_asking.py``
         holds them equal to the same questions validated)."""
-        data_of = self._question_data
-        return [built(Question, data_of(fact, relevance, profile)) for fact in relevance.ranked(verdict_only)]
+        return self._built(relevance.ranked(verdict_only), relevance, profile)
 
     def question(self, fact: str, relevance: Relevance, profile: dict) -> Question:
-        return built(Question, self._question_data(fact, relevance, profile))
+        return self._built([fact], relevance, profile)[0]
 
-    def _question_data(self, fact: str, relevance: Relevance, profile: dict) -> dict:
-        text, hint, answer, named, subject = self._wordings.get(fact) or self._wording(fact, profile)
-        refs = self._refs
-        keys = relevance.reasons.get(fact, ())
-        if len(keys) == 1:  # most questions have one reason: nothing to sort
-            why = [(refs.get(key) or self._conclusion_ref(*key))[1] for key in keys]
-        else:
-            why = [ref for _, ref in sorted([refs.get(key) or self._conclusion_ref(*key) for key in keys], key=itemgetter(0))]
-        return {"id": fact, "fact": named, "subject": subject, "text": text, "hint": hint, "answer": answer,
-                "why": why, "score": round(relevance.score(fact), 2)}
+    def _built(self, facts: list[str], relevance: Relevance, profile: dict) -> list[Question]:
+        """The questions about ``facts``, in one loop (about twenty a consultation: a call
+        less per question counts)."""
+        wordings, refs, reasons, score = self._wordings, self._refs, relevance.reasons, relevance.score
+        questions = []
+        for fact in facts:
+            text, hint, answer, named, subject = wordings.get(fact) or self._wording(fact, profile)
+            keys = reasons.get(fact, ())
+            if len(keys) == 1:  # most questions have one reason: nothing to sort
+                why = [(refs.get(key) or self._conclusion_ref(*key))[1] for key in keys]
+            else:
+                why = [ref for _, ref in sorted([refs.get(key) or self._conclusion_ref(*key) for key in keys],
+                                                key=itemgetter(0))]
+            questions.append(built(Question, {"id": fact, "fact": named, "subject": subject, "text": text, "hint": hint,
+                                              "answer": answer, "why": why, "score": round(score(fact), 2)}))
+        return questions
 
     def question_about(self, fact: str, profile: dict) -> Question:
         """The question for ``fact`` asked again (to change its answer): its wording and

@@ -251,8 +251,11 @@ class _State:
                 facts += item
             elif kind is _OWN_FIELD:  # this offer's plain field: what _offer_deps gives, without its lookups
                 facts += [OFFERS] if subject == PLACEHOLDER_OFFER else [f"offers[{subject}]{item}"]
-            else:
-                facts += self._input_deps(item, subject)
+            else:  # ``_input_deps``, inlined
+                found = self._input_memo.get((item, subject))
+                if found is None:
+                    found = self._input_memo[(item, subject)] = self._input_deps_of(item, subject)
+                facts += found
         return facts
 
     def _input_deps(self, item: str, subject: str) -> list[str]:
@@ -580,7 +583,7 @@ class RelevanceAnalysis:
         elif own_field is not None:  # an offer's plain field: ``_State.deps`` without its lookups
             deps = (OFFERS,) if subject == PLACEHOLDER_OFFER else (f"offers[{subject}]{own_field}",)
         else:
-            deps = state.deps(path, subject)
+            deps = dict.fromkeys(state._deps(path, subject))  # ``_State.deps``: each path is judged once per subject
         memo, open_deps = state._open_memo, []
         for fact in deps:  # ``is_open``, inlined
             found = memo.get(fact)
