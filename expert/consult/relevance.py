@@ -625,19 +625,70 @@ class RelevanceAnalysis:
         settled_conclusions: list[tuple[int, int]] = []  # (conclusion, slot), as they complete
 
         def status(c: int, slot: int) -> int:
+            """Judge conclusion ``c`` for the subject in ``slot``: each of its rules in turn,
+            a rule's conditions in order, stopping at the first failed one (the rule
+            instance, inlined: about eighty a consultation)."""
             row = conclusion_rows[slot]
             found = row[c]
-            if found is None:
-                found = _FAILED
-                instances = instance_rows[slot]
-                for r in rules_of[c][slot == 0]:  # every rule, none skipped: each is recorded
-                    one = instances[r]
-                    if one is None:
-                        one = instance(r, slot)
-                    if one > found:
-                        found = one
-                row[c] = found
-                settled_conclusions.append((c, slot))
+            if found is not None:
+                return found
+            found = _FAILED
+            instances, judged = instance_rows[slot], judged_rows[slot]
+            for r in rules_of[c][slot == 0]:  # every rule, none skipped: each is recorded
+                one = instances[r]
+                if one is None:
+                    one, groups = _HELD, []
+                    for kind, item in programs[r]:
+                        if kind == _TESTS:  # ``tests_status``, inlined: most conditions are tests
+                            facts, several = None, False
+                            for p, holds in item:
+                                path_judged = judged[p]
+                                if path_judged is None:
+                                    path_judged = judged[p] = judge(readings[p], paths[p], names[slot])
+                                if path_judged[0]:
+                                    if facts is None:
+                                        facts = path_judged[0]
+                                    else:
+                                        facts, several = facts + path_judged[0], True
+                                elif not holds(path_judged[1]):  # failed, or unknown (fails in the engine too)
+                                    one = _FAILED
+                                    break
+                            else:
+                                if facts is not None:  # one path's open facts come each once already
+                                    one = _OPEN
+                                    groups.append(tuple(dict.fromkeys(facts)) if several else facts)
+                                continue
+                            break
+                        if kind == _CONCLUSION:
+                            read, about, negated = item
+                            if about == _ABOUT_ANY:
+                                concluded = max([status(read, s) for s in offer_slots], default=_FAILED)
+                            else:
+                                whose = 0 if about == _ABOUT_COMPANY else slot
+                                concluded = conclusion_rows[whose][read]
+                                if concluded is None:
+                                    concluded = status(read, whose)
+                            if concluded == _OPEN:
+                                one = _OPEN
+                            elif (concluded == _HELD) == negated:
+                                one = _FAILED
+                                break
+                        else:
+                            facts = []
+                            alternatives = fact_condition(item, slot, facts)
+                            if alternatives == _FAILED:
+                                one = _FAILED
+                                break
+                            if alternatives == _OPEN:
+                                one = _OPEN
+                                groups.append(tuple(dict.fromkeys(facts)))
+                    instances[r] = one  # after the conditions: post-order, as the scores add up
+                    if one == _OPEN:
+                        opened.append((r, slot, groups))
+                if one > found:
+                    found = one
+            row[c] = found
+            settled_conclusions.append((c, slot))
             return found
 
         def tests_status(tests: tuple, slot: int, facts: list) -> int:
@@ -667,58 +718,6 @@ class RelevanceAnalysis:
                     found = _OPEN
                     waiting += own
             facts += waiting
-            return found
-
-        def instance(r: int, slot: int) -> int:
-            """Judge rule ``r`` for the subject in ``slot`` (not judged yet: ``status`` looks first)."""
-            found, groups, judged = _HELD, [], judged_rows[slot]
-            for kind, item in programs[r]:
-                if kind == _TESTS:  # ``tests_status``, inlined: most conditions are tests
-                    facts, several = None, False
-                    for p, holds in item:
-                        path_judged = judged[p]
-                        if path_judged is None:
-                            path_judged = judged[p] = judge(readings[p], paths[p], names[slot])
-                        if path_judged[0]:
-                            if facts is None:
-                                facts = path_judged[0]
-                            else:
-                                facts, several = facts + path_judged[0], True
-                        elif not holds(path_judged[1]):  # failed, or unknown (fails in the engine too)
-                            found = _FAILED
-                            break
-                    else:
-                        if facts is not None:  # one path's open facts come each once already
-                            found = _OPEN
-                            groups.append(tuple(dict.fromkeys(facts)) if several else facts)
-                        continue
-                    break
-                if kind == _CONCLUSION:
-                    c, about, negated = item
-                    if about == _ABOUT_ANY:
-                        concluded = max([status(c, s) for s in offer_slots], default=_FAILED)
-                    else:
-                        whose = 0 if about == _ABOUT_COMPANY else slot
-                        concluded = conclusion_rows[whose][c]
-                        if concluded is None:
-                            concluded = status(c, whose)
-                    if concluded == _OPEN:
-                        found = _OPEN
-                    elif (concluded == _HELD) == negated:
-                        found = _FAILED
-                        break
-                else:
-                    facts = []
-                    one = fact_condition(item, slot, facts)
-                    if one == _FAILED:
-                        found = _FAILED
-                        break
-                    if one == _OPEN:
-                        found = _OPEN
-                        groups.append(tuple(dict.fromkeys(facts)))
-            instance_rows[slot][r] = found  # after the conditions: post-order, as the scores add up
-            if found == _OPEN:
-                opened.append((r, slot, groups))
             return found
 
         for c, about_company in index.starts(kinds_asked):  # the rules' order, each conclusion once
