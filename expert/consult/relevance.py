@@ -477,26 +477,27 @@ def _holds_function(test: FactTest):
         return lambda value: value is not None
     if op == "unknown":
         return lambda value: value is None
-    compare = _OPERATORS.get(op)
-    if compare is None:  # an operator this table lacks: the reference judges it
+    holds = _OPERATORS.get(op)
+    if holds is None:  # an operator this table lacks: the reference judges it
         return lambda value: value is not None and status_of_test(test, value) == HELD
-    return lambda value: value is not None and compare(value, wanted)
+    return holds(wanted)
 
 
-# ``explain.conditions._holds``, one function per operator (a test checks they agree).
+# ``explain.conditions._holds``, per operator the function of the value for a wanted value
+# (one call per test judged, not two; a test checks they agree).
 _OPERATORS = {
-    "is": lambda value, wanted: value == wanted,
-    "is_not": lambda value, wanted: value != wanted,
-    "one_of": lambda value, wanted: value in wanted,
-    "not_one_of": lambda value, wanted: value not in wanted,
-    "at_least": lambda value, wanted: value >= wanted,
-    "at_most": lambda value, wanted: value <= wanted,
-    "above": lambda value, wanted: value > wanted,
-    "below": lambda value, wanted: value < wanted,
-    "includes": lambda value, wanted: wanted in set(value),
-    "includes_any": lambda value, wanted: not set(value).isdisjoint(wanted),
-    "includes_all": lambda value, wanted: set(wanted) <= set(value),
-    "includes_none": lambda value, wanted: set(value).isdisjoint(wanted),
+    "is": lambda wanted: lambda value: value is not None and value == wanted,
+    "is_not": lambda wanted: lambda value: value is not None and value != wanted,
+    "one_of": lambda wanted: lambda value: value is not None and value in wanted,
+    "not_one_of": lambda wanted: lambda value: value is not None and value not in wanted,
+    "at_least": lambda wanted: lambda value: value is not None and value >= wanted,
+    "at_most": lambda wanted: lambda value: value is not None and value <= wanted,
+    "above": lambda wanted: lambda value: value is not None and value > wanted,
+    "below": lambda wanted: lambda value: value is not None and value < wanted,
+    "includes": lambda wanted: lambda value: value is not None and wanted in set(value),
+    "includes_any": lambda wanted: lambda value: value is not None and not set(value).isdisjoint(wanted),
+    "includes_all": lambda wanted: lambda value: value is not None and set(wanted) <= set(value),
+    "includes_none": lambda wanted: lambda value: value is not None and set(value).isdisjoint(wanted),
 }
 
 
@@ -780,7 +781,11 @@ class RelevanceAnalysis:
             concluded = conclude[r]
             if concluded in open_conclusions:
                 for c in reads[r]:
-                    feeds.setdefault(c, []).append(concluded)
+                    fed = feeds.get(c)
+                    if fed is None:
+                        feeds[c] = [concluded]
+                    else:
+                        fed.append(concluded)
         weights: list = [None] * len(own)
 
         def weight(c: int) -> tuple[float, float]:
