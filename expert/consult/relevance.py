@@ -79,9 +79,13 @@ class Relevance:
     def ranked(self, verdict_only: bool = False) -> list[str]:
         """Open facts that can change something, most valuable first (ties: catalogue order)."""
         verdict, warning = self.verdict_scores, self.warning_scores
-        return [f for *_, f in sorted([(-verdict.get(f, 0.0), -warning.get(f, 0.0), _generality(f), f)
-                                        for f in self.open_facts
-                                        if verdict.get(f) or (not verdict_only and warning.get(f))])]
+        keyed = []
+        for f in self.open_facts:
+            by_verdict, by_warning = verdict.get(f, 0.0), warning.get(f, 0.0)
+            if by_verdict or (not verdict_only and by_warning):
+                keyed.append((-by_verdict, -by_warning, _generality(f), f))
+        keyed.sort()
+        return [f for *_, f in keyed]
 
     def score(self, fact: str) -> float:
         return self.verdict_scores.get(fact, 0.0) + self.warning_scores.get(fact, 0.0)
@@ -529,6 +533,11 @@ class RuleIndex:
             by_conclusion[self.conclude[n]][rule.about == ABOUT_COMPANY].append(n)  # [offer rules, company rules]
         self.rules_of = tuple((tuple(offer), tuple(company)) for offer, company in by_conclusion)
         self.reads = tuple(tuple(dict.fromkeys(number[c.id] for c in rule.conclusion_conditions)) for rule in rules)
+        readers: list[list[int]] = [[] for _ in self.conclusion_ids]
+        for r, read in enumerate(self.reads):
+            for c in read:
+                readers[c].append(r)
+        self.readers = tuple(tuple(found) for found in readers)  # per conclusion, the rules reading it
         self._starts: dict[tuple[str, ...], list[tuple[int, bool]]] = {}
         self._rule_order = [(self.conclude[n], rule.about == ABOUT_COMPANY) for n, rule in enumerate(rules)]
 
@@ -775,17 +784,7 @@ class RelevanceAnalysis:
         link, the most that an open rule reading it (and concluding an open conclusion)
         can still change."""
         index = self.index
-        own, conclude, reads = index.own_weights, index.conclude, index.reads
-        feeds: dict[int, list[int]] = {}  # conclusion -> the open conclusions its open readers conclude
-        for r in open_rules:
-            concluded = conclude[r]
-            if concluded in open_conclusions:
-                for c in reads[r]:
-                    fed = feeds.get(c)
-                    if fed is None:
-                        feeds[c] = [concluded]
-                    else:
-                        fed.append(concluded)
+        own, conclude, readers = index.own_weights, index.conclude, index.readers
         weights: list = [None] * len(own)
 
         def weight(c: int) -> tuple[float, float]:
@@ -797,7 +796,12 @@ class RelevanceAnalysis:
                 # the most it can change, not the sum: a finding read by five verdict rules
                 # still decides one verdict (weights are never negative: none is the least)
                 most_verdict = most_warning = 0.0
-                for k in feeds.get(c, ()):
+                for r in readers[c]:  # the open conclusions its open readers conclude
+                    if r not in open_rules:
+                        continue
+                    k = conclude[r]
+                    if k not in open_conclusions:
+                        continue
                     verdict, warning = weight(k)
                     if verdict > most_verdict:
                         most_verdict = verdict
