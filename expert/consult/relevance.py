@@ -749,7 +749,9 @@ class RelevanceAnalysis:
                 producers[key] = producers.get(key, 0) + 1
         weight = self._weights({c for c, slot in settled_conclusions if conclusion_rows[slot][c] == _OPEN},
                                {r for r, _, _ in opened})
-        scored: dict[str, list] = {}  # fact id -> [verdict score, warning score, {(conclusion, subject)}]
+        verdict_scores: dict[str, float] = {}
+        warning_scores: dict[str, float] = {}
+        reasons: dict[str, set] = {}  # fact id -> {(conclusion id, subject)}
         for c, key, groups in live:
             # Shares: settling a conclusion takes all its open rules; settling a rule takes
             # one of its open conditions; a fact that alone decides a condition weighs most.
@@ -759,16 +761,13 @@ class RelevanceAnalysis:
                 share = 1.0 / len(group) / producing
                 verdict_share, warning_share = share * verdict_weight, share * warning_weight
                 for fact in group:  # a first share is the score (0.0 + x is x); adding 0.0 changes none
-                    found = scored.get(fact)
+                    found = verdict_scores.get(fact)
                     if found is None:
-                        scored[fact] = [verdict_share, warning_share, {key}]
+                        verdict_scores[fact], warning_scores[fact], reasons[fact] = verdict_share, warning_share, {key}
                     else:
-                        found[0] += verdict_share
-                        found[1] += warning_share
-                        found[2].add(key)
-        verdict_scores = {f: found[0] for f, found in scored.items()}
-        warning_scores = {f: found[1] for f, found in scored.items()}
-        reasons = {f: found[2] for f, found in scored.items()}
+                        verdict_scores[fact] = found + verdict_share
+                        warning_scores[fact] += warning_share
+                        reasons[fact].add(key)
         if self.state.upgrade_open:  # whether there is an upgrade comes first: it weighs what its weightiest detail does
             details = [f for f in verdict_scores if f.startswith("upgrade.")]
             if details:
