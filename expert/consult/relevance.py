@@ -28,7 +28,10 @@ How it runs: the rules are compiled once per knowledge base (``RuleIndex``: numb
 programs); a consultation judges lazily, from the verdict's and warnings' conclusions down
 to the conclusions their rules read, a rule stopping at its first failed condition (what is
 never reached does not count), and sums the scores in the order the open rule instances
-complete (the float sums, and so ties in the ranking, depend on it).
+complete (the float sums, and so ties in the ranking, depend on it).  Which facts are open
+is read off the few facts the profile states (``_stated_facts``, one pass), not by walking
+the profile for each fact; a conclusion's weight reads its readers, numbered per knowledge
+base.
 ``tests/relevance_reference.py`` states the same analysis plainly; a test holds the two to
 the same numbers.
 """
@@ -291,8 +294,8 @@ class _State:
             rest = item[len("target"):]
             if rest == ".capabilities":  # the capabilities the upgrade adds, in the target
                 found = [f"offers[{target}].capabilities.{c}" for c in upgrade.get("adds_capabilities") or []]
-            else:
-                found = self._offer_facts(rest, target)
+            else:  # one field of the target (``_offer_facts``, inlined)
+                found = [f"offers[{target}]{rest}"] if target else []
             return [OFFERS, "upgrade.offer", *extra] + found
         if item == "offer.capabilities":  # the required capabilities, in this offer
             return ["needs.capabilities"] + self._offer_deps(item, subject)
