@@ -674,8 +674,14 @@ class RelevanceAnalysis:
                             break
                         if kind == _CONCLUSION:
                             read, about, negated = item
-                            if about == _ABOUT_ANY:
-                                concluded = max([status(read, s) for s in offer_slots], default=_FAILED)
+                            if about == _ABOUT_ANY:  # the most of every offer's status, each worked out
+                                concluded = _FAILED
+                                for s in offer_slots:
+                                    offers_status = conclusion_rows[s][read]
+                                    if offers_status is None:
+                                        offers_status = status(read, s)
+                                    if offers_status > concluded:
+                                        concluded = offers_status
                             else:
                                 whose = 0 if about == _ABOUT_COMPANY else slot
                                 concluded = conclusion_rows[whose][read]
@@ -743,23 +749,24 @@ class RelevanceAnalysis:
         index = self.index
         conclude, cids = index.conclude, index.conclusion_ids
         live = []
-        producers: dict[tuple[str, str], int] = {}
+        producers: dict[int, int] = {}  # by (conclusion, slot) as one number
+        width = len(names)
         for r, slot, groups in opened:
             c = conclude[r]
             if conclusion_rows[slot][c] == _OPEN:
-                key = (cids[c], names[slot])
-                live.append((c, key, groups))
-                producers[key] = producers.get(key, 0) + 1
+                numbered = c * width + slot
+                live.append((c, (cids[c], names[slot]), numbered, groups))
+                producers[numbered] = producers.get(numbered, 0) + 1
         weight = self._weights({c for c, slot in settled_conclusions if conclusion_rows[slot][c] == _OPEN},
                                {r for r, _, _ in opened})
         verdict_scores: dict[str, float] = {}
         warning_scores: dict[str, float] = {}
         reasons: dict[str, set] = {}  # fact id -> {(conclusion id, subject)}
-        for c, key, groups in live:
+        for c, key, numbered, groups in live:
             # Shares: settling a conclusion takes all its open rules; settling a rule takes
             # one of its open conditions; a fact that alone decides a condition weighs most.
             verdict_weight, warning_weight = weight(c)
-            producing = producers[key]
+            producing = producers[numbered]
             for group in groups:
                 share = 1.0 / len(group) / producing
                 verdict_share, warning_share = share * verdict_weight, share * warning_weight
