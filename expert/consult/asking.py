@@ -62,8 +62,9 @@ class Asker:
         for fact in facts:
             text, hint, answer, named, subject = wordings.get(fact) or self._wording(fact, profile)
             keys = reasons.get(fact, ())
-            if len(keys) == 1:  # most questions have one reason: nothing to sort
-                why = [(refs.get(key) or self._conclusion_ref(*key))[1] for key in keys]
+            if len(keys) == 1:  # most questions have one reason: nothing to sort (and no comprehension to call)
+                (key,) = keys
+                why = [(refs.get(key) or self._conclusion_ref(*key))[1]]
             else:
                 why = [ref for _, ref in sorted([refs.get(key) or self._conclusion_ref(*key) for key in keys],
                                                 key=itemgetter(0))]
