@@ -6,12 +6,9 @@ allowed answers from the vocabulary (``answers.py``).
 
 from __future__ import annotations
 
-import functools
 from operator import itemgetter
 
-from pydantic import TypeAdapter
-
-from expert.advice.model import ConclusionRef, Question, Text
+from expert.advice.model import ConclusionRef, Question, Text, built
 from expert.consult.answers import answer_spec
 from expert.consult.question_catalogue import QuestionCatalogue
 from expert.consult.relevance import PLACEHOLDER_OFFER, Relevance, RelevanceAnalysis, RuleIndex
@@ -20,13 +17,6 @@ from expert.facts.factpaths import FactRef, parse_fact
 from expert.rulebase.rulebook import KnowledgeBase
 
 _KIND_ORDER = ("warning", "unfit", "fit", "finding", "trait", "action", "figure", "verdict")  # specific first
-
-
-@functools.cache
-def _question_list() -> TypeAdapter:
-    """The validator of a list of questions, built on first use (this module is imported
-    only when a consultation asks)."""
-    return TypeAdapter(list[Question])
 
 
 def _shown_subject(subject: str) -> str:
@@ -43,8 +33,9 @@ class Asker:
         self._wordings: dict[str, tuple] = {}
         self._refs: dict[tuple[str, str], tuple[tuple, ConclusionRef]] = {}
         self._titles = {cid: Text(en=k.title.en, zh=k.title.zh) for cid, k in knowledge.conclusions.items()}
-        kind_rank = {cid: _KIND_ORDER.index(k.kind) for cid, k in knowledge.conclusions.items()}
-        self._ref_order = lambda ref: (kind_rank[ref.id], ref.id, ref.subject)
+        # a question's reasons go specific kinds first, then by id: one number per conclusion
+        self._ref_rank = {cid: rank for rank, cid in enumerate(sorted(
+            knowledge.conclusions, key=lambda cid: (_KIND_ORDER.index(knowledge.conclusions[cid].kind), cid)))}
         self.labels = {value: Text(en=label.en, zh=label.zh) for value, label in catalogue.choices.items()}
 
     def relevance(self, profile: dict, facts: list[dict], concluded: set, verdict_only: bool = False) -> Relevance:
@@ -54,23 +45,32 @@ class Asker:
         return analysis.run(("verdict",) if verdict_only else ("verdict", "warning"))
 
     def questions(self, relevance: Relevance, profile: dict, verdict_only: bool = False) -> list[Question]:
-        """The ranked questions, validated as one list (one pass of pydantic-core, not one
-        model at a time: a need-more-info consultation lists about twenty)."""
-        ranked = relevance.ranked(verdict_only)
-        if not ranked:
-            return []
-        return _question_list().validate_python([self._question_data(fact, relevance, profile) for fact in ranked])
+        """The ranked questions, built from values of the right type (``model.built``: every
+        piece is a model validated once, or a str, a list or a float), not validated again
+        (a need-more-info consultation lists about twenty; ``tests/consult/test_asking.py``
+        holds them equal to the same questions validated)."""
+        return self._built(relevance.ranked(verdict_only), relevance, profile)
 
     def question(self, fact: str, relevance: Relevance, profile: dict) -> Question:
-        return Question.model_validate(self._question_data(fact, relevance, profile))
+        return self._built([fact], relevance, profile)[0]
 
-    def _question_data(self, fact: str, relevance: Relevance, profile: dict) -> dict:
-        text, hint, answer, named, subject = self._wording(fact, profile)
-        refs = self._refs
-        why = [ref for _, ref in sorted([refs.get(key) or self._conclusion_ref(*key) for key in relevance.reasons.get(fact, ())],
-                                        key=itemgetter(0))]
-        return {"id": fact, "fact": named, "subject": subject, "text": text, "hint": hint, "answer": answer,
-                "why": why, "score": round(relevance.score(fact), 2)}
+    def _built(self, facts: list[str], relevance: Relevance, profile: dict) -> list[Question]:
+        """The questions about ``facts``, in one loop (about twenty a consultation: a call
+        less per question counts)."""
+        wordings, refs, reasons, score = self._wordings, self._refs, relevance.reasons, relevance.score
+        questions = []
+        for fact in facts:
+            text, hint, answer, named, subject = wordings.get(fact) or self._wording(fact, profile)
+            keys = reasons.get(fact, ())
+            if len(keys) == 1:  # most questions have one reason: nothing to sort (and no comprehension to call)
+                (key,) = keys
+                why = [(refs.get(key) or self._conclusion_ref(*key))[1]]
+            else:
+                why = [ref for _, ref in sorted([refs.get(key) or self._conclusion_ref(*key) for key in keys],
+                                                key=itemgetter(0))]
+            questions.append(built(Question, {"id": fact, "fact": named, "subject": subject, "text": text, "hint": hint,
+                                              "answer": answer, "why": why, "score": round(score(fact), 2)}))
+        return questions
 
     def question_about(self, fact: str, profile: dict) -> Question:
         """The question for ``fact`` asked again (to change its answer): its wording and
@@ -84,7 +84,7 @@ class Asker:
         found = self._refs.get((cid, subject))
         if found is None:
             ref = ConclusionRef(id=cid, subject=_shown_subject(subject), title=self._titles[cid])
-            found = ((*self._ref_order(ref), subject), ref)  # the subject itself last: reasons come as a set
+            found = ((self._ref_rank[cid], ref.subject, subject), ref)  # the subject itself last: reasons come as a set
             if len(self._refs) < 10_000:
                 self._refs[(cid, subject)] = found
         return found

@@ -28,7 +28,10 @@ How it runs: the rules are compiled once per knowledge base (``RuleIndex``: numb
 programs); a consultation judges lazily, from the verdict's and warnings' conclusions down
 to the conclusions their rules read, a rule stopping at its first failed condition (what is
 never reached does not count), and sums the scores in the order the open rule instances
-complete (the float sums, and so ties in the ranking, depend on it).
+complete (the float sums, and so ties in the ranking, depend on it).  Which facts are open
+is read off the few facts the profile states (``_stated_facts``, one pass), not by walking
+the profile for each fact; a conclusion's weight reads its readers, numbered per knowledge
+base.
 ``tests/relevance_reference.py`` states the same analysis plainly; a test holds the two to
 the same numbers.
 """
@@ -41,7 +44,7 @@ from functools import cached_property
 from typing import Callable, Optional
 
 from expert.explain.conditions import HELD, FactView, status_of_test
-from expert.facts.factpaths import OFFERS, UPGRADE, FactRef, _walk, expand_input, get_fact
+from expert.facts.factpaths import OFFERS, UPGRADE, FactRef, expand_input, get_fact
 from expert.facts.fields import SECTION, field_catalogue, section_fields
 from expert.rulebase.compiler import COMPANY_SUBJECT, value_field
 from expert.rulebase.rulebook import ABOUT_ANY, ABOUT_COMPANY, ConclusionCondition, FactCondition, FactTest, KnowledgeBase
@@ -79,8 +82,13 @@ class Relevance:
     def ranked(self, verdict_only: bool = False) -> list[str]:
         """Open facts that can change something, most valuable first (ties: catalogue order)."""
         verdict, warning = self.verdict_scores, self.warning_scores
-        facts = [f for f in self.open_facts if verdict.get(f) or (not verdict_only and warning.get(f))]
-        return sorted(facts, key=lambda f: (-verdict.get(f, 0.0), -warning.get(f, 0.0), _generality(f), f))
+        keyed = []
+        for f in self.open_facts:
+            by_verdict, by_warning = verdict.get(f, 0.0), warning.get(f, 0.0)
+            if by_verdict or (not verdict_only and by_warning):
+                keyed.append((-by_verdict, -by_warning, _generality(f), f))
+        keyed.sort()
+        return [f for *_, f in keyed]
 
     def score(self, fact: str) -> float:
         return self.verdict_scores.get(fact, 0.0) + self.warning_scores.get(fact, 0.0)
@@ -106,6 +114,9 @@ class _State:
         self.offers_open: bool = not self.offers and OFFERS not in self.asked
         self.subjects: list[str] = self.offers + ([PLACEHOLDER_OFFER] if self.offers_open else [])
         self.upgrade_open: bool = self.profile.get(UPGRADE) is None and UPGRADE not in self.asked
+        self.closed: set = _stated_facts(self.profile) | self.asked  # ``_is_open`` is False for these
+        self.upgrade: dict = self.profile.get(UPGRADE) or {}
+        self.required_capabilities: list = (self.profile.get("needs") or {}).get("capabilities") or []
 
     def is_open(self, fact: str) -> bool:
         """Unstated, not yet asked, and askable."""
@@ -115,50 +126,20 @@ class _State:
         return found
 
     def _is_open(self, fact: str) -> bool:
-        if fact in self.asked:
+        if fact in self.closed:  # asked, or a stated fact of the company or of a named offer
             return False
         if fact == OFFERS:
             return self.offers_open
         if fact == UPGRADE:
             return self.upgrade_open
-        keys = _company_keys(fact)
-        if keys is not None:  # ``_walk(self.profile, keys) is None``, inlined
-            found = self.profile
-            for key in keys:
-                if not isinstance(found, dict):
-                    return True
-                found = found.get(key)
-            return found is None
-        ref = fact_ref(fact)
-        if ref.path.startswith("upgrade."):
+        if fact.startswith("upgrade."):
+            ref = fact_ref(fact)
             if self.profile.get(UPGRADE) is None:
                 return self.upgrade_open and (ref.path != "upgrade.offer" or bool(self.offers))
             if ref.path == "upgrade.offer" and not self.offers:
                 return False  # asked once offers are named: the answer is one of them
-        if ref.offer is not None:
-            return self._offer_fact_missing(ref)
-        return get_fact(self.profile, ref) is None
-
-    @cached_property
-    def _offers_by_name(self) -> dict:
-        """Each named offer and its capabilities by name (the first of a name, as ``get_fact`` finds it)."""
-        found: dict = {}
-        for offer in self.profile.get(OFFERS) or []:
-            if offer.get("name") not in found:
-                capabilities: dict = {}
-                for item in offer.get("capabilities") or []:
-                    capabilities.setdefault(item.get("capability"), item)
-                found[offer.get("name")] = (offer, capabilities)
-        return found
-
-    def _offer_fact_missing(self, ref: FactRef) -> bool:
-        """``get_fact(profile, ref) is None`` for an offer's fact, without searching the offers each time."""
-        offer, capabilities = self._offers_by_name.get(ref.offer, (None, {}))
-        keys = _offer_keys(ref.path)
-        if keys[0] == "capabilities" and len(keys) == 2:
-            item = capabilities.get(keys[1])
-            return item is None or item.get("monthly_price_usd") is None and item.get("availability") is None
-        return _walk(offer, keys) is None
+            return get_fact(self.profile, ref) is None
+        return True  # the company's or an offer's fact, not stated
 
     def requirement_fails(self, requirement: str, subject: str) -> bool:
         """A derived value's requirement ("path", "path=a|b", or "path|path": one of them) settled as not met
@@ -172,11 +153,18 @@ class _State:
 
     def _requirement_fails(self, requirement: str, subject: str) -> bool:
         if "=" not in requirement and "|" in requirement:
-            return all(self.requirement_fails(alternative, subject) for alternative in requirement.split("|"))
+            for alternative in requirement.split("|"):
+                if not self.requirement_fails(alternative, subject):
+                    return False
+            return True
         path, _, wanted = requirement.partition("=")
-        facts = self._input_deps(path, subject)
-        if any(self.is_open(f) for f in facts):
-            return False
+        memo = self._open_memo
+        for fact in self._input_deps(path, subject):  # ``is_open``, inlined
+            found = memo.get(fact)
+            if found is None:
+                found = memo[fact] = self._is_open(fact)
+            if found:
+                return False
         if subject == PLACEHOLDER_OFFER and path.startswith("offer."):
             return False  # an offer not named yet may state anything
         refs = expand_input(path, subject, self.profile)
@@ -198,7 +186,7 @@ class _State:
           ends it; the target matters only for additions that are required.
         ``tests/consult/test_relevance.py`` checks each dropped fact against every answer.
         """
-        upgrade = self.profile.get(UPGRADE) or {}
+        upgrade = self.upgrade
         needs = self.profile.get("needs") or {}
         settled = {f: not self.is_open(f) for f in ("upgrade.adds_capabilities", "upgrade.fixes_pain_points",
                                                      "needs.capabilities", "needs.pain_points", "upgrade.offer")}
@@ -270,8 +258,11 @@ class _State:
                 facts += item
             elif kind is _OWN_FIELD:  # this offer's plain field: what _offer_deps gives, without its lookups
                 facts += [OFFERS] if subject == PLACEHOLDER_OFFER else [f"offers[{subject}]{item}"]
-            else:
-                facts += self._input_deps(item, subject)
+            else:  # ``_input_deps``, inlined
+                found = self._input_memo.get((item, subject))
+                if found is None:
+                    found = self._input_memo[(item, subject)] = self._input_deps_of(item, subject)
+                facts += found
         return facts
 
     def _input_deps(self, item: str, subject: str) -> list[str]:
@@ -291,18 +282,20 @@ class _State:
             return list(fixed)
         if item.startswith("offers."):
             rest = item[len("offers"):]
+            if rest != ".capabilities":  # one field of each named offer (``_offer_facts``, inlined)
+                return [OFFERS] + [f"offers[{name}]{rest}" for name in self.offers if name]
             return [OFFERS] + [fact for name in self.offers for fact in self._offer_facts(rest, name)]
         if item.startswith("target."):
             extra = ["upgrade.adds_capabilities"] if item == "target.capabilities" else []
-            upgrade = self.profile.get(UPGRADE) or {}
+            upgrade = self.upgrade
             target = upgrade.get("offer")
             if target is None:
                 return [OFFERS, "upgrade.offer", *extra]
             rest = item[len("target"):]
             if rest == ".capabilities":  # the capabilities the upgrade adds, in the target
                 found = [f"offers[{target}].capabilities.{c}" for c in upgrade.get("adds_capabilities") or []]
-            else:
-                found = self._offer_facts(rest, target)
+            else:  # one field of the target (``_offer_facts``, inlined)
+                found = [f"offers[{target}]{rest}"] if target else []
             return [OFFERS, "upgrade.offer", *extra] + found
         if item == "offer.capabilities":  # the required capabilities, in this offer
             return ["needs.capabilities"] + self._offer_deps(item, subject)
@@ -317,10 +310,6 @@ class _State:
             return [f"offers[{name}].capabilities.{c}" for c in self.required_capabilities]
         return [f"offers[{name}]{rest}"]
 
-    @cached_property
-    def required_capabilities(self) -> list:
-        return (self.profile.get("needs") or {}).get("capabilities") or []
-
     def _offer_deps(self, path: str, subject: str) -> list[str]:
         if subject == PLACEHOLDER_OFFER:
             return [OFFERS]
@@ -328,6 +317,53 @@ class _State:
         if fields is not None:
             return [f"offers[{subject}]{rest}" for rest in fields]
         return self._offer_facts(path[len("offer"):], subject)
+
+
+def _stated_facts(profile: dict) -> set[str]:
+    """The ids of the facts of the company and of the named offers that ``profile`` states,
+    in one pass over what it states (a need-more-info profile states little): an id is
+    stated when ``get_fact`` finds a value, not None, for it.  A path into a dict is walked,
+    one into anything else finds nothing; an offer's facts are the first offer of its name's,
+    a capability stated when its first entry gives a price or an availability.  The
+    upgrade's facts and the questions ``offers`` and ``upgrade`` have more to them
+    (``_State._is_open``)."""
+    stated: set[str] = set()
+    for key, value in profile.items():
+        if key != OFFERS and key != UPGRADE and value is not None:
+            stated.add(key)
+            if isinstance(value, dict):
+                _add_stated(stated, key + ".", value)
+    named: set = set()
+    for offer in profile.get(OFFERS) or ():
+        name = offer.get("name")
+        if name in named:
+            continue
+        named.add(name)
+        prefix = f"offers[{name}]."
+        for key, value in offer.items():
+            if value is None:
+                continue
+            stated.add(prefix + key)
+            if key == "capabilities" and isinstance(value, list):
+                seen: set = set()
+                for item in value:
+                    capability = item.get("capability")
+                    if capability not in seen:
+                        seen.add(capability)
+                        if item.get("monthly_price_usd") is not None or item.get("availability") is not None:
+                            stated.add(f"{prefix}capabilities.{capability}")
+            elif isinstance(value, dict):
+                _add_stated(stated, f"{prefix}{key}.", value)
+    return stated
+
+
+def _add_stated(stated: set[str], prefix: str, mapping: dict) -> None:
+    """``_stated_facts`` inside one dict: each key whose value is not None, under ``prefix``."""
+    for key, value in mapping.items():
+        if value is not None:
+            stated.add(prefix + key)
+            if isinstance(value, dict):
+                _add_stated(stated, f"{prefix}{key}.", value)
 
 
 _PROFILE_FREE_INPUTS = (OFFERS, UPGRADE, "upgrade.offer")  # _input_deps gives these whatever the profile
@@ -410,24 +446,8 @@ def _path_reading(path: str) -> tuple:
             own_field)
 
 
-@functools.lru_cache(maxsize=4096)
-def _company_keys(fact: str) -> Optional[tuple[str, ...]]:
-    """The keys ``get_fact`` walks for a company fact id that ``_State._is_open`` needs
-    nothing more for (None for an offer's facts and the upgrade's, whose openness has more
-    to it).  Bounded: offer fact ids carry user text."""
-    if fact.startswith(("upgrade.", "offers[")):
-        return None
-    return tuple(fact.split("."))
-
-
 # ``FactRef.from_id``, remembered: the same ids recur on every turn (bounded: offer names are user text).
 fact_ref = functools.lru_cache(maxsize=4096)(FactRef.from_id)
-
-
-@functools.cache
-def _offer_keys(path: str) -> tuple[str, ...]:
-    """The keys ``get_fact`` walks inside an offer for ``offer.*`` path (bounded: catalogue paths)."""
-    return tuple(path.split(".")[1:])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -464,26 +484,27 @@ def _holds_function(test: FactTest):
         return lambda value: value is not None
     if op == "unknown":
         return lambda value: value is None
-    compare = _OPERATORS.get(op)
-    if compare is None:  # an operator this table lacks: the reference judges it
+    holds = _OPERATORS.get(op)
+    if holds is None:  # an operator this table lacks: the reference judges it
         return lambda value: value is not None and status_of_test(test, value) == HELD
-    return lambda value: value is not None and compare(value, wanted)
+    return holds(wanted)
 
 
-# ``explain.conditions._holds``, one function per operator (a test checks they agree).
+# ``explain.conditions._holds``, per operator the function of the value for a wanted value
+# (one call per test judged, not two; a test checks they agree).
 _OPERATORS = {
-    "is": lambda value, wanted: value == wanted,
-    "is_not": lambda value, wanted: value != wanted,
-    "one_of": lambda value, wanted: value in wanted,
-    "not_one_of": lambda value, wanted: value not in wanted,
-    "at_least": lambda value, wanted: value >= wanted,
-    "at_most": lambda value, wanted: value <= wanted,
-    "above": lambda value, wanted: value > wanted,
-    "below": lambda value, wanted: value < wanted,
-    "includes": lambda value, wanted: wanted in set(value),
-    "includes_any": lambda value, wanted: not set(value).isdisjoint(wanted),
-    "includes_all": lambda value, wanted: set(wanted) <= set(value),
-    "includes_none": lambda value, wanted: set(value).isdisjoint(wanted),
+    "is": lambda wanted: lambda value: value is not None and value == wanted,
+    "is_not": lambda wanted: lambda value: value is not None and value != wanted,
+    "one_of": lambda wanted: lambda value: value is not None and value in wanted,
+    "not_one_of": lambda wanted: lambda value: value is not None and value not in wanted,
+    "at_least": lambda wanted: lambda value: value is not None and value >= wanted,
+    "at_most": lambda wanted: lambda value: value is not None and value <= wanted,
+    "above": lambda wanted: lambda value: value is not None and value > wanted,
+    "below": lambda wanted: lambda value: value is not None and value < wanted,
+    "includes": lambda wanted: lambda value: value is not None and wanted in set(value),
+    "includes_any": lambda wanted: lambda value: value is not None and not set(value).isdisjoint(wanted),
+    "includes_all": lambda wanted: lambda value: value is not None and set(wanted) <= set(value),
+    "includes_none": lambda wanted: lambda value: value is not None and set(value).isdisjoint(wanted),
 }
 
 
@@ -515,6 +536,11 @@ class RuleIndex:
             by_conclusion[self.conclude[n]][rule.about == ABOUT_COMPANY].append(n)  # [offer rules, company rules]
         self.rules_of = tuple((tuple(offer), tuple(company)) for offer, company in by_conclusion)
         self.reads = tuple(tuple(dict.fromkeys(number[c.id] for c in rule.conclusion_conditions)) for rule in rules)
+        readers: list[list[int]] = [[] for _ in self.conclusion_ids]
+        for r, read in enumerate(self.reads):
+            for c in read:
+                readers[c].append(r)
+        self.readers = tuple(tuple(found) for found in readers)  # per conclusion, the rules reading it
         self._starts: dict[tuple[str, ...], list[tuple[int, bool]]] = {}
         self._rule_order = [(self.conclude[n], rule.about == ABOUT_COMPANY) for n, rule in enumerate(rules)]
 
@@ -562,14 +588,15 @@ class RelevanceAnalysis:
         same path: judged once per consultation)."""
         requires, counts, about_offer, section, engine_key, static, own_field = reading
         state = self.state
-        if requires and any(state.requirement_fails(r, subject) for r in requires):
-            return (), None  # settled: the value is never computed on this profile
+        for requirement in requires:
+            if state.requirement_fails(requirement, subject):
+                return (), None  # settled: the value is never computed on this profile
         if static is not None:
             deps = static
         elif own_field is not None:  # an offer's plain field: ``_State.deps`` without its lookups
             deps = (OFFERS,) if subject == PLACEHOLDER_OFFER else (f"offers[{subject}]{own_field}",)
         else:
-            deps = state.deps(path, subject)
+            deps = dict.fromkeys(state._deps(path, subject))  # ``_State.deps``: each path is judged once per subject
         memo, open_deps = state._open_memo, []
         for fact in deps:  # ``is_open``, inlined
             found = memo.get(fact)
@@ -611,19 +638,76 @@ class RelevanceAnalysis:
         settled_conclusions: list[tuple[int, int]] = []  # (conclusion, slot), as they complete
 
         def status(c: int, slot: int) -> int:
+            """Judge conclusion ``c`` for the subject in ``slot``: each of its rules in turn,
+            a rule's conditions in order, stopping at the first failed one (the rule
+            instance, inlined: about eighty a consultation)."""
             row = conclusion_rows[slot]
             found = row[c]
-            if found is None:
-                found = _FAILED
-                instances = instance_rows[slot]
-                for r in rules_of[c][slot == 0]:  # every rule, none skipped: each is recorded
-                    one = instances[r]
-                    if one is None:
-                        one = instance(r, slot)
-                    if one > found:
-                        found = one
-                row[c] = found
-                settled_conclusions.append((c, slot))
+            if found is not None:
+                return found
+            found = _FAILED
+            instances, judged = instance_rows[slot], judged_rows[slot]
+            for r in rules_of[c][slot == 0]:  # every rule, none skipped: each is recorded
+                one = instances[r]
+                if one is None:
+                    one, groups = _HELD, []
+                    for kind, item in programs[r]:
+                        if kind == _TESTS:  # ``tests_status``, inlined: most conditions are tests
+                            facts, several = None, False
+                            for p, holds in item:
+                                path_judged = judged[p]
+                                if path_judged is None:
+                                    path_judged = judged[p] = judge(readings[p], paths[p], names[slot])
+                                if path_judged[0]:
+                                    if facts is None:
+                                        facts = path_judged[0]
+                                    else:
+                                        facts, several = facts + path_judged[0], True
+                                elif not holds(path_judged[1]):  # failed, or unknown (fails in the engine too)
+                                    one = _FAILED
+                                    break
+                            else:
+                                if facts is not None:  # one path's open facts come each once already
+                                    one = _OPEN
+                                    groups.append(tuple(dict.fromkeys(facts)) if several else facts)
+                                continue
+                            break
+                        if kind == _CONCLUSION:
+                            read, about, negated = item
+                            if about == _ABOUT_ANY:  # the most of every offer's status, each worked out
+                                concluded = _FAILED
+                                for s in offer_slots:
+                                    offers_status = conclusion_rows[s][read]
+                                    if offers_status is None:
+                                        offers_status = status(read, s)
+                                    if offers_status > concluded:
+                                        concluded = offers_status
+                            else:
+                                whose = 0 if about == _ABOUT_COMPANY else slot
+                                concluded = conclusion_rows[whose][read]
+                                if concluded is None:
+                                    concluded = status(read, whose)
+                            if concluded == _OPEN:
+                                one = _OPEN
+                            elif (concluded == _HELD) == negated:
+                                one = _FAILED
+                                break
+                        else:
+                            facts = []
+                            alternatives = fact_condition(item, slot, facts)
+                            if alternatives == _FAILED:
+                                one = _FAILED
+                                break
+                            if alternatives == _OPEN:
+                                one = _OPEN
+                                groups.append(tuple(dict.fromkeys(facts)))
+                    instances[r] = one  # after the conditions: post-order, as the scores add up
+                    if one == _OPEN:
+                        opened.append((r, slot, groups))
+                if one > found:
+                    found = one
+            row[c] = found
+            settled_conclusions.append((c, slot))
             return found
 
         def tests_status(tests: tuple, slot: int, facts: list) -> int:
@@ -655,61 +739,6 @@ class RelevanceAnalysis:
             facts += waiting
             return found
 
-        def instance(r: int, slot: int) -> int:
-            row = instance_rows[slot]
-            found = row[r]
-            if found is not None:
-                return found
-            found, groups, judged = _HELD, [], judged_rows[slot]
-            for kind, item in programs[r]:
-                if kind == _TESTS:  # ``tests_status``, inlined: most conditions are tests
-                    facts, several = None, False
-                    for p, holds in item:
-                        path_judged = judged[p]
-                        if path_judged is None:
-                            path_judged = judged[p] = judge(readings[p], paths[p], names[slot])
-                        if path_judged[0]:
-                            if facts is None:
-                                facts = path_judged[0]
-                            else:
-                                facts, several = facts + path_judged[0], True
-                        elif not holds(path_judged[1]):  # failed, or unknown (fails in the engine too)
-                            found = _FAILED
-                            break
-                    else:
-                        if facts is not None:  # one path's open facts come each once already
-                            found = _OPEN
-                            groups.append(tuple(dict.fromkeys(facts)) if several else facts)
-                        continue
-                    break
-                if kind == _CONCLUSION:
-                    c, about, negated = item
-                    if about == _ABOUT_ANY:
-                        concluded = max([status(c, s) for s in offer_slots], default=_FAILED)
-                    else:
-                        whose = 0 if about == _ABOUT_COMPANY else slot
-                        concluded = conclusion_rows[whose][c]
-                        if concluded is None:
-                            concluded = status(c, whose)
-                    if concluded == _OPEN:
-                        found = _OPEN
-                    elif (concluded == _HELD) == negated:
-                        found = _FAILED
-                        break
-                else:
-                    facts = []
-                    one = fact_condition(item, slot, facts)
-                    if one == _FAILED:
-                        found = _FAILED
-                        break
-                    if one == _OPEN:
-                        found = _OPEN
-                        groups.append(tuple(dict.fromkeys(facts)))
-            row[r] = found  # after the conditions: post-order, as the scores add up
-            if found == _OPEN:
-                opened.append((r, slot, groups))
-            return found
-
         for c, about_company in index.starts(kinds_asked):  # the rules' order, each conclusion once
             for slot in (0,) if about_company else offer_slots:
                 status(c, slot)
@@ -720,36 +749,35 @@ class RelevanceAnalysis:
         index = self.index
         conclude, cids = index.conclude, index.conclusion_ids
         live = []
-        producers: dict[tuple[str, str], int] = {}
+        producers: dict[int, int] = {}  # by (conclusion, slot) as one number
+        width = len(names)
         for r, slot, groups in opened:
             c = conclude[r]
             if conclusion_rows[slot][c] == _OPEN:
-                key = (cids[c], names[slot])
-                live.append((c, key, groups))
-                producers[key] = producers.get(key, 0) + 1
+                numbered = c * width + slot
+                live.append((c, (cids[c], names[slot]), numbered, groups))
+                producers[numbered] = producers.get(numbered, 0) + 1
         weight = self._weights({c for c, slot in settled_conclusions if conclusion_rows[slot][c] == _OPEN},
                                {r for r, _, _ in opened})
-        scored: dict[str, list] = {}  # fact id -> [verdict score, warning score, {(conclusion, subject)}]
-        for c, key, groups in live:
+        verdict_scores: dict[str, float] = {}
+        warning_scores: dict[str, float] = {}
+        reasons: dict[str, set] = {}  # fact id -> {(conclusion id, subject)}
+        for c, key, numbered, groups in live:
             # Shares: settling a conclusion takes all its open rules; settling a rule takes
             # one of its open conditions; a fact that alone decides a condition weighs most.
             verdict_weight, warning_weight = weight(c)
-            producing = producers[key]
+            producing = producers[numbered]
             for group in groups:
                 share = 1.0 / len(group) / producing
-                for fact in group:  # adding a zero weight leaves a score as it is: skipped
-                    found = scored.get(fact)
+                verdict_share, warning_share = share * verdict_weight, share * warning_weight
+                for fact in group:  # a first share is the score (0.0 + x is x); adding 0.0 changes none
+                    found = verdict_scores.get(fact)
                     if found is None:
-                        found = scored[fact] = [0.0, 0.0, {key}]
+                        verdict_scores[fact], warning_scores[fact], reasons[fact] = verdict_share, warning_share, {key}
                     else:
-                        found[2].add(key)
-                    if verdict_weight:
-                        found[0] += share * verdict_weight
-                    if warning_weight:
-                        found[1] += share * warning_weight
-        verdict_scores = {f: found[0] for f, found in scored.items()}
-        warning_scores = {f: found[1] for f, found in scored.items()}
-        reasons = {f: found[2] for f, found in scored.items()}
+                        verdict_scores[fact] = found + verdict_share
+                        warning_scores[fact] += warning_share
+                        reasons[fact].add(key)
         if self.state.upgrade_open:  # whether there is an upgrade comes first: it weighs what its weightiest detail does
             details = [f for f in verdict_scores if f.startswith("upgrade.")]
             if details:
@@ -765,13 +793,7 @@ class RelevanceAnalysis:
         link, the most that an open rule reading it (and concluding an open conclusion)
         can still change."""
         index = self.index
-        own, conclude, reads = index.own_weights, index.conclude, index.reads
-        feeds: dict[int, list[int]] = {}  # conclusion -> the open conclusions its open readers conclude
-        for r in open_rules:
-            concluded = conclude[r]
-            if concluded in open_conclusions:
-                for c in reads[r]:
-                    feeds.setdefault(c, []).append(concluded)
+        own, conclude, readers = index.own_weights, index.conclude, index.readers
         weights: list = [None] * len(own)
 
         def weight(c: int) -> tuple[float, float]:
@@ -783,7 +805,12 @@ class RelevanceAnalysis:
                 # the most it can change, not the sum: a finding read by five verdict rules
                 # still decides one verdict (weights are never negative: none is the least)
                 most_verdict = most_warning = 0.0
-                for k in feeds.get(c, ()):
+                for r in readers[c]:  # the open conclusions its open readers conclude
+                    if r not in open_rules:
+                        continue
+                    k = conclude[r]
+                    if k not in open_conclusions:
+                        continue
                     verdict, warning = weight(k)
                     if verdict > most_verdict:
                         most_verdict = verdict
