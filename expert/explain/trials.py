@@ -165,9 +165,15 @@ class TrialView:
         key = (cid, subject)
         known = self._judged.get(key)
         if known is None:
-            known = self._judged[key] = any(
-                _fires(rule, self, one, self.runner.condition_order(rule, one))
-                for rule, one in self.runner.instances[cid] if subject in (ANY_SUBJECT, one))
+            known = False
+            for one, conditions in self.runner.judging(cid, subject):  # a rule fires when all its conditions hold
+                for condition in conditions:
+                    if not holds(condition, self, one):
+                        break
+                else:
+                    known = True
+                    break
+            self._judged[key] = known
         return known
 
     def _whole(self, owner: tuple) -> dict:
@@ -218,6 +224,7 @@ class TrialRunner:
         numbers = [self.base_facts[_owner(f)] for f in facts]  # what a trial reads where the change moves nothing
         self.base_numbers = FactView(numbers[0], {f[OFFER_NAME]: f for f in numbers[1:]}, self.base_concluded)
         self._condition_order: dict[tuple[str, str], tuple] = {}
+        self._judging: dict[tuple[str, str], tuple] = {}  # (conclusion, subject) -> what ``judging`` gives
         self._base_values: dict[tuple[str, str], Any] = {}
         self._reach: dict[str, tuple[bool, bool]] = {}
         self._counts: dict[tuple, tuple] = {}  # ids of what the upgrade's counts read -> (those objects, the counts)
@@ -339,6 +346,16 @@ class TrialRunner:
             known = self._base_values[key] = self.base_numbers.value(path, subject)
         return known
 
+    def judging(self, cid: str, subject: str) -> tuple:
+        """What a trial judges for ``cid`` about ``subject``: each rule instance that may
+        conclude it, as (its subject, its conditions in ``condition_order``), worked out once."""
+        key = (cid, subject)
+        known = self._judging.get(key)
+        if known is None:
+            known = self._judging[key] = tuple((one, self.condition_order(rule, one))
+                                               for rule, one in self.instances[cid] if subject in (ANY_SUBJECT, one))
+        return known
+
     def condition_order(self, rule: Rule, subject: str) -> tuple:
         """``rule``'s conditions for ``subject``, those that do not hold in the base first: a
         trial judges a rule until a condition fails, and these are the ones that likely do."""
@@ -451,16 +468,6 @@ def _reads_and_rests_on(knowledge: KnowledgeBase) -> tuple[dict[str, set], dict[
             _READS.clear()
         entry = _READS[id(index)] = (index, reads, rests_on)
     return entry[1], entry[2]
-
-
-def _fires(rule, view: Any, subject: str, conditions: Optional[tuple] = None) -> bool:
-    """Whether every condition holds (``conditions``: the rule's, in the order to judge
-    them): ``check_rule``'s judgement, without its report, stopping at the first condition
-    that does not hold."""
-    for condition in conditions or rule.conditions:
-        if not holds(condition, view, subject):
-            return False
-    return True
 
 
 def holds(condition, view: Any, subject: str) -> bool:
