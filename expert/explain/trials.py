@@ -160,21 +160,22 @@ class TrialView:
         return any(self.may_differ(cid) for cid in self.runner.targets)
 
     def is_concluded(self, cid: str, subject: str) -> bool:
-        if not self.may_differ(cid):
-            return self.runner.base_view.is_concluded(cid, subject)
         key = (cid, subject)
-        known = self._judged.get(key)
+        known = self._judged.get(key)  # a conclusion the change cannot move is kept with the base's status
         if known is None:
-            known = False
-            for one, conditions in self.runner.judging(cid, subject):  # a rule fires when all its conditions hold
-                for condition in conditions:
-                    if not holds(condition, self, one):
-                        break
-                else:
-                    known = True
-                    break
-            self._judged[key] = known
+            known = self._judged[key] = (self._fires(cid, subject) if self.may_differ(cid)
+                                         else self.runner.base_view.is_concluded(cid, subject))
         return known
+
+    def _fires(self, cid: str, subject: str) -> bool:
+        """Whether some rule instance concluding ``cid`` about ``subject`` fires on this view."""
+        for one, conditions in self.runner.judging(cid, subject):  # a rule fires when all its conditions hold
+            for condition in conditions:
+                if not holds(condition, self, one):
+                    break
+            else:
+                return True
+        return False
 
     def _whole(self, owner: tuple) -> dict:
         return {**self.inputs(owner), **self.derived(owner)}
