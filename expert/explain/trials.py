@@ -474,10 +474,14 @@ def _reads_and_rests_on(knowledge: KnowledgeBase) -> tuple[dict[str, set], dict[
 def holds(condition, view: Any, subject: str) -> bool:
     """Whether one condition holds for ``subject`` on ``view`` (a ``FactView`` or a trial's)."""
     if isinstance(condition, FactCondition):
-        if condition.alternatives:
-            return any(holds(alternative, view, subject) for alternative in condition.alternatives)
+        if condition.alternatives:  # loops, not any() over a generator: this is the search's hottest call
+            for alternative in condition.alternatives:
+                if holds(alternative, view, subject):
+                    return True
+            return False
+        value = view.value
         for test in condition.tests:
-            if status_of_test(test, view.value(test.path, subject)) != HELD:
+            if status_of_test(test, value(test.path, subject)) != HELD:
                 return False
         return True
     return view.is_concluded(condition.id, conclusion_subject(condition, subject)) != condition.negated
