@@ -150,9 +150,8 @@ class TrialView:
         """Whether ``cid``'s rules, or those of what it rests on, read a value the change can move."""
         known = self._moves.get(cid)
         if known is None:
-            reads = self.runner.conclusion_reads(cid)
-            known = self._moves[cid] = cid in self.runner.position and (
-                not self.touched.isdisjoint(reads) or not reads <= catalogue_paths())
+            judged, reads, always = self.runner.moves(cid)
+            known = self._moves[cid] = judged and (always or not self.touched.isdisjoint(reads))
         return known
 
     @property
@@ -240,6 +239,7 @@ class TrialRunner:
             for section in ancestors(fact):
                 self.derived_by_prefix.setdefault(section, set()).update(paths)
         self._conclusion_reads: dict[str, frozenset] = {}
+        self._moves: dict[str, tuple[bool, frozenset, bool]] = {}  # conclusion -> what ``moves`` gives
 
     def _index(self, targets: tuple[str, ...]) -> tuple[list[str], dict[str, set], dict[str, set]]:
         """The conclusions the targets rest on, each after those it rests on; what their rules read."""
@@ -400,6 +400,16 @@ class TrialRunner:
                 paths.update(self.derived_by_fact.get(fact, ()))
             paths.update(self.derived_by_prefix.get(key, ()))
             known = self._touched[key] = frozenset(paths)
+        return known
+
+    def moves(self, cid: str) -> tuple[bool, frozenset, bool]:
+        """What ``TrialView.may_differ`` needs of ``cid``, the same for every trial, worked out
+        once: whether trials judge it, what its rules and those it rests on read, and whether
+        they read beyond the catalogue (then any change may move it)."""
+        known = self._moves.get(cid)
+        if known is None:
+            reads = self.conclusion_reads(cid)
+            known = self._moves[cid] = (cid in self.position, reads, not reads <= catalogue_paths())
         return known
 
     def conclusion_reads(self, cid: str) -> frozenset:
