@@ -150,9 +150,8 @@ class TrialView:
         """Whether ``cid``'s rules, or those of what it rests on, read a value the change can move."""
         known = self._moves.get(cid)
         if known is None:
-            reads = self.runner.conclusion_reads(cid)
-            known = self._moves[cid] = cid in self.runner.position and (
-                not self.touched.isdisjoint(reads) or not reads <= catalogue_paths())
+            judged, reads, always = self.runner.moves(cid)
+            known = self._moves[cid] = judged and (always or not self.touched.isdisjoint(reads))
         return known
 
     @property
@@ -160,15 +159,22 @@ class TrialView:
         return any(self.may_differ(cid) for cid in self.runner.targets)
 
     def is_concluded(self, cid: str, subject: str) -> bool:
-        if not self.may_differ(cid):
-            return self.runner.base_view.is_concluded(cid, subject)
         key = (cid, subject)
-        known = self._judged.get(key)
+        known = self._judged.get(key)  # a conclusion the change cannot move is kept with the base's status
         if known is None:
-            known = self._judged[key] = any(
-                _fires(rule, self, one, self.runner.condition_order(rule, one))
-                for rule, one in self.runner.instances[cid] if subject in (ANY_SUBJECT, one))
+            known = self._judged[key] = (self._fires(cid, subject) if self.may_differ(cid)
+                                         else self.runner.base_view.is_concluded(cid, subject))
         return known
+
+    def _fires(self, cid: str, subject: str) -> bool:
+        """Whether some rule instance concluding ``cid`` about ``subject`` fires on this view."""
+        for one, conditions in self.runner.judging(cid, subject):  # a rule fires when all its conditions hold
+            for condition in conditions:
+                if not holds(condition, self, one):
+                    break
+            else:
+                return True
+        return False
 
     def _whole(self, owner: tuple) -> dict:
         return {**self.inputs(owner), **self.derived(owner)}
@@ -218,6 +224,7 @@ class TrialRunner:
         numbers = [self.base_facts[_owner(f)] for f in facts]  # what a trial reads where the change moves nothing
         self.base_numbers = FactView(numbers[0], {f[OFFER_NAME]: f for f in numbers[1:]}, self.base_concluded)
         self._condition_order: dict[tuple[str, str], tuple] = {}
+        self._judging: dict[tuple[str, str], tuple] = {}  # (conclusion, subject) -> what ``judging`` gives
         self._base_values: dict[tuple[str, str], Any] = {}
         self._reach: dict[str, tuple[bool, bool]] = {}
         self._counts: dict[tuple, tuple] = {}  # ids of what the upgrade's counts read -> (those objects, the counts)
@@ -232,6 +239,7 @@ class TrialRunner:
             for section in ancestors(fact):
                 self.derived_by_prefix.setdefault(section, set()).update(paths)
         self._conclusion_reads: dict[str, frozenset] = {}
+        self._moves: dict[str, tuple[bool, frozenset, bool]] = {}  # conclusion -> what ``moves`` gives
 
     def _index(self, targets: tuple[str, ...]) -> tuple[list[str], dict[str, set], dict[str, set]]:
         """The conclusions the targets rest on, each after those it rests on; what their rules read."""
@@ -339,6 +347,16 @@ class TrialRunner:
             known = self._base_values[key] = self.base_numbers.value(path, subject)
         return known
 
+    def judging(self, cid: str, subject: str) -> tuple:
+        """What a trial judges for ``cid`` about ``subject``: each rule instance that may
+        conclude it, as (its subject, its conditions in ``condition_order``), worked out once."""
+        key = (cid, subject)
+        known = self._judging.get(key)
+        if known is None:
+            known = self._judging[key] = tuple((one, self.condition_order(rule, one))
+                                               for rule, one in self.instances[cid] if subject in (ANY_SUBJECT, one))
+        return known
+
     def condition_order(self, rule: Rule, subject: str) -> tuple:
         """``rule``'s conditions for ``subject``, those that do not hold in the base first: a
         trial judges a rule until a condition fails, and these are the ones that likely do."""
@@ -382,6 +400,16 @@ class TrialRunner:
                 paths.update(self.derived_by_fact.get(fact, ()))
             paths.update(self.derived_by_prefix.get(key, ()))
             known = self._touched[key] = frozenset(paths)
+        return known
+
+    def moves(self, cid: str) -> tuple[bool, frozenset, bool]:
+        """What ``TrialView.may_differ`` needs of ``cid``, the same for every trial, worked out
+        once: whether trials judge it, what its rules and those it rests on read, and whether
+        they read beyond the catalogue (then any change may move it)."""
+        known = self._moves.get(cid)
+        if known is None:
+            reads = self.conclusion_reads(cid)
+            known = self._moves[cid] = (cid in self.position, reads, not reads <= catalogue_paths())
         return known
 
     def conclusion_reads(self, cid: str) -> frozenset:
@@ -453,23 +481,17 @@ def _reads_and_rests_on(knowledge: KnowledgeBase) -> tuple[dict[str, set], dict[
     return entry[1], entry[2]
 
 
-def _fires(rule, view: Any, subject: str, conditions: Optional[tuple] = None) -> bool:
-    """Whether every condition holds (``conditions``: the rule's, in the order to judge
-    them): ``check_rule``'s judgement, without its report, stopping at the first condition
-    that does not hold."""
-    for condition in conditions or rule.conditions:
-        if not holds(condition, view, subject):
-            return False
-    return True
-
-
 def holds(condition, view: Any, subject: str) -> bool:
     """Whether one condition holds for ``subject`` on ``view`` (a ``FactView`` or a trial's)."""
     if isinstance(condition, FactCondition):
-        if condition.alternatives:
-            return any(holds(alternative, view, subject) for alternative in condition.alternatives)
+        if condition.alternatives:  # loops, not any() over a generator: this is the search's hottest call
+            for alternative in condition.alternatives:
+                if holds(alternative, view, subject):
+                    return True
+            return False
+        value = view.value
         for test in condition.tests:
-            if status_of_test(test, view.value(test.path, subject)) != HELD:
+            if status_of_test(test, value(test.path, subject)) != HELD:
                 return False
         return True
     return view.is_concluded(condition.id, conclusion_subject(condition, subject)) != condition.negated
