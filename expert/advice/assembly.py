@@ -199,11 +199,13 @@ class AdviceAssembler:
                                         else not any(f.params for f in firings)):
                 # nothing here depends on the profile beyond the rules and the subject
                 key = (cid, subject, firings[0].rule) if len(firings) == 1 else (cid, subject, *(f.rule for f in firings))
-                conclusion = fixed.get(key)
-                if conclusion is None:
+                cached = fixed.get(key)
+                if cached is None:
                     conclusion = self._plain(cid, kind.kind, subject, firings)
                     if len(fixed) < 10_000:  # bounded: an offer's name is user text
                         fixed[key] = conclusion
+                else:  # its own params and rules containers: a caller's edit never reaches another Advice
+                    conclusion = built(Conclusion, {**cached.__dict__, "params": {}, "rules": list(cached.rules)})
                 groups[_GROUPS[kind.kind]].append(conclusion)
                 continue
             if len(firings) == 1:  # the common case: one rule, one reason

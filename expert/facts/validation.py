@@ -57,6 +57,12 @@ def _tightened(node: Any) -> Any:
     if kind in _EXACT_ONLY:
         if kind == "literal" and any(isinstance(v, str) and _CONTROL.search(v) for v in node["expected"]):
             raise NotTightened("a literal with a control character")
+        if kind == "bool":
+            return {**node, "strict": True}  # lax bool reads b"true" (and "yes"): the exact path decides those
+        if kind == "enum" and node.get("sub_type") == "str" or (
+                kind == "literal" and all(isinstance(v, str) for v in node["expected"])):
+            # text first, strictly (lax enum and literal read b"small" as "small"): bytes go to the exact path
+            return {"type": "chain", "steps": [{"type": "str", "strict": True}, node]}
         return node
     if kind in ("int", "float"):
         return {**node, "strict": True}

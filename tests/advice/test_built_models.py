@@ -99,3 +99,17 @@ def test_a_built_model_copied_with_changes_leaves_the_shared_fields_set_alone():
     assert changed.model_fields_set is not one.model_fields_set
     with pytest.raises(ValidationError):
         one.en = "x"  # frozen: the set is never changed in place
+
+
+def test_advices_share_no_container_a_caller_could_change():
+    """Conclusions built once and reused (no parameters) still get their own params and rules:
+    one caller's edit must never reach another caller's Advice."""
+    import expert
+
+    profile = yaml.safe_load((support.EXAMPLES / "small-team-chat.yaml").read_text(encoding="utf-8"))
+    first, second = expert.advise(profile), expert.advise(profile)
+    for a, b in zip(first.warnings + first.actions, second.warnings + second.actions, strict=True):
+        assert a.params is not b.params and a.rules is not b.rules
+    first.warnings[0].params["injected"] = "X"
+    first.warnings[0].rules.append(first.warnings[0].rules[0])
+    assert expert.advise(profile).model_dump_json() == second.model_dump_json()

@@ -166,6 +166,28 @@ def test_binary_data_is_refused_not_decoded(binary):
             validator.validate(data)
 
 
+@pytest.mark.parametrize("where", ["choice", "list of choices", "yes/no"])
+def test_binary_data_is_refused_in_choices_and_yes_no_fields_on_both_paths(where):
+    """Lax enum, literal and bool read b"small" as "small": the fast validator must refuse them
+    as the exact path does, or a profile's fate would depend on how warm the validator is."""
+    from pydantic import ValidationError
+
+    from expert.facts.validation import ProfileValidator
+
+    data = {"company": {"name": "x"}, "needs": {"capabilities": ["text_messaging"]}}
+    if where == "choice":
+        data["company"]["size"] = b"small"
+    elif where == "list of choices":
+        data["needs"]["capabilities"] = [b"text_messaging"]
+    else:
+        data["offers"] = [{"name": "A", "pricing_model": "free_tier", "free_tier_hard_cap": b"true"}]
+    validator = ProfileValidator()
+    for _ in range(3):  # the first call takes the exact path, the later ones the fast validator
+        with pytest.raises(ValidationError):
+            validator.validate(data)
+    assert validator._fast is not None
+
+
 def test_the_control_characters_are_exactly_unicode_category_cc():
     """Name checks search ``_CONTROL`` instead of asking each character's category."""
     import unicodedata
