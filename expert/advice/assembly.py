@@ -28,10 +28,8 @@ from expert.advice.model import (
 )
 from expert.advice.wording import counted
 from expert.facts.derive import Derivation
-from expert.facts.flatten import PROFILE_FACT
 from expert.facts.vocabulary import Profile
 from expert.inference.engine import EngineError, Outcome
-from expert.rulebase.compiler import OFFER_NAME
 from expert.rulebase.rulebook import PLACEHOLDER, SEVERITIES, KnowledgeBase
 
 NEED_MORE_INFO = "verdict.need_more_info"
@@ -101,6 +99,11 @@ def _merge_params(firings: list) -> dict:
             else:
                 params.setdefault(name, value)
     return params
+
+
+def _matched_fact(kind: str, ref: str, values: dict) -> MatchedFact:
+    """A trace entry for a fact a rule read, from values the engine recorded (not re-validated)."""
+    return built(MatchedFact, {"kind": kind, "ref": ref, "values": values})
 
 
 class AdviceAssembler:
@@ -245,27 +248,13 @@ class AdviceAssembler:
                               "trace": self._trace(outcome.firings)})
 
     def _trace(self, firings: list) -> list[Firing]:
-        """One Firing per firing: ``Firing.matched_records`` (inference/engine.py), each record
-        built straight into its model (a fact read: its values; a fact named: the shared
-        entry), without the intermediate record dicts (the trace is a third of assembly)."""
+        """One Firing per firing, its matched facts from ``Firing.matched_records``
+        (inference/engine.py), each built straight into its model (a fact read: its values; a
+        fact named: the shared entry), without the intermediate record dicts."""
         reference = self._reference
-        trace = []
-        for f in firings:
-            matched = []
-            if f.source:
-                compiled, facts = f.source
-                for alias, kind, keys in compiled.record_plan:
-                    fact = facts[alias]
-                    if keys is None:  # a conclusion or an "absent" marker: named, no values
-                        matched.append(reference(kind, f"{fact['cid']}@{fact['subject']}"))
-                        continue
-                    ref = PROFILE_FACT if kind == PROFILE_FACT else fact[OFFER_NAME]
-                    values = {p: fact.get(k) for p, k in keys}
-                    matched.append(built(MatchedFact, {"kind": kind, "ref": ref, "values": values}) if values
-                                   else reference(kind, ref))
-            trace.append(built(Firing, {"order": f.order, "rule": f.rule, "subject": f.subject,
-                                        "concluded": f.concluded, "new": f.new, "matched": matched}))
-        return trace
+        return [built(Firing, {"order": f.order, "rule": f.rule, "subject": f.subject, "concluded": f.concluded,
+                               "new": f.new, "matched": f.matched_records(reference, _matched_fact)})
+                for f in firings]
 
     def _input_labels(self, inputs: dict) -> dict:
         """Labels for each input's name and for the names a list input holds (capabilities)."""

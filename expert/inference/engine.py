@@ -143,9 +143,12 @@ class Firing:
         """The facts this firing matched (built on demand: most callers never ask)."""
         return tuple(Matched(**record) for record in self.matched_records())
 
-    def matched_records(self, named: Optional[Callable[[str, str], object]] = None) -> list:
+    def matched_records(self, named: Optional[Callable[[str, str], object]] = None,
+                        valued: Optional[Callable[[str, str, dict], object]] = None) -> list:
         """One record per matched fact: {kind, ref, values}; a record with no values is
-        ``named(kind, ref)`` instead when ``named`` is given (the Advice reuses those)."""
+        ``named(kind, ref)`` instead when ``named`` is given (the Advice reuses those), and one
+        with values is ``valued(kind, ref, values)`` when ``valued`` is given (the Advice builds
+        its model straight from them, without the record dict)."""
         if not self.source:
             return []
         compiled, facts = self.source
@@ -157,7 +160,10 @@ class Firing:
             else:
                 ref = PROFILE_FACT if kind == PROFILE_FACT else fact[OFFER_NAME]
                 values = {p: fact.get(k) for p, k in keys}
-            records.append({"kind": kind, "ref": ref, "values": values} if values or named is None else named(kind, ref))
+            if values or named is None:
+                records.append({"kind": kind, "ref": ref, "values": values} if valued is None else valued(kind, ref, values))
+            else:
+                records.append(named(kind, ref))
         return records
 
 
