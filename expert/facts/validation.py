@@ -16,6 +16,13 @@ The schema's models keep their classes: the result is a ``Profile`` like any oth
 pydantic-core would reuse each nested model's own validator (with the Python checks) in a
 schema that names it, so the models are marked incomplete while the fast validator is built.
 It is built on a process's second validation: a one-shot command never pays for it.
+
+The vocabulary's other validators (unique lists and names, names that neither start nor end
+with spaces, a price only when paid, the upgrade naming an offer) were Python too, called per
+value.  They change no value, so the fast validator leaves them out: names get a native
+pattern (``_PLAIN_TEXT``) and the rest run in one plain function afterwards (``checks_hold``);
+where either refuses, the exact path decides as above.  Inside advise() this code runs cold
+(after the engine), where each Python call costs several times what it costs in a loop.
 """
 
 from __future__ import annotations
@@ -26,10 +33,13 @@ from typing import Any, Optional
 from pydantic import ValidationError
 from pydantic_core import SchemaValidator
 
-from expert.facts.vocabulary import _CONTROL, Profile, _Strict
+from expert.facts import vocabulary as vocab
+from expert.facts.vocabulary import _CONTROL, Availability, Profile, _Strict
 
 _NO_CONTROL = r"^[^\x00-\x1f\x7f-\x9f]*$"  # text without vocabulary._CONTROL's characters (a test checks they agree)
-_PASS_THROUGH = {"default", "nullable", "union", "function-after"}  # wrappers: tighten what they wrap
+# ... and, for names, neither starting nor ending with a character str.strip() removes (a test checks \s covers them)
+_PLAIN_TEXT = r"^(?:[^\s\x00-\x1f\x7f-\x9f](?:[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f])?)?$"
+_PASS_THROUGH = {"default", "nullable", "function-after"}  # wrappers: tighten what they wrap
 _EXACT_ONLY = {"enum", "literal", "bool", "model"}  # refuse a control character or a list by themselves
 
 
@@ -59,6 +69,10 @@ def _tightened(node: Any) -> Any:
             raise NotTightened("a literal with a control character")
         if kind == "bool":
             return {**node, "strict": True}  # lax bool reads b"true" (and "yes"): the exact path decides those
+        if kind == "enum" and node.get("sub_type") == "str" and "missing" not in node:
+            # a literal of the members gives the member for its text and refuses bytes (lax enum reads
+            # b"small" as "small"), in one step instead of text-then-enum
+            return {"type": "literal", "expected": list(node["members"])}
         if kind == "enum" and node.get("sub_type") == "str" or (
                 kind == "literal" and all(isinstance(v, str) for v in node["expected"])):
             # text first, strictly (lax enum and literal read b"small" as "small"): bytes go to the exact path
@@ -72,17 +86,118 @@ def _tightened(node: Any) -> Any:
         if "pattern" in node:
             raise NotTightened("a text field with a pattern of its own")
         return {**node, "strict": True, "pattern": _NO_CONTROL}  # strict: bytes are not decoded
+    if kind == "union":
+        choices = _tightened(node["choices"])
+        kinds = [_input_kind(choice) for choice in choices]
+        if None not in kinds and len(set(kinds)) == len(kinds):  # no input fits two choices: the first fit is the one
+            return {**node, "choices": choices, "mode": "left_to_right"}  # (smart mode tries the others too)
+        return {**node, "choices": choices}
     if kind in _PASS_THROUGH:
-        key = "choices" if kind == "union" else "schema"
-        return {**node, key: _tightened(node[key])}
+        return {**node, "schema": _tightened(node["schema"])}
     raise NotTightened(f"a field schema of type {kind!r}")
 
 
+# The vocabulary's other Python validators, which ``checks_hold`` runs in one pass after the
+# fast validator (a call from Rust per value, each cold inside advise(), cost about a quarter
+# of a validation).  None of them changes a value, so running them later is the same test.
+_CHECKED_AFTER = {vocab.Needs._no_duplicates.__func__, vocab.Needs._unique_addons.__func__,
+                  vocab._NamedAddon._plain.__func__, vocab._price_only_when_paid,
+                  vocab.Offer._not_reserved.__func__, vocab.Offer._one_entry_per_capability.__func__,
+                  vocab.Offer._unique_offer_addons.__func__, vocab.Upgrade._unique_added.__func__,
+                  vocab.Profile._offers_consistent}
+# Those of them that refuse names starting or ending with spaces: the text they check gets _PLAIN_TEXT.
+_PLAIN_NAMES = {vocab._NamedAddon._plain.__func__, vocab.Offer._not_reserved.__func__,
+                vocab.Upgrade._unique_added.__func__}
+_PAID = Availability.paid
+
+
+def _validator_after(node: dict) -> Any:
+    function = node.get("function") if node.get("type") == "function-after" else None
+    function = function and function.get("function")
+    return getattr(function, "__func__", function)
+
+
+def _plain_text(node: Any) -> Any:
+    """A tightened schema whose control-free text must also neither start nor end with spaces."""
+    if isinstance(node, dict):
+        if node.get("type") == "str" and node.get("pattern") == _NO_CONTROL:
+            return {**node, "pattern": _PLAIN_TEXT}
+        return {key: _plain_text(value) for key, value in node.items()}
+    if isinstance(node, (list, tuple)):
+        return type(node)(_plain_text(value) for value in node)
+    return node
+
+
+def checks_hold(profile: Profile) -> bool:
+    """True when every validator in ``_CHECKED_AFTER`` would pass on this validated profile.
+
+    One plain function with the tests written out, not a call per value: inside advise()
+    this code runs cold, where each Python call costs several times what it does in a loop.
+    What it leaves out the fast schema checks natively (``_PLAIN_TEXT``: names neither start
+    nor end with spaces).  ``tests/facts/test_fast_validation.py`` holds each line to its validator.
+    """
+    needs = profile.needs
+    values = needs.capabilities  # Needs._no_duplicates
+    if values is not None and len(set(values)) != len(values):
+        return False
+    values = needs.pain_points
+    if values is not None and len(set(values)) != len(values):
+        return False
+    addons = needs.custom_addons  # Needs._unique_addons
+    if addons is not None and len({addon.name for addon in addons}) != len(addons):
+        return False
+    names = set()
+    for offer in profile.offers:
+        name = offer.name  # Offer._not_reserved; Profile._offers_consistent: distinct names
+        if name in names or name == "*" or name.lower() == "company":
+            return False
+        names.add(name)
+        capabilities = offer.capabilities  # Offer._one_entry_per_capability
+        if capabilities is not None and len({item.capability for item in capabilities}) != len(capabilities):
+            return False
+        addons = offer.custom_addons  # Offer._unique_offer_addons
+        if addons is not None and len({item.name for item in addons}) != len(addons):
+            return False
+        for items in (capabilities, addons):  # _price_only_when_paid
+            if items is not None:
+                for item in items:
+                    if item.availability is not _PAID and item.monthly_price_usd not in (None, 0):
+                        return False
+    upgrade = profile.upgrade
+    if upgrade is not None:
+        added = upgrade.adds_custom_addons  # Upgrade._unique_added
+        if added is not None and len(set(added)) != len(added):
+            return False
+        if upgrade.offer is not None and upgrade.offer not in names:  # Profile._offers_consistent
+            return False
+    return True
+
+
+def _input_kind(choice: Any) -> Optional[str]:
+    """What inputs a tightened union choice can accept at all: numbers only, text only, or None (other)."""
+    if not isinstance(choice, dict):
+        return None
+    if choice.get("type") in ("int", "float") and choice.get("strict"):
+        return "number"  # strict: never true/false nor text
+    first = choice["steps"][0] if choice.get("type") == "chain" else choice
+    return "text" if first.get("type") == "str" and first.get("strict") else None
+
+
 def fast_schema(node: Any) -> Any:
-    """A copy of a core schema with each ``_strict_shape`` check replaced by native constraints."""
+    """A copy of a core schema with each ``_strict_shape`` check replaced by native constraints,
+    and the validators ``checks_hold`` runs afterwards left out."""
     if isinstance(node, dict):
         if _strict_shape_check(node):
             return _tightened(fast_schema(node["schema"]))
+        function = _validator_after(node)
+        if function in _CHECKED_AFTER:
+            inner = fast_schema(node["schema"])
+            if function not in _PLAIN_NAMES:
+                return inner
+            plain = _plain_text(inner)
+            if plain == inner:
+                raise NotTightened("a name check without control-free text to tighten")
+            return plain
         return {key: fast_schema(value) for key, value in node.items()}
     if isinstance(node, (list, tuple)):
         return type(node)(fast_schema(value) for value in node)
@@ -133,10 +248,22 @@ class ProfileValidator:
         fast = self._fast if self._fast is not None or self._calls < 2 else self._build()
         if fast is not None and type(data) is dict:
             try:
-                return fast.validate_python(data)
+                profile = fast.validate_python(data)
             except (ValidationError, RecursionError):
                 pass  # refused, only readable leniently, or too deep to say: the exact path decides
+            else:
+                if checks_hold(profile):
+                    return profile
         return Profile.model_validate(data)
+
+    def fast_only(self, data: Any) -> Optional[Profile]:
+        """The fast path alone (built now if need be): the profile, or None where it refuses."""
+        fast = self._fast or self._build()
+        try:
+            profile = fast.validate_python(data)
+        except (ValidationError, RecursionError):
+            return None
+        return profile if checks_hold(profile) else None
 
 
 validate_profile = ProfileValidator().validate

@@ -23,7 +23,7 @@ from pydantic_core import SchemaValidator, core_schema
 from strategies import profiles
 
 from expert.facts.validation import _NO_CONTROL, ProfileValidator, validate_profile
-from expert.facts.vocabulary import _CONTROL, Profile
+from expert.facts.vocabulary import _CONTROL, Availability, Capability, CompanySize, Profile
 
 
 def _cases() -> list[dict]:
@@ -34,15 +34,18 @@ def _cases() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def fast() -> SchemaValidator:
-    validator = ProfileValidator()._build()
-    assert validator is not None, "the fast validator could not be built: every profile takes the slow path"
-    return validator
+def fast():
+    """The fast path alone: its native validator, then the checks run after it."""
+    validator = ProfileValidator()
+    assert validator._build() is not None, "the fast validator could not be built: every profile takes the slow path"
+    return validator.fast_only
 
 
 def _outcome(validate, data):
     try:
         profile = validate(data)
+        if profile is None:
+            return "refused by the fast path", None
     except ValidationError as error:
         return "refused", [{**e, "ctx": {k: str(v) for k, v in e.get("ctx", {}).items()}}  # a ValueError is not == its twin
                            for e in error.errors(include_url=False)]
@@ -50,9 +53,9 @@ def _outcome(validate, data):
                         [(type(o), o.model_fields_set) for o in profile.offers])
 
 
-def _agree(fast_validator: SchemaValidator, data) -> None:
+def _agree(fast_only, data) -> None:
     exact = _outcome(Profile.model_validate, data)
-    quick = _outcome(fast_validator.validate_python, data)
+    quick = _outcome(fast_only, data)
     if quick[0] == "accepted":  # never accepts what the exact path refuses, never reads differently
         assert quick == exact
     assert _outcome(validate_profile, data) == exact  # and with the fallback, errors included
@@ -60,7 +63,7 @@ def _agree(fast_validator: SchemaValidator, data) -> None:
 
 def test_every_example_and_case_takes_the_fast_path_with_the_same_result(fast):
     for data in _cases():
-        assert _outcome(fast.validate_python, data) == _outcome(Profile.model_validate, data)
+        assert _outcome(fast, data) == _outcome(Profile.model_validate, data)
 
 
 def test_the_native_pattern_refuses_exactly_the_control_characters():
@@ -75,9 +78,40 @@ def test_the_native_pattern_refuses_exactly_the_control_characters():
         assert accepted == (not _CONTROL.search(char)), hex(code)
 
 
+def test_the_native_name_pattern_refuses_what_the_name_checks_refuse():
+    """``_PLAIN_TEXT`` (regex's \\s) refuses every name ``str.strip()`` would change, and text
+    with a control character anywhere; spaces inside a name pass."""
+    from expert.facts.validation import _PLAIN_TEXT
+
+    name = SchemaValidator(core_schema.str_schema(pattern=_PLAIN_TEXT))
+
+    def accepted(text: str) -> bool:
+        try:
+            name.validate_python(text)
+        except ValidationError:
+            return False
+        return True
+
+    spaces = {chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace()}
+    for code in [*range(0x3001), *map(ord, spaces)]:
+        char = chr(code)
+        for text in (f"{char}", f"{char}x", f"x{char}", f"a{char}b"):
+            if accepted(text):  # never more than the exact checks accept
+                assert text.strip() == text and not _CONTROL.search(text), hex(code)
+        if not _CONTROL.search(char):
+            assert accepted(f"a{char}b"), hex(code)
+            assert accepted(f"{char}x") == (not char.isspace()), hex(code)
+
+
+class _Text(str):
+    """A str subclass: the fast path may refuse it, but must read it as the exact path does if it accepts."""
+
+
 HOSTILE = [True, False, 0, 5, 5.0, 7.5, -1, 1e20, float("nan"), "5", "5.0", "", "x", "unknown", "a\x1bb", "line\n",
            "\x85", "text_messaging", "paid", ["a"], ["a\x07"], [["a"]], [("a",)], [{"a"}], ("a",), {"a", "b"},
-           frozenset(), {"x": 1}, {}, [], None, [{"name": "n", "required": True}], ["text_messaging", True]]
+           frozenset(), {"x": 1}, {}, [], None, [{"name": "n", "required": True}], ["text_messaging", True],
+           Capability.recording, Availability.paid, CompanySize.small, _Text("paid"), _Text("company"), b"paid",
+           "company", "*", " n", "n ", "n\u3000", "n\u200b", 0.0, -0.0, "recording"]
 
 
 def _slots(data, found=None) -> list:
@@ -113,6 +147,64 @@ def test_hostile_values_get_the_exact_answer(fast, data, picks):
 ])
 def test_known_hard_inputs_get_the_exact_answer(fast, data):
     _agree(fast, data)
+
+
+def _offer(**fields) -> dict:
+    return {"name": "A", **fields}
+
+
+def _capability(availability: str, price=None, capability: str = "recording") -> dict:
+    return {"capability": capability, "availability": availability, "monthly_price_usd": price}
+
+
+def _addon(name: str = "n", availability: str = "paid", price=None) -> dict:
+    return {"name": name, "availability": availability, "monthly_price_usd": price}
+
+
+# Each check the fast path runs after its native validator (``checks_hold``), failing and passing.
+AFTER_CHECKS = [
+    {"needs": {"capabilities": ["recording", "recording"]}}, {"needs": {"capabilities": ["recording", "hd_video"]}},
+    {"needs": {"pain_points": ["latency", "latency"]}}, {"needs": {"pain_points": ["latency"]}},
+    {"needs": {"custom_addons": [{"name": "x", "required": True}, {"name": "x", "required": False}]}},
+    {"needs": {"custom_addons": [{"name": " x", "required": True}]}},
+    {"needs": {"custom_addons": [{"name": "x", "required": True}, {"name": "y", "required": False}]}},
+    {"offers": [_offer(name="company")]}, {"offers": [_offer(name="Company")]}, {"offers": [_offer(name="*")]},
+    {"offers": [_offer(name=" A")]}, {"offers": [_offer(name="A\u3000")]}, {"offers": [_offer(name="companyX")]},
+    {"offers": [_offer(), _offer()]}, {"offers": [_offer(), _offer(name="B")], "upgrade": {"offer": "B"}},
+    {"offers": [_offer()], "upgrade": {"offer": "B"}}, {"offers": [], "upgrade": {"offer": "A"}},
+    {"offers": [_offer(capabilities=[_capability("included"), _capability("paid", 5)])]},
+    {"offers": [_offer(capabilities=[_capability("included"), _capability("paid", 5, "hd_video")])]},
+    *({"offers": [_offer(capabilities=[_capability(availability, price)])]}
+      for availability in ("included", "paid", "unavailable") for price in (None, 0, 0.0, -0.0, 1, 0.5, "unknown")),
+    *({"offers": [_offer(custom_addons=[_addon(availability=availability, price=price)])]}
+      for availability in ("included", "paid", "unavailable") for price in (None, 0, 3, "unknown")),
+    {"offers": [_offer(custom_addons=[_addon(), _addon()])]}, {"offers": [_offer(custom_addons=[_addon("x "), _addon()])]},
+    {"offers": [_offer(custom_addons=[_addon("x"), _addon("y")])]},
+    {"upgrade": {"adds_custom_addons": ["x", "x"]}}, {"upgrade": {"adds_custom_addons": ["x", " y"]}},
+    {"upgrade": {"adds_custom_addons": ["x", "y"]}}, {"upgrade": {"adds_custom_addons": ["x\u2028"]}},
+]
+
+
+@pytest.mark.parametrize("data", AFTER_CHECKS)
+def test_the_checks_run_after_the_native_validator_get_the_exact_answer(fast, data):
+    _agree(fast, data)
+
+
+def test_every_python_validator_is_tightened_or_checked_after():
+    """No Python call per value is left in the fast validator: each validator of the input
+    models is either replaced by native constraints or run by ``checks_hold``."""
+    from expert.facts.validation import fast_schema
+
+    def functions(node) -> list:
+        if isinstance(node, dict):
+            own = [node["type"]] if str(node.get("type", "")).startswith("function") else []
+            return own + [f for value in node.values() for f in functions(value)]
+        if isinstance(node, (list, tuple)):
+            return [f for value in node for f in functions(value)]
+        return []
+
+    assert functions(Profile.__pydantic_core_schema__)  # the exact schema has them
+    assert functions(fast_schema(Profile.__pydantic_core_schema__)) == []
 
 
 def test_a_list_nested_too_deep_for_the_fast_validator_gets_the_exact_answer():
