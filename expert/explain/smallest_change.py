@@ -54,7 +54,8 @@ from expert.facts.derive import derive
 from expert.facts.factpaths import FactPathError, FactRef, expand_input, get_fact, input_facts_of, set_fact
 from expert.facts.fields import BOOL, ENUM, LIST_ENUM, NUMBER, SECTION, field_catalogue, section_fields
 from expert.facts.flatten import input_facts
-from expert.facts.vocabulary import Availability, Capability, Profile
+from expert.facts.validation import validate_profile
+from expert.facts.vocabulary import Availability, Capability
 from expert.rulebase.compiler import ANY_SUBJECT, COMPANY_SUBJECT
 from expert.rulebase.engine_numbers import engine_number
 from expert.rulebase.rulebook import (
@@ -135,7 +136,7 @@ class SmallestChangeSearch:
     def runner(self) -> TrialRunner:
         if self._runner is None:
             facts = [self.base.profile, *self.base.offers.values()]
-            self._runner = TrialRunner(self.knowledge, Profile.model_validate(self.data), self.data, facts,
+            self._runner = TrialRunner(self.knowledge, validate_profile(self.data), self.data, facts,
                                        set(self.base.concluded), self.watched())
         return self._runner
 
@@ -179,7 +180,7 @@ class SmallestChangeSearch:
         try:
             for ref, value in changes:
                 data = set_fact(data, ref, value)
-            profile = Profile.model_validate(data)
+            profile = validate_profile(data)  # ``Profile.model_validate``'s answer, faster when well-formed
         except (ValidationError, FactPathError):
             return None
         self.runs += counted

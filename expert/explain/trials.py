@@ -167,13 +167,22 @@ class TrialView:
         return known
 
     def _fires(self, cid: str, subject: str) -> bool:
-        """Whether some rule instance concluding ``cid`` about ``subject`` fires on this view."""
-        for one, conditions in self.runner.judging(cid, subject):  # a rule fires when all its conditions hold
-            for condition in conditions:
-                if not holds(condition, self, one):
+        """Whether some rule instance concluding ``cid`` about ``subject`` fires on this view.
+
+        A condition that fails in the base and reads nothing the change can move fails
+        here too (what it reads is the base's): its rule is passed over unjudged, before a
+        condition judged first (``condition_order``) sends the judging down other conclusions."""
+        touched = self.touched
+        for one, conditions, blockers in self.runner.judging(cid, subject):  # a rule fires when all its conditions hold
+            for reads in blockers:
+                if touched.isdisjoint(reads):
                     break
             else:
-                return True
+                for condition in conditions:
+                    if not holds(condition, self, one):
+                        break
+                else:
+                    return True
         return False
 
     def _whole(self, owner: tuple) -> dict:
@@ -349,13 +358,27 @@ class TrialRunner:
 
     def judging(self, cid: str, subject: str) -> tuple:
         """What a trial judges for ``cid`` about ``subject``: each rule instance that may
-        conclude it, as (its subject, its conditions in ``condition_order``), worked out once."""
+        conclude it, as (its subject, its conditions in ``condition_order``, ``blockers``),
+        worked out once."""
         key = (cid, subject)
         known = self._judging.get(key)
         if known is None:
-            known = self._judging[key] = tuple((one, self.condition_order(rule, one))
+            known = self._judging[key] = tuple((one, self.condition_order(rule, one), self.blockers(rule, one))
                                                for rule, one in self.instances[cid] if subject in (ANY_SUBJECT, one))
         return known
+
+    def blockers(self, rule: Rule, subject: str) -> tuple:
+        """What each condition of ``rule`` that fails on the values a trial reads where the
+        change moves nothing (``base_numbers``) reads: a trial that moves none of one of
+        them cannot fire the rule (``TrialView.value`` gives it those values, and a
+        conclusion it names keeps its base status: ``TrialView.may_differ``).  A condition
+        that reads beyond the catalogue is left out (any change may move it)."""
+        found = []
+        for condition in rule.conditions:
+            reads = self.condition_reads(condition)
+            if reads <= catalogue_paths() and not holds(condition, self.base_numbers, subject):
+                found.append(reads)
+        return tuple(found)
 
     def condition_order(self, rule: Rule, subject: str) -> tuple:
         """``rule``'s conditions for ``subject``, those that do not hold in the base first: a
@@ -578,6 +601,7 @@ def _derive_inputs(data: dict, offers: list[str]) -> dict[str, set[str]]:
     from, the facts derive.py reads without the catalogue saying so included in each."""
     undeclared = set(_UNDECLARED_INPUTS) | {f"offers[{name}].custom_addons" for name in offers}
     inputs: dict[str, set[str]] = {}
+    expanded: dict[tuple, list[str]] = {}  # (inputs entry, subject) -> its fact ids: entries recur across paths
     for path, spec in field_catalogue().items():
         if spec.derived:
             facts = inputs[path] = set(undeclared)
@@ -585,9 +609,13 @@ def _derive_inputs(data: dict, offers: list[str]) -> dict[str, set[str]]:
             for item in spec.inputs if subjects else ():  # ``derived_inputs``, each subject's, together
                 # only an ``offer.`` entry stands for other facts per subject (``expand_input``)
                 for subject in subjects if item.startswith("offer.") else subjects[:1]:
-                    facts.update(ref.id for ref in expand_input(item, subject, data))
-            for subject in subjects:
-                facts.update(ref.id for ref in unstated_requirements(path, subject, data))
+                    ids = expanded.get((item, subject))
+                    if ids is None:
+                        ids = expanded[item, subject] = [ref.id for ref in expand_input(item, subject, data)]
+                    facts.update(ids)
+            if spec.requires:
+                for subject in subjects:
+                    facts.update(ref.id for ref in unstated_requirements(path, subject, data))
     return inputs
 
 
