@@ -169,16 +169,18 @@ class TrialView:
     def _fires(self, cid: str, subject: str) -> bool:
         """Whether some rule instance concluding ``cid`` about ``subject`` fires on this view.
 
-        A condition that fails in the base and reads nothing the change can move fails
-        here too (what it reads is the base's): its rule is passed over unjudged, before a
-        condition judged first (``condition_order``) sends the judging down other conclusions."""
+        A condition that reads nothing the change can move has its base status here too
+        (what it reads is the base's, ``TrialRunner.blockers``): one that fails passes its
+        rule over unjudged, one that holds is not judged again."""
         touched = self.touched
         for one, conditions, blockers in self.runner.judging(cid, subject):  # a rule fires when all its conditions hold
             for reads in blockers:
                 if touched.isdisjoint(reads):
                     break
             else:
-                for condition in conditions:
+                for condition, reads in conditions:
+                    if reads is not None and touched.isdisjoint(reads):
+                        continue  # it holds in the base and the change moves nothing it reads
                     if not holds(condition, self, one):
                         break
                 else:
@@ -358,27 +360,34 @@ class TrialRunner:
 
     def judging(self, cid: str, subject: str) -> tuple:
         """What a trial judges for ``cid`` about ``subject``: each rule instance that may
-        conclude it, as (its subject, its conditions in ``condition_order``, ``blockers``),
-        worked out once."""
+        conclude it, as (its subject, its conditions in ``condition_order`` each with what
+        it reads when it holds unmoved, the reads of those that fail unmoved), worked out
+        once (``blockers``)."""
         key = (cid, subject)
         known = self._judging.get(key)
         if known is None:
-            known = self._judging[key] = tuple((one, self.condition_order(rule, one), self.blockers(rule, one))
+            known = self._judging[key] = tuple((one, *self.blockers(rule, one))
                                                for rule, one in self.instances[cid] if subject in (ANY_SUBJECT, one))
         return known
 
-    def blockers(self, rule: Rule, subject: str) -> tuple:
-        """What each condition of ``rule`` that fails on the values a trial reads where the
-        change moves nothing (``base_numbers``) reads: a trial that moves none of one of
-        them cannot fire the rule (``TrialView.value`` gives it those values, and a
-        conclusion it names keeps its base status: ``TrialView.may_differ``).  A condition
-        that reads beyond the catalogue is left out (any change may move it)."""
-        found = []
-        for condition in rule.conditions:
+    def blockers(self, rule: Rule, subject: str) -> tuple[tuple, tuple]:
+        """``rule``'s conditions for ``subject`` judged on the values a trial reads where the
+        change moves nothing (``base_numbers``).  A trial that moves nothing a condition
+        reads gives it those values (``TrialView.value``) and the base status of a
+        conclusion it names (``TrialView.may_differ``), so the condition's status there is
+        this one: the conditions in ``condition_order``, each with its reads if it holds
+        (None: judge it whatever the change), and the reads of each that fails (a trial
+        that moves none of one cannot fire the rule).  A condition that reads beyond the
+        catalogue is always judged (any change may move it)."""
+        conditions, failing = [], []
+        for condition in self.condition_order(rule, subject):
             reads = self.condition_reads(condition)
-            if reads <= catalogue_paths() and not holds(condition, self.base_numbers, subject):
-                found.append(reads)
-        return tuple(found)
+            judged = reads <= catalogue_paths()
+            held = judged and holds(condition, self.base_numbers, subject)
+            if judged and not held:
+                failing.append(reads)
+            conditions.append((condition, reads if held else None))
+        return tuple(conditions), tuple(failing)
 
     def condition_order(self, rule: Rule, subject: str) -> tuple:
         """``rule``'s conditions for ``subject``, those that do not hold in the base first: a
@@ -461,29 +470,37 @@ class TrialRunner:
     def inputs(self, data: dict, profile: Profile, owner: tuple) -> dict:
         """One fact's input values (engine names, numbers on the engine's grid) for the changed
         ``data``: the base's when its sections are the base's objects (a change copies only
-        what it touches), else the changed sections flattened from their own dumps (as
-        flattening dumps a profile), the others kept."""
+        what it touches), else the changed sections flattened straight from their models
+        (flattening reads a consultation's profile so: the same facts as from a dump), the
+        others kept."""
         base = self.base_inputs[owner]
         if owner[1] is None:
             kept = [key for key in _HEAD_SECTIONS if data.get(key) is self.data.get(key)]
             if len(kept) == len(_HEAD_SECTIONS):
                 return base
-            dumps = {key: section.model_dump(mode="json", exclude_none=True)
-                     for key in _HEAD_SECTIONS if key not in kept and (section := getattr(profile, key)) is not None}
             fact = {}
             for key in kept:
                 fact.update(self.base_by_section.get(key, ()))
-            fact.update(_engine_numbers(profile_fact(profile, Derivation(), dumps)))
+            changed = _Part(**{key: None if key in kept else getattr(profile, key) for key in _HEAD_SECTIONS})
+            fact.update(_engine_numbers(profile_fact(changed, Derivation())))
             return fact
         base_offers = {id(o) for o in self.data.get(OFFERS) or []}
         for offer_data, offer in zip(data.get(OFFERS) or [], profile.offers, strict=True):
             if offer.name == owner[1]:
                 if id(offer_data) in base_offers:
                     return base
-                alone = {OFFERS: [offer.model_dump(mode="json", exclude_none=True)]}
-                (fact,) = offer_facts(profile, Derivation(offers={offer.name: {}}), alone)
+                (fact,) = offer_facts(_Part(offers=(offer,)), Derivation(offers={offer.name: {}}))
                 return _engine_numbers(fact)
         return {}
+
+
+class _Part:
+    """Part of a changed profile's models for ``profile_fact`` / ``offer_facts`` to flatten
+    (they read the head sections, or the offers, and nothing else): a section left None
+    writes nothing, so only what changed is flattened."""
+
+    def __init__(self, company: Any = None, needs: Any = None, upgrade: Any = None, offers: tuple = ()) -> None:
+        self.company, self.needs, self.upgrade, self.offers = company, needs, upgrade, offers
 
 
 _READS: dict[int, tuple[dict, dict[str, set], dict[str, set]]] = {}  # id(rules index) -> it, reads, rests on
