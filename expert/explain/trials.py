@@ -390,8 +390,9 @@ class TrialRunner:
         return tuple(conditions), tuple(failing)
 
     def condition_order(self, rule: Rule, subject: str) -> tuple:
-        """``rule``'s conditions for ``subject``, those that do not hold in the base first: a
-        trial judges a rule until a condition fails, and these are the ones that likely do."""
+        """``rule``'s conditions for ``subject``, cheapest to judge first (``_reading_cost``),
+        then those that do not hold in the base: a trial judges a rule until a condition
+        fails, and these are the ones that likely do."""
         key = (rule.id, subject)
         known = self._condition_order.get(key)
         if known is None:
@@ -556,7 +557,7 @@ def _reading_cost(condition: Any) -> int:
     values (flattened), the upgrade's counts (sets), other derived values (the whole
     derivation), a conclusion (its own rules, whatever they read)."""
     if not isinstance(condition, FactCondition):
-        return 0
+        return 3
     derived = [path for path in condition.paths if _reading(path)[0]]
     return 0 if not derived else 1 if all(path in _UPGRADE_COUNTS for path in derived) else 2
 
