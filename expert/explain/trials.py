@@ -21,9 +21,11 @@ unchanged consultation (the base):
 * **judge only what is asked**: a conclusion whose rules, or those of what it rests on,
   read no moved value keeps its base status; the others are judged from their rules by
   the same condition checks explanations use (``conditions.py``, which a test holds to the
-  engine's firings on every worked case), each rule's conditions that fail in the base
-  first, the conclusions a condition names judged the same way when it asks.  The rules
-  form a DAG, so this gives the engine's stratified result, negation included.
+  engine's firings on every worked case), conditions on values before conditions on
+  conclusions, the conclusions a condition names judged the same way when it asks.  A
+  condition that reads no moved value keeps its base status unjudged: a rule with such a
+  condition failing is passed over, such a condition holding is not judged again.  The
+  rules form a DAG, so this gives the engine's stratified result, negation included.
 
 The search asks whether its target is reached: most conclusions are never judged and a
 trial that fails on an input value is never derived, so the search's screen
