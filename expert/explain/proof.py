@@ -39,17 +39,39 @@ def _unfilled(template: str, rule) -> str:
     return PLACEHOLDER.sub(name, template)
 
 
+# Made once per rule (and conclusion) of a knowledge base, not once per report that shows
+# it: output models are frozen values, safe to share (a why-not shows hundreds).  Keyed by
+# the knowledge's own object, kept alongside so an id reused after it is gone never matches.
+_RULE_REFS: dict[int, tuple[Any, RuleRef]] = {}
+_TITLES: dict[int, tuple[Any, Text]] = {}
+_KEPT = 4096  # knowledge bases come and go in tests: start afresh past this many
+
+
 def rule_ref(knowledge: KnowledgeBase, rule_id: str, because: Optional[Text] = None) -> RuleRef:
     rule = knowledge.rules[rule_id]
-    return RuleRef(rule=rule.id, title=Text(en=rule.title.en, zh=rule.title.zh),
-                   because=because or Text(en=_unfilled(rule.because.en, rule), zh=_unfilled(rule.because.zh, rule)),
-                   claims=list(rule.claims), paragraphs=list(rule.paragraphs),
-                   file=os.path.basename(rule.file), line=rule.line)  # not Path(): made per rule shown
+    known = _RULE_REFS.get(id(rule)) if because is None else None
+    if known is not None and known[0] is rule:
+        return known[1]
+    ref = RuleRef(rule=rule.id, title=Text(en=rule.title.en, zh=rule.title.zh),
+                  because=because or Text(en=_unfilled(rule.because.en, rule), zh=_unfilled(rule.because.zh, rule)),
+                  claims=list(rule.claims), paragraphs=list(rule.paragraphs),
+                  file=os.path.basename(rule.file), line=rule.line)  # not Path(): made per rule shown
+    if because is None:
+        if len(_RULE_REFS) >= _KEPT:
+            _RULE_REFS.clear()
+        _RULE_REFS[id(rule)] = (rule, ref)
+    return ref
 
 
 def title_of(knowledge: KnowledgeBase, cid: str) -> Text:
-    title = knowledge.conclusions[cid].title
-    return Text(en=title.en, zh=title.zh)
+    conclusion = knowledge.conclusions[cid]
+    known = _TITLES.get(id(conclusion))
+    if known is None or known[0] is not conclusion:
+        if len(_TITLES) >= _KEPT:
+            _TITLES.clear()
+        title = conclusion.title
+        known = _TITLES[id(conclusion)] = (conclusion, Text(en=title.en, zh=title.zh))
+    return known[1]
 
 
 def fact_id(path: str, subject: str) -> str:

@@ -54,7 +54,8 @@ from expert.facts.derive import derive
 from expert.facts.factpaths import FactPathError, FactRef, expand_input, get_fact, input_facts_of, set_fact
 from expert.facts.fields import BOOL, ENUM, LIST_ENUM, NUMBER, SECTION, field_catalogue, section_fields
 from expert.facts.flatten import input_facts
-from expert.facts.vocabulary import Availability, Capability, Profile
+from expert.facts.validation import validate_profile
+from expert.facts.vocabulary import Availability, Capability
 from expert.rulebase.compiler import ANY_SUBJECT, COMPANY_SUBJECT
 from expert.rulebase.engine_numbers import engine_number
 from expert.rulebase.rulebook import (
@@ -126,6 +127,7 @@ class SmallestChangeSearch:
         self._masks: Optional[tuple] = None  # (needs, per need its checks' fix masks, reach mask, fix mask)
         self._can_turn: dict[tuple, bool] = {}  # (fact, value, conclusion, subject, concluded) -> whether it may
         self._can_fix: dict[tuple, bool] = {}  # (fact, value, condition judged, subject) -> whether it may
+        self._unstated: dict[tuple[str, str], tuple] = {}  # (derived path, subject) -> see ``unmet_requirements``
 
     def watched(self) -> tuple[str, ...]:
         """The conclusions ``reached`` looks at (a trial's view answers for these and what they rest on)."""
@@ -135,7 +137,7 @@ class SmallestChangeSearch:
     def runner(self) -> TrialRunner:
         if self._runner is None:
             facts = [self.base.profile, *self.base.offers.values()]
-            self._runner = TrialRunner(self.knowledge, Profile.model_validate(self.data), self.data, facts,
+            self._runner = TrialRunner(self.knowledge, validate_profile(self.data), self.data, facts,
                                        set(self.base.concluded), self.watched())
         return self._runner
 
@@ -179,7 +181,7 @@ class SmallestChangeSearch:
         try:
             for ref, value in changes:
                 data = set_fact(data, ref, value)
-            profile = Profile.model_validate(data)
+            profile = validate_profile(data)  # ``Profile.model_validate``'s answer, faster when well-formed
         except (ValidationError, FactPathError):
             return None
         self.runs += counted
@@ -585,18 +587,29 @@ class SmallestChangeSearch:
     def states_requirements(self, ref: FactRef, path: str, subject: str) -> bool:
         """Whether changing ``ref`` can state every fact a derived value requires that the base
         leaves unstated (a requirement with alternatives is met by stating any of them)."""
-        owner = subject if subject != COMPANY_SUBJECT else None
-        for requirement in field_catalogue()[path].requires:
-            options = requirement.split("|") if "=" not in requirement else [requirement.partition("=")[0]]
-            refs = [one for option in options for one in expand_input(option, owner, self.data)]
-            if any(get_fact(self.data, one) is not None for one in refs) and "=" not in requirement:
-                continue
-            unstated = [one for one in refs if get_fact(self.data, one) is None]
-            if "=" in requirement and not unstated:
-                continue
-            if not any(related(ref.id, one.id) for one in unstated):
-                return False
-        return True
+        fact = ref.id
+        return all(any(related(fact, one) for one in unstated) for unstated in self.unmet_requirements(path, subject))
+
+    def unmet_requirements(self, path: str, subject: str) -> tuple[tuple[str, ...], ...]:
+        """For ``states_requirements``, worked out once per derived path and subject (the
+        screen asks for every fact): per requirement of ``path`` the base leaves unmet, the
+        ids of its unstated facts (one of them must be stated)."""
+        key = (path, subject)
+        known = self._unstated.get(key)
+        if known is None:
+            owner = subject if subject != COMPANY_SUBJECT else None
+            found = []
+            for requirement in field_catalogue()[path].requires:
+                options = requirement.split("|") if "=" not in requirement else [requirement.partition("=")[0]]
+                refs = [one for option in options for one in expand_input(option, owner, self.data)]
+                if any(get_fact(self.data, one) is not None for one in refs) and "=" not in requirement:
+                    continue
+                unstated = [one for one in refs if get_fact(self.data, one) is None]
+                if "=" in requirement and not unstated:
+                    continue
+                found.append(tuple(one.id for one in unstated))
+            known = self._unstated[key] = tuple(found)
+        return known
 
     def fixes(self, trial: _Trial, check, subject: str) -> bool:
         """Whether a single change makes ``check`` (which does not hold in the base) hold."""

@@ -21,9 +21,11 @@ unchanged consultation (the base):
 * **judge only what is asked**: a conclusion whose rules, or those of what it rests on,
   read no moved value keeps its base status; the others are judged from their rules by
   the same condition checks explanations use (``conditions.py``, which a test holds to the
-  engine's firings on every worked case), each rule's conditions that fail in the base
-  first, the conclusions a condition names judged the same way when it asks.  The rules
-  form a DAG, so this gives the engine's stratified result, negation included.
+  engine's firings on every worked case), conditions on values before conditions on
+  conclusions, the conclusions a condition names judged the same way when it asks.  A
+  condition that reads no moved value keeps its base status unjudged: a rule with such a
+  condition failing is passed over, such a condition holding is not judged again.  The
+  rules form a DAG, so this gives the engine's stratified result, negation included.
 
 The search asks whether its target is reached: most conclusions are never judged and a
 trial that fails on an input value is never derived, so the search's screen
@@ -167,13 +169,24 @@ class TrialView:
         return known
 
     def _fires(self, cid: str, subject: str) -> bool:
-        """Whether some rule instance concluding ``cid`` about ``subject`` fires on this view."""
-        for one, conditions in self.runner.judging(cid, subject):  # a rule fires when all its conditions hold
-            for condition in conditions:
-                if not holds(condition, self, one):
+        """Whether some rule instance concluding ``cid`` about ``subject`` fires on this view.
+
+        A condition that reads nothing the change can move has its base status here too
+        (what it reads is the base's, ``TrialRunner.blockers``): one that fails passes its
+        rule over unjudged, one that holds is not judged again."""
+        touched = self.touched
+        for one, conditions, blockers in self.runner.judging(cid, subject):  # a rule fires when all its conditions hold
+            for reads in blockers:
+                if touched.isdisjoint(reads):
                     break
             else:
-                return True
+                for condition, reads in conditions:
+                    if reads is not None and touched.isdisjoint(reads):
+                        continue  # it holds in the base and the change moves nothing it reads
+                    if not holds(condition, self, one):
+                        break
+                else:
+                    return True
         return False
 
     def _whole(self, owner: tuple) -> dict:
@@ -349,17 +362,39 @@ class TrialRunner:
 
     def judging(self, cid: str, subject: str) -> tuple:
         """What a trial judges for ``cid`` about ``subject``: each rule instance that may
-        conclude it, as (its subject, its conditions in ``condition_order``), worked out once."""
+        conclude it, as (its subject, its conditions in ``condition_order`` each with what
+        it reads when it holds unmoved, the reads of those that fail unmoved), worked out
+        once (``blockers``)."""
         key = (cid, subject)
         known = self._judging.get(key)
         if known is None:
-            known = self._judging[key] = tuple((one, self.condition_order(rule, one))
+            known = self._judging[key] = tuple((one, *self.blockers(rule, one))
                                                for rule, one in self.instances[cid] if subject in (ANY_SUBJECT, one))
         return known
 
+    def blockers(self, rule: Rule, subject: str) -> tuple[tuple, tuple]:
+        """``rule``'s conditions for ``subject`` judged on the values a trial reads where the
+        change moves nothing (``base_numbers``).  A trial that moves nothing a condition
+        reads gives it those values (``TrialView.value``) and the base status of a
+        conclusion it names (``TrialView.may_differ``), so the condition's status there is
+        this one: the conditions in ``condition_order``, each with its reads if it holds
+        (None: judge it whatever the change), and the reads of each that fails (a trial
+        that moves none of one cannot fire the rule).  A condition that reads beyond the
+        catalogue is always judged (any change may move it)."""
+        conditions, failing = [], []
+        for condition in self.condition_order(rule, subject):
+            reads = self.condition_reads(condition)
+            judged = reads <= catalogue_paths()
+            held = judged and holds(condition, self.base_numbers, subject)
+            if judged and not held:
+                failing.append(reads)
+            conditions.append((condition, reads if held else None))
+        return tuple(conditions), tuple(failing)
+
     def condition_order(self, rule: Rule, subject: str) -> tuple:
-        """``rule``'s conditions for ``subject``, those that do not hold in the base first: a
-        trial judges a rule until a condition fails, and these are the ones that likely do."""
+        """``rule``'s conditions for ``subject``, cheapest to judge first (``_reading_cost``),
+        then those that do not hold in the base: a trial judges a rule until a condition
+        fails, and these are the ones that likely do."""
         key = (rule.id, subject)
         known = self._condition_order.get(key)
         if known is None:
@@ -438,29 +473,37 @@ class TrialRunner:
     def inputs(self, data: dict, profile: Profile, owner: tuple) -> dict:
         """One fact's input values (engine names, numbers on the engine's grid) for the changed
         ``data``: the base's when its sections are the base's objects (a change copies only
-        what it touches), else the changed sections flattened from their own dumps (as
-        flattening dumps a profile), the others kept."""
+        what it touches), else the changed sections flattened straight from their models
+        (flattening reads a consultation's profile so: the same facts as from a dump), the
+        others kept."""
         base = self.base_inputs[owner]
         if owner[1] is None:
             kept = [key for key in _HEAD_SECTIONS if data.get(key) is self.data.get(key)]
             if len(kept) == len(_HEAD_SECTIONS):
                 return base
-            dumps = {key: section.model_dump(mode="json", exclude_none=True)
-                     for key in _HEAD_SECTIONS if key not in kept and (section := getattr(profile, key)) is not None}
             fact = {}
             for key in kept:
                 fact.update(self.base_by_section.get(key, ()))
-            fact.update(_engine_numbers(profile_fact(profile, Derivation(), dumps)))
+            changed = _Part(**{key: None if key in kept else getattr(profile, key) for key in _HEAD_SECTIONS})
+            fact.update(_engine_numbers(profile_fact(changed, Derivation())))
             return fact
         base_offers = {id(o) for o in self.data.get(OFFERS) or []}
         for offer_data, offer in zip(data.get(OFFERS) or [], profile.offers, strict=True):
             if offer.name == owner[1]:
                 if id(offer_data) in base_offers:
                     return base
-                alone = {OFFERS: [offer.model_dump(mode="json", exclude_none=True)]}
-                (fact,) = offer_facts(profile, Derivation(offers={offer.name: {}}), alone)
+                (fact,) = offer_facts(_Part(offers=(offer,)), Derivation(offers={offer.name: {}}))
                 return _engine_numbers(fact)
         return {}
+
+
+class _Part:
+    """Part of a changed profile's models for ``profile_fact`` / ``offer_facts`` to flatten
+    (they read the head sections, or the offers, and nothing else): a section left None
+    writes nothing, so only what changed is flattened."""
+
+    def __init__(self, company: Any = None, needs: Any = None, upgrade: Any = None, offers: tuple = ()) -> None:
+        self.company, self.needs, self.upgrade, self.offers = company, needs, upgrade, offers
 
 
 _READS: dict[int, tuple[dict, dict[str, set], dict[str, set]]] = {}  # id(rules index) -> it, reads, rests on
@@ -516,7 +559,7 @@ def _reading_cost(condition: Any) -> int:
     values (flattened), the upgrade's counts (sets), other derived values (the whole
     derivation), a conclusion (its own rules, whatever they read)."""
     if not isinstance(condition, FactCondition):
-        return 0
+        return 3
     derived = [path for path in condition.paths if _reading(path)[0]]
     return 0 if not derived else 1 if all(path in _UPGRADE_COUNTS for path in derived) else 2
 
@@ -578,6 +621,7 @@ def _derive_inputs(data: dict, offers: list[str]) -> dict[str, set[str]]:
     from, the facts derive.py reads without the catalogue saying so included in each."""
     undeclared = set(_UNDECLARED_INPUTS) | {f"offers[{name}].custom_addons" for name in offers}
     inputs: dict[str, set[str]] = {}
+    expanded: dict[tuple, list[str]] = {}  # (inputs entry, subject) -> its fact ids: entries recur across paths
     for path, spec in field_catalogue().items():
         if spec.derived:
             facts = inputs[path] = set(undeclared)
@@ -585,9 +629,13 @@ def _derive_inputs(data: dict, offers: list[str]) -> dict[str, set[str]]:
             for item in spec.inputs if subjects else ():  # ``derived_inputs``, each subject's, together
                 # only an ``offer.`` entry stands for other facts per subject (``expand_input``)
                 for subject in subjects if item.startswith("offer.") else subjects[:1]:
-                    facts.update(ref.id for ref in expand_input(item, subject, data))
-            for subject in subjects:
-                facts.update(ref.id for ref in unstated_requirements(path, subject, data))
+                    ids = expanded.get((item, subject))
+                    if ids is None:
+                        ids = expanded[item, subject] = [ref.id for ref in expand_input(item, subject, data)]
+                    facts.update(ids)
+            if spec.requires:
+                for subject in subjects:
+                    facts.update(ref.id for ref in unstated_requirements(path, subject, data))
     return inputs
 
 
