@@ -10,6 +10,7 @@ named trace entries) is built once per knowledge base and shared.
 
 from __future__ import annotations
 
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Optional
 
@@ -45,6 +46,8 @@ _build_text, _build_support, _build_conclusion, _build_figure, _build_matched_fa
 
 def _show(value: Any) -> str:
     if isinstance(value, float):
+        if value.is_integer():  # the usual case (whole amounts), without converting twice
+            return f"{int(value):,}"
         return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
@@ -90,10 +93,9 @@ def _fill(parts: tuple[tuple[str, str, str], ...], params: dict, labels: dict, s
     return "".join(out)
 
 
-def _order(item: tuple) -> tuple:
-    """How a group lists its items (kept as (order, model) pairs while assembling): most
-    severe first, then by id and subject; (id, subject) is unique, so models are never compared."""
-    return item[0]
+# how a group lists its items, kept as (order, model) pairs while assembling: by order (most
+# severe first, then by id and subject); (id, subject) is unique, so models are never compared
+_order = itemgetter(0)
 
 
 def _first_per_rule(firings: list) -> list:
