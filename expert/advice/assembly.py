@@ -3,13 +3,14 @@
 Python decides nothing here: the rules concluded what they concluded.  This groups the
 firings by (conclusion, subject), fills the rules' because-templates with the values they
 matched, and attaches figures and the trace.  Every model of the Advice is built here from
-values of the right type (``model.built``), not validated again: what never changes
-between consultations (titles, fixed reasons, labels, named trace entries) is built once
-per knowledge base and shared.
+values of the right type (``model.built``, through each class's ``model.builder``), not
+validated again: what never changes between consultations (titles, fixed reasons, labels,
+named trace entries) is built once per knowledge base and shared.
 """
 
 from __future__ import annotations
 
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Optional
 
@@ -24,6 +25,7 @@ from expert.advice.model import (
     RuleSupport,
     Text,
     Verdict,
+    builder,
     built,
 )
 from expert.advice.wording import counted
@@ -37,10 +39,15 @@ _GROUPS = {"fit": "fits", "unfit": "unfits", "warning": "warnings", "action": "a
            "figure": "figures", "finding": "findings", "trait": "traits"}
 _SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 _PLAIN = frozenset(_GROUPS) - {"verdict", "figure"}  # kinds whose items are Conclusions (no figures, no questions)
+# the models an Advice holds by the hundred, each made by its class's own builder
+_build_text, _build_support, _build_conclusion, _build_figure, _build_matched_fact, _build_firing, _build_advice = (
+    builder(cls) for cls in (Text, RuleSupport, Conclusion, Figure, MatchedFact, Firing, Advice))
 
 
 def _show(value: Any) -> str:
     if isinstance(value, float):
+        if value.is_integer():  # the usual case (whole amounts), without converting twice
+            return f"{int(value):,}"
         return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
@@ -60,25 +67,35 @@ def _split(template: str) -> tuple[tuple[str, str, str], ...]:
     return tuple(parts)
 
 
+def _one(value: Any, labels: dict) -> str:
+    """How a value reads: an enum value as its label (e.g. in Chinese), anything else shown."""
+    return (labels.get(value) if isinstance(value, str) else None) or _show(value)
+
+
 def _fill(parts: tuple[tuple[str, str, str], ...], params: dict, labels: dict, separator: str) -> str:
     """Put parameter values into a template; enum values read as their label (e.g. in Chinese),
     a list's items joined by ``separator``."""
-    def one(value: Any) -> str:
-        return (labels.get(value) if isinstance(value, str) else None) or _show(value)
-
     out = []
     for literal, name, noun in parts:
         out.append(literal)
         if name:
             value = params.get(name)
-            shown = separator.join(one(v) for v in value) if isinstance(value, list) else one(value)
+            kind = type(value)
+            if kind is str:  # the common cases first, as ``_one`` reads them
+                shown = labels.get(value) or value
+            elif kind is int:
+                shown = f"{value:,}"
+            elif kind is list:
+                shown = separator.join([_one(v, labels) for v in value])
+            else:
+                shown = _one(value, labels)
             out.append(counted(value, noun, shown) if noun else shown)
     return "".join(out)
 
 
-def _rank(conclusion: Conclusion) -> tuple:
-    """How a group lists its items: most severe first, then by id and subject."""
-    return -_SEVERITY_ORDER[conclusion.severity], conclusion.id, conclusion.subject
+# how a group lists its items, kept as (order, model) pairs while assembling: by order (most
+# severe first, then by id and subject); (id, subject) is unique, so models are never compared
+_order = itemgetter(0)
 
 
 def _first_per_rule(firings: list) -> list:
@@ -101,11 +118,6 @@ def _merge_params(firings: list) -> dict:
     return params
 
 
-def _matched_fact(kind: str, ref: str, values: dict) -> MatchedFact:
-    """A trace entry for a fact a rule read, from values the engine recorded (not re-validated)."""
-    return built(MatchedFact, {"kind": kind, "ref": ref, "values": values})
-
-
 class AdviceAssembler:
     """Builds Advice objects for one knowledge base; what never changes is prepared once."""
 
@@ -115,19 +127,23 @@ class AdviceAssembler:
         # once; pydantic accepts these instances as they are when it validates an Advice.
         # (built on first use, each: a one-shot command touches a few of them)
         self._titles: dict[str, Text] = {}
-        self._rule_refs: dict[str, dict] = {}
+        self._kinds: dict[str, tuple] = {}  # conclusion id -> (kind, group, field shown, title)
+        self._rule_refs: dict[str, tuple] = {}
         self._reference_cache: dict = {}
         self._label_cache: dict = {}  # name -> Text or None (bounded: names can be user text)
+        self._input_label_cache: dict = {}  # a figure's input names -> their labels (bounded: as above)
         self._severity_rank = {
             rid: _SEVERITY_ORDER[rule.severity or knowledge.conclusions[rule.conclude].severity]
             for rid, rule in knowledge.rules.items()
         }
         self._labels_en = {value: label.en for value, label in knowledge.labels.items()}
         self._labels_zh = {value: label.zh for value, label in knowledge.labels.items()}
-        self._supports: dict[str, tuple] = {}  # rule id -> (fixed RuleSupport, or None and the templates)
-        # (conclusion, subject, rules that concluded it) -> the Conclusion, where no rule passed
-        # a parameter (most items): the same model every time, built once and shared
-        self._fixed: dict[tuple, Conclusion] = {}
+        # rule id -> (fixed RuleSupport, None), or (None, (templates en and zh, claims, paragraphs, file, line))
+        self._supports: dict[str, tuple] = {}
+        # (conclusion, subject, rules that concluded it) -> (severity, supports, order) of the
+        # Conclusion where no rule passed a parameter (most items): the same every time, so
+        # worked out once; each Advice still gets its own model and containers
+        self._fixed: dict[tuple, tuple] = {}
 
     def _title(self, cid: str) -> Text:
         title = self._titles.get(cid)
@@ -135,6 +151,14 @@ class AdviceAssembler:
             kind = self.knowledge.conclusions[cid]
             title = self._titles[cid] = Text(en=kind.title.en, zh=kind.title.zh)
         return title
+
+    def _kind(self, cid: str) -> tuple:
+        """(kind, the Advice's list for it, the derived field a figure shows, title) of a conclusion."""
+        plan = self._kinds.get(cid)
+        if plan is None:
+            kind = self.knowledge.conclusions[cid]
+            plan = self._kinds[cid] = (kind.kind, _GROUPS.get(kind.kind), kind.shows, self._title(cid))
+        return plan
 
     def _rule_ref(self, rid: str) -> tuple:
         """(claims, paragraphs, file, line): a rule's citation."""
@@ -144,122 +168,145 @@ class AdviceAssembler:
             ref = self._rule_refs[rid] = (tuple(rule.claims), tuple(rule.paragraphs), Path(rule.file).name, rule.line)
         return ref
 
-    def _rule_support(self, rid: str, because: Text) -> RuleSupport:
-        claims, paragraphs, file, line = self._rule_ref(rid)
-        return built(RuleSupport, {"rule": rid, "because": because, "claims": list(claims),
-                                   "paragraphs": list(paragraphs), "file": file, "line": line})
-
     def _support_plan(self, rid: str) -> tuple:
         """A rule whose reason has no placeholder gives the same support every time: built
         and validated once; the others' templates are split once."""
         plan = self._supports.get(rid)
         if plan is None:
             because = self.knowledge.rules[rid].because
+            claims, paragraphs, file, line = self._rule_ref(rid)
             if "{" not in because.en + because.zh:
-                plan = (self._rule_support(rid, built(Text, {"en": because.en, "zh": because.zh})), None)
+                plan = (_build_support({"rule": rid, "because": _build_text({"en": because.en, "zh": because.zh}),
+                                        "claims": list(claims), "paragraphs": list(paragraphs),
+                                        "file": file, "line": line}), None)
             else:
-                plan = (None, (_split(because.en), _split(because.zh)))
+                plan = (None, (_split(because.en), _split(because.zh), claims, paragraphs, file, line))
             self._supports[rid] = plan
         return plan
 
     def _support(self, firing) -> RuleSupport:
-        fixed, templates = self._support_plan(firing.rule)
+        fixed, templated = self._supports.get(firing.rule) or self._support_plan(firing.rule)
         if fixed is not None:
             return fixed
-        en, zh = templates
-        because = built(Text, {"en": _fill(en, firing.params, self._labels_en, ", "),
-                               "zh": _fill(zh, firing.params, self._labels_zh, "、")})  # how a list reads in Chinese
-        return self._rule_support(firing.rule, because)
+        en, zh, claims, paragraphs, file, line = templated
+        params = firing.params
+        because = _build_text({"en": _fill(en, params, self._labels_en, ", "),
+                               "zh": _fill(zh, params, self._labels_zh, "、")})  # how a list reads in Chinese
+        return _build_support({"rule": firing.rule, "because": because, "claims": list(claims),
+                               "paragraphs": list(paragraphs), "file": file, "line": line})
 
-    def _plain(self, cid: str, kind: str, subject: str, firings: list) -> Conclusion:
-        """A conclusion whose rules passed no parameter (built as ``assemble`` builds any)."""
-        rank = self._severity_rank
-        return built(Conclusion, {"id": cid, "kind": kind, "subject": subject,
-                                  "severity": SEVERITIES[max(rank[f.rule] for f in firings)],
-                                  "text": self._title(cid), "params": {},
-                                  "rules": [self._support(f) for f in _first_per_rule(firings)]})
+    def _plain(self, cid: str, subject: str, firings: list) -> tuple:
+        """(severity, supports, order) of a conclusion whose rules passed no parameter."""
+        severity = max(self._severity_rank[f.rule] for f in firings)
+        return (SEVERITIES[severity], tuple(self._support(f) for f in _first_per_rule(firings)),
+                (-severity, cid, subject))
 
     def assemble(self, profile: Profile, derivation: Derivation, outcome: Outcome, lang: str,
                  questions: Optional[list] = None) -> Advice:
         """Group firings by (conclusion, subject) and build the Advice.
 
-        Each model is built from values already of its fields' types (``model.built``): the
+        Each model is built from values already of its fields' types (``model.builder``): the
         rules' output is plain JSON data, the rest comes from the validated knowledge base
         and profile, so validating it all again (what this did before) checked nothing.
         """
         if lang not in ("en", "zh"):
             raise ValueError("lang must be 'en' or 'zh'")
-        supports: dict[tuple, list] = {}
+        # (conclusion, subject) -> its firings: the engine lists each conclusion's first firing
+        # in ``conclusions`` (in the order they fired); the others add support to one
+        supports = {key: [first] for key, first in outcome.conclusions.items()}
         for firing in outcome.firings:
-            supports.setdefault((firing.concluded, firing.subject), []).append(firing)
-        groups: dict[str, list] = {name: [] for name in _GROUPS.values()}
+            if not firing.new:
+                supports[firing.concluded, firing.subject].append(firing)
+        groups: dict[str, list] = {name: [] for name in _GROUPS.values()}  # (order, model) pairs
         verdicts = []
-        rank = self._severity_rank
-        fixed = self._fixed
-        for (cid, subject), firings in supports.items():
-            kind = self.knowledge.conclusions[cid]
-            if kind.kind in _PLAIN and (not firings[0].params if len(firings) == 1
-                                        else not any(f.params for f in firings)):
+        rank, fixed, kinds, support = self._severity_rank, self._fixed, self._kinds, self._support
+        for key, firings in supports.items():
+            cid, subject = key
+            kind, group, shows, title = kinds.get(cid) or self._kind(cid)
+            single = len(firings) == 1
+            if kind in _PLAIN and (not firings[0].params if single else not any(f.params for f in firings)):
                 # nothing here depends on the profile beyond the rules and the subject
-                key = (cid, subject, firings[0].rule) if len(firings) == 1 else (cid, subject, *(f.rule for f in firings))
-                cached = fixed.get(key)
-                if cached is None:
-                    conclusion = self._plain(cid, kind.kind, subject, firings)
+                plain_key = (cid, subject, firings[0].rule) if single else (cid, subject, *(f.rule for f in firings))
+                plain = fixed.get(plain_key)
+                if plain is None:
+                    plain = self._plain(cid, subject, firings)
                     if len(fixed) < 10_000:  # bounded: an offer's name is user text
-                        fixed[key] = conclusion
-                else:  # its own params and rules containers: a caller's edit never reaches another Advice
-                    conclusion = built(Conclusion, {**cached.__dict__, "params": {}, "rules": list(cached.rules)})
-                groups[_GROUPS[kind.kind]].append(conclusion)
+                        fixed[plain_key] = plain
+                # its own params and rules containers: a caller's edit never reaches another Advice
+                groups[group].append((plain[2], _build_conclusion(
+                    {"id": cid, "kind": kind, "subject": subject, "severity": plain[0], "text": title,
+                     "params": {}, "rules": list(plain[1])})))
                 continue
-            if len(firings) == 1:  # the common case: one rule, one reason
+            if single:  # the common case: one rule, one reason
                 firing = firings[0]
-                params, severity, supports_of = dict(firing.params), rank[firing.rule], [self._support(firing)]
+                params, severity, supports_of = dict(firing.params), rank[firing.rule], [support(firing)]
             else:
                 params = _merge_params(firings)
                 severity = max(rank[f.rule] for f in firings)
-                supports_of = [self._support(f) for f in _first_per_rule(firings)]
+                supports_of = [support(f) for f in _first_per_rule(firings)]
             # in each model's field order (the order of its dump)
-            item = {"id": cid, "kind": kind.kind, "subject": subject, "severity": SEVERITIES[severity],
-                    "text": self._title(cid), "params": params, "rules": supports_of}
-            if kind.kind == "verdict":
+            item = {"id": cid, "kind": kind, "subject": subject, "severity": SEVERITIES[severity],
+                    "text": title, "params": params, "rules": supports_of}
+            if kind == "verdict":
                 missing = list(params.get("missing", []))
                 asked = questions if cid == NEED_MORE_INFO and questions else []
                 item.update(missing=missing,
                             questions=[q if isinstance(q, Question) else Question.model_validate(q) for q in asked],
                             missing_labels={m: label for m in missing if (label := self._label(m))})
                 verdicts.append(built(Verdict, item))
-            elif kind.kind == "figure":
-                figure = derivation.figures[(subject, kind.shows)]
-                item.update(value=float(figure.value), unit=figure.unit,
-                            formula=built(Text, {"en": figure.formula_en, "zh": figure.formula_zh}),
-                            inputs=dict(figure.inputs), unit_label=self._label(figure.unit),
-                            input_labels=self._input_labels(figure.inputs))
-                groups["figures"].append(built(Figure, item))
+                continue
+            if kind == "figure":
+                figure = derivation.figures[(subject, shows)]
+                item["value"] = float(figure.value)
+                item["unit"] = figure.unit
+                item["formula"] = _build_text({"en": figure.formula_en, "zh": figure.formula_zh})
+                item["inputs"] = dict(figure.inputs)
+                item["unit_label"] = self._label(figure.unit)
+                item["input_labels"] = self._input_labels(figure.inputs)
+                model = _build_figure(item)
             else:
-                groups[_GROUPS[kind.kind]].append(built(Conclusion, item))
+                model = _build_conclusion(item)
+            groups[group].append(((-severity, cid, subject), model))
         if len(verdicts) != 1:
             found = sorted(v.id for v in verdicts) or "none"
             raise EngineError(f"the knowledge base must reach exactly one verdict; it reached {found}")
-        for items in groups.values():
+        advice = {"schema_version": SCHEMA_VERSION, "lang": lang, "knowledge": self.knowledge.fingerprint,
+                  "company": profile.company.name, "verdict": verdicts[0]}
+        for name, items in groups.items():
             if len(items) > 1:
-                items.sort(key=_rank)
-        return built(Advice, {"schema_version": SCHEMA_VERSION, "lang": lang, "knowledge": self.knowledge.fingerprint,
-                              "company": profile.company.name, "verdict": verdicts[0], **groups,
-                              "trace": self._trace(outcome.firings)})
+                items.sort(key=_order)
+            advice[name] = [model for _, model in items]
+        advice["trace"] = self._trace(outcome.firings)
+        return _build_advice(advice)
 
     def _trace(self, firings: list) -> list[Firing]:
         """One Firing per firing, its matched facts from ``Firing.matched_records``
-        (inference/engine.py), each built straight into its model (a fact read: its values; a
-        fact named: the shared entry), without the intermediate record dicts."""
-        reference = self._reference
-        return [built(Firing, {"order": f.order, "rule": f.rule, "subject": f.subject, "concluded": f.concluded,
-                               "new": f.new, "matched": f.matched_records(reference, _matched_fact)})
+        (inference/engine.py), each built straight into its model (a fact read: from its
+        record; a fact named: the shared entry)."""
+        reference, build, matched_fact = self._reference, _build_firing, _build_matched_fact
+        return [build({"order": f.order, "rule": f.rule, "subject": f.subject, "concluded": f.concluded,
+                       "new": f.new, "matched": f.matched_records(reference, matched_fact)})
                 for f in firings]
 
     def _input_labels(self, inputs: dict) -> dict:
-        """Labels for each input's name and for the names a list input holds (capabilities)."""
-        names = [*inputs, *(v for value in inputs.values() if isinstance(value, list) for v in value if isinstance(v, str))]
-        # in the inputs' order (a set's order varies with the process's hash seed: the same
+        """Labels for each input's name and for the names a list input holds (capabilities).
+
+        A figure's inputs are named by the code that derives it: where no input is a list,
+        the labels depend on those names alone and are looked up once per set of names."""
+        names = tuple(inputs)
+        for value in inputs.values():
+            if isinstance(value, list):
+                return self._labels_of([*names, *(v for held in inputs.values() if isinstance(held, list)
+                                                  for v in held if isinstance(v, str))])
+        labels = self._input_label_cache.get(names)
+        if labels is None:
+            labels = self._labels_of(names)
+            if len(self._input_label_cache) < 10_000:  # bounded: an add-on's name is user text
+                self._input_label_cache[names] = labels
+        return dict(labels)  # its own container: a caller's edit never reaches another Advice
+
+    def _labels_of(self, names) -> dict:
+        # in the names' order (a set's order varies with the process's hash seed: the same
         # profile must give the same JSON in every process, batch workers included)
         return {name: label for name in dict.fromkeys(names) if (label := self._label(name))}
 

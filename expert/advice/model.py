@@ -7,6 +7,7 @@ their citations, so any sentence can be traced back to the article.
 
 # No ``from __future__ import annotations``: pydantic would compile and evaluate each field's
 # annotation string again at every start.
+from collections.abc import Callable
 from typing import Any, Literal, Optional, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -25,7 +26,7 @@ class OutputModel(BaseModel):
 
 Model = TypeVar("Model", bound=OutputModel)
 _new = object.__new__
-_set_dict = object.__setattr__
+_set_dict = BaseModel.__dict__["__dict__"].__set__  # the instance dict BaseModel's slots declare
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__  # the slots pydantic fills
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
@@ -43,21 +44,42 @@ def built(cls: type[Model], values: dict) -> Model:
     ``tests/advice/test_built_models.py`` checks that every Advice built this way equals,
     byte for byte and type for type, the same Advice validated.
     """
+    build = _BUILDERS.get(cls)
+    if build is None:
+        build = builder(cls)
+    return build(values)
+
+
+def builder(cls: type[Model]) -> Callable[[dict], Model]:
+    """``built`` for one class, as a function of the values alone: the class, its fields set
+    and the slot setters are bound once, as locals (the assembler makes some 170 models for
+    a large Advice, and per model these lookups were a fair part of the cost)."""
+    build = _BUILDERS.get(cls)
+    if build is not None:
+        return build
     names = _ALL_FIELDS.get(cls)
     if names is None:
         names = _ALL_FIELDS[cls] = set(cls.model_fields)
-    model = _new(cls)
-    _set_dict(model, "__dict__", values)
-    _set_fields_set(model, names)
-    _set_extra(model, None)
-    _set_private(model, None)
-    return model
+
+    def build(values: dict, cls: type = cls, names: set = names, new: Callable = _new, set_dict: Callable = _set_dict,
+              set_fields_set: Callable = _set_fields_set, set_extra: Callable = _set_extra,
+              set_private: Callable = _set_private) -> Model:  # defaults: locals, the fastest names
+        model = new(cls)
+        set_dict(model, values)
+        set_fields_set(model, names)
+        set_extra(model, None)
+        set_private(model, None)
+        return model
+
+    _BUILDERS[cls] = build
+    return build
 
 
 # Each class's field names: the fields set every built model of the class shares (every
 # field is given).  Sharing is safe because every output model is frozen: pydantic changes
 # a fields set only on assignment, refused here, and ``model_copy`` copies it first.
 _ALL_FIELDS: dict[type, set] = {}
+_BUILDERS: dict[type, Callable] = {}
 
 
 class Text(OutputModel):
