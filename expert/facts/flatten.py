@@ -15,7 +15,7 @@ each field by a plan worked out once per model and section.
 from __future__ import annotations
 
 from functools import cache
-from typing import Callable, Optional
+from typing import Callable, Optional, get_args
 
 from pydantic import BaseModel
 
@@ -111,10 +111,7 @@ def _value(member: object) -> object:
 
 def _flatten_model(model: BaseModel, prefix: str, out: dict, skip: Optional[str] = None) -> None:
     """What ``_flatten`` writes for the model's JSON dump, read from the model itself."""
-    writer = _WRITERS.get((type(model), prefix, skip))
-    if writer is None:
-        writer = _WRITERS[(type(model), prefix, skip)] = _compile_writer(type(model), prefix, skip)
-    writer(model.__dict__, out)
+    _writer(type(model), prefix, skip)(model.__dict__, out)
 
 
 _WRITERS: dict = {}  # (model class, section prefix, field skipped) -> its compiled writer
@@ -124,10 +121,11 @@ def _compile_writer(model: type[BaseModel], prefix: str, skip: Optional[str]) ->
     """``_model_plan`` turned into one function of straight-line statements, a few per field
     (as dataclasses make ``__init__``): a fact is written for every section of every
     consultation, and a loop that reads each field's plan and dispatches on its kind costs
-    more than the writes themselves.  Every name and key in the source is the catalogue's
-    (``repr`` literals), never a profile's value."""
+    more than the writes themselves.  A nested section of its declared model class is
+    written by that class's own writer, called directly.  Every name and key in the source
+    is the catalogue's (``repr`` literals), never a profile's value."""
     lines = ["def write(values, out):", f"    out[{_section_key(prefix)!r}] = True"]
-    env: dict = {"_flatten_model": _flatten_model, "_write_items": _write_items}
+    env: dict = {"_flatten_model": _flatten_model}
     for number, (name, how, key, item_keys) in enumerate(_model_plan(model, prefix, skip)):
         lines += [f"    value = values[{name!r}]", "    if value is not None:"]
         if how == _VALUE:
@@ -135,14 +133,40 @@ def _compile_writer(model: type[BaseModel], prefix: str, skip: Optional[str]) ->
         elif how == _MEMBER:  # an enum member's value: what _value returns
             lines.append(f"        out[{key!r}] = value if type(value) is str else value._value_")
         elif how == _SUB:
-            lines.append(f"        _flatten_model(value, {key!r}, out)")
-        else:  # the list, its items' values, and for each choice of its domain whether it is held
-            env[f"item_keys_{number}"] = item_keys
+            sub = _section_model(model, name)
+            if sub is None:
+                lines.append(f"        _flatten_model(value, {key!r}, out)")
+            else:
+                env[f"model_{number}"], env[f"write_{number}"] = sub, _writer(sub, key, None)
+                lines += [f"        if type(value) is model_{number}:",
+                          f"            write_{number}(value.__dict__, out)",
+                          "        else:",
+                          f"            _flatten_model(value, {key!r}, out)"]
+        else:  # the list, its items' values, and each item of its domain held or not (_write_items, inline)
+            env[f"absent_{number}"], env[f"key_of_{number}"] = item_keys
             lines += [f"        out[{key!r}] = True",
                       f"        items = out[{key + _ITEMS!r}] = [v if type(v) is str else v._value_ for v in value]",
-                      f"        _write_items(out, items, item_keys_{number})"]
+                      f"        out.update(absent_{number})",
+                      "        for item in items:",
+                      f"            held = key_of_{number}.get(item)",
+                      "            if held is not None:",
+                      "                out[held] = True"]
     exec("\n".join(lines), env)  # noqa: S102 - the source is made above from the catalogue alone
     return env["write"]
+
+
+def _writer(model: type[BaseModel], prefix: str, skip: Optional[str]) -> Callable[[dict, dict], None]:
+    writer = _WRITERS.get((model, prefix, skip))
+    if writer is None:
+        writer = _WRITERS[(model, prefix, skip)] = _compile_writer(model, prefix, skip)
+    return writer
+
+
+def _section_model(model: type[BaseModel], name: str) -> Optional[type[BaseModel]]:
+    """The model class a section field is declared to hold (``Optional[X]``: X), if one."""
+    annotation = model.model_fields[name].annotation
+    found = [arg for arg in (annotation, *get_args(annotation)) if isinstance(arg, type) and issubclass(arg, BaseModel)]
+    return found[0] if len(found) == 1 else None
 
 
 _ENGINE_KEYS: dict = {}  # a derived path -> its engine key (a few dozen paths, all from derive.py)
