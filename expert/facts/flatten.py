@@ -110,11 +110,51 @@ def _value(member: object) -> object:
 
 
 def _flatten_model(model: BaseModel, prefix: str, out: dict, skip: Optional[str] = None) -> None:
-    """What ``_flatten`` writes for the model's JSON dump, read from the model itself."""
-    _writer(type(model), prefix, skip)(model.__dict__, out)
+    """What ``_flatten`` writes for the model's JSON dump, read from the model itself: by its
+    compiled writer, except in a process's first facts (``_compiled_writer``)."""
+    writer = _WRITERS.get((type(model), prefix, skip))
+    if writer is None:
+        if _profile_facts < 2:
+            _write_by_plan(model, prefix, out, skip)
+            return
+        writer = _compiled_writer(type(model), prefix, skip)
+    writer(model.__dict__, out)
+
+
+def _write_by_plan(model: BaseModel, prefix: str, out: dict, skip: Optional[str] = None) -> None:
+    """``_flatten_model`` reading the model's plan field by field (what the compiled writer does
+    in straight lines)."""
+    out[_section_key(prefix)] = True
+    values = model.__dict__
+    for name, how, key, item_keys in _model_plan(type(model), prefix, skip):
+        value = values[name]
+        if value is None:
+            continue
+        if how == _VALUE:
+            out[key] = value
+        elif how == _MEMBER:
+            out[key] = _value(value)
+        elif how == _SUB:
+            _flatten_model(value, key, out)
+        else:
+            out[key] = True
+            items = out[key + _ITEMS] = [_value(v) for v in value]
+            _write_items(out, items, item_keys)
 
 
 _WRITERS: dict = {}  # (model class, section prefix, field skipped) -> its compiled writer
+_profile_facts = 0  # profile facts written in this process (counted up to 2)
+
+
+def _compiled_writer(model: type[BaseModel], prefix: str, skip: Optional[str]) -> Callable[[dict, dict], None]:
+    """The model's writer, compiled on first need.  Compiling costs about half a millisecond
+    per model class (Python's compiler), so a process's first facts (a one-shot command's
+    only ones) are written by the plan read field by field, and the writers are compiled
+    from its second profile fact on."""
+    writer = _WRITERS.get((model, prefix, skip))
+    if writer is None:
+        writer = _WRITERS[(model, prefix, skip)] = _compile_writer(model, prefix, skip)
+    return writer
 
 
 def _compile_writer(model: type[BaseModel], prefix: str, skip: Optional[str]) -> Callable[[dict, dict], None]:
@@ -137,7 +177,7 @@ def _compile_writer(model: type[BaseModel], prefix: str, skip: Optional[str]) ->
             if sub is None:
                 lines.append(f"        _flatten_model(value, {key!r}, out)")
             else:
-                env[f"model_{number}"], env[f"write_{number}"] = sub, _writer(sub, key, None)
+                env[f"model_{number}"], env[f"write_{number}"] = sub, _compiled_writer(sub, key, None)
                 lines += [f"        if type(value) is model_{number}:",
                           f"            write_{number}(value.__dict__, out)",
                           "        else:",
@@ -153,13 +193,6 @@ def _compile_writer(model: type[BaseModel], prefix: str, skip: Optional[str]) ->
                       "                out[held] = True"]
     exec("\n".join(lines), env)  # noqa: S102 - the source is made above from the catalogue alone
     return env["write"]
-
-
-def _writer(model: type[BaseModel], prefix: str, skip: Optional[str]) -> Callable[[dict, dict], None]:
-    writer = _WRITERS.get((model, prefix, skip))
-    if writer is None:
-        writer = _WRITERS[(model, prefix, skip)] = _compile_writer(model, prefix, skip)
-    return writer
 
 
 def _section_model(model: type[BaseModel], name: str) -> Optional[type[BaseModel]]:
@@ -184,6 +217,9 @@ def _engine_items(values: dict) -> zip:
 def profile_fact(profile: Profile, derivation: Derivation, data: Optional[dict] = None) -> dict:
     """The ``profile`` fact, from ``data`` (the profile's dump, JSON mode, None excluded)
     when given, else from the validated models themselves."""
+    global _profile_facts
+    if _profile_facts < 2:
+        _profile_facts += 1
     fact: dict = {"t": PROFILE_FACT}
     for section in ("company", "needs", "upgrade"):
         if data is None:

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from pydantic import ValidationError
 from strategies import profiles
 
+from expert.facts import flatten
 from expert.facts.derive import derive
 from expert.facts.flatten import OFFER_FACT, PROFILE_FACT, input_facts, offer_facts, profile_fact
 from expert.facts.vocabulary import Capability, Profile
@@ -129,3 +130,37 @@ def test_flattening_the_models_equals_flattening_the_dump(data):
     except ValidationError:
         return
     _both_readings_agree(data)
+
+
+def _sections(profile: Profile) -> list[tuple]:
+    """(model, prefix, field skipped) for every section a profile's facts are written from."""
+    found = [(profile.company, "company", None), (profile.company.in_house_estimate, "company.in_house_estimate", None),
+             (profile.needs, "needs", None), (profile.needs.usage, "needs.usage", None), (profile.upgrade, "upgrade", None)]
+    for offer in profile.offers:
+        found += [(offer, "offer", "capabilities"), (offer.vendor, "offer.vendor", None), (offer.prices, "offer.prices", None)]
+    return [section for section in found if section[0] is not None]
+
+
+def _plan_and_compiled_writer_agree(data: dict) -> None:
+    """A section read field by field by its plan (a process's first facts) and by its compiled
+    writer (every later one) gives the same keys in the same order, the same values of the same types."""
+    for model, prefix, skip in _sections(Profile.model_validate(data)):
+        by_plan, compiled = {}, {}
+        flatten._write_by_plan(model, prefix, by_plan, skip)
+        flatten._compiled_writer(type(model), prefix, skip)(model.__dict__, compiled)
+        assert [(k, v, type(v)) for k, v in by_plan.items()] == [(k, v, type(v)) for k, v in compiled.items()], prefix
+
+
+def test_plan_and_compiled_writer_agree_for_every_example_and_case():
+    for data in _examples_and_cases():
+        _plan_and_compiled_writer_agree(data)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=profiles())
+def test_plan_and_compiled_writer_agree(data):
+    try:
+        Profile.model_validate(data)
+    except ValidationError:
+        return
+    _plan_and_compiled_writer_agree(data)
