@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import NamedTuple, Optional
+from typing import Optional
 
-from expert.facts.vocabulary import Availability, Offer, PainPoint, PricingModel, Profile
+from expert.facts.vocabulary import Availability, Offer, OfferCapability, PainPoint, PricingModel, Profile
 
 DEFAULT_HORIZON_MONTHS = 24
 
@@ -39,21 +39,14 @@ class Derivation:
 
 
 def _round(value: float) -> float:
+    """``round(value, 2)``; a whole float is its own rounding, and most figures are whole
+    dollars, so those skip the decimal conversion ``round`` makes (about ten times the cost)."""
+    if type(value) is float and value.is_integer():
+        return value
     return round(value, 2)
 
 
 ADDON_PREFIX = "addon:"  # custom add-ons share the capabilities' key space under this prefix
-
-
-class _Item(NamedTuple):
-    """One capability or custom add-on as an offer lists it (a named tuple: an offer's
-    items are made for every offer of every consultation, and a frozen dataclass costs
-    several times as much to make)."""
-
-    key: object  # a Capability, or "addon:<name>"
-    label: str
-    availability: Availability
-    monthly_price_usd: object = None
 
 
 def required_keys(profile: Profile) -> Optional[list]:
@@ -69,190 +62,226 @@ def required_keys(profile: Profile) -> Optional[list]:
 
 
 def offer_items(offer: Offer) -> Optional[dict]:
-    """What an offer lists, capabilities and custom add-ons, by key; None when it lists nothing."""
+    """What an offer lists, capabilities and custom add-ons, by key (a ``Capability``, or
+    ``addon:<name>``): its own ``OfferCapability`` and ``OfferAddon`` items, each with its
+    availability and monthly price; None when it lists nothing."""
     if offer.capabilities is None and offer.custom_addons is None:
         return None
-    items = {i.capability: _Item(i.capability, i.capability._value_, i.availability, i.monthly_price_usd)
-             for i in offer.capabilities or ()}  # _value_: what .value reads, without the enum descriptor
-    items.update({ADDON_PREFIX + a.name: _Item(ADDON_PREFIX + a.name, a.name, a.availability, a.monthly_price_usd)
-                  for a in offer.custom_addons or ()})
+    items: dict = {i.capability: i for i in offer.capabilities or ()}
+    for addon in offer.custom_addons or ():
+        items[ADDON_PREFIX + addon.name] = addon
     return items
 
 
-@dataclass
-class _MustHaves:
-    """How an offer treats the required capabilities: counts (derived fields) and the paid items."""
-
-    counts: dict = field(default_factory=dict)
-    paywalled: list = field(default_factory=list)
-    unpriced: list = field(default_factory=list)  # paywalled items without a published price
+def _label(item: object) -> str:
+    """An offer item's name as figures show it: the capability's value, or the add-on's name."""
+    return item.capability._value_ if type(item) is OfferCapability else item.name  # _value_: .value, without the descriptor
 
 
-def _must_haves(offer: Offer, required: Optional[list]) -> _MustHaves:
-    listed = offer_items(offer)
-    if required is None or listed is None:
-        return _MustHaves()
-    paywalled = [listed[c] for c in required if c in listed and listed[c].availability is Availability.paid]
-    unpriced = [i for i in paywalled if not isinstance(i.monthly_price_usd, (int, float))]
-    counts = {
-        "offer.derived.paywalled_must_have_count": len(paywalled),
-        "offer.derived.paywalled_unknown_price_count": len(unpriced),
-        "offer.derived.unavailable_must_have_count": sum(
-            1 for c in required if c in listed and listed[c].availability is Availability.unavailable
-        ),
-        "offer.derived.unlisted_must_have_count": sum(1 for c in required if c not in listed),
-    }
-    return _MustHaves(counts, paywalled, unpriced)
+_PAID, _INCLUDED, _UNAVAILABLE = Availability.paid, Availability.included, Availability.unavailable
+_NUMBER = (int, float)
+_new, _set = object.__new__, object.__setattr__
 
 
-class _OfferArithmetic:
-    """The per-offer sums; each method records a Figure when its inputs are all known."""
+def _figure(path: str, value: float, unit: str, en: str, zh: str, inputs: dict) -> Figure:
+    """``Figure(path, value, ...)`` without the frozen dataclass's ``__init__`` (an
+    ``object.__setattr__`` per field): the same object at about half the cost, and every
+    derivation makes a dozen or more."""
+    figure = _new(Figure)
+    _set(figure, "__dict__", {"path": path, "value": value, "unit": unit, "formula_en": en, "formula_zh": zh,
+                              "inputs": inputs})
+    return figure
 
-    def __init__(self, profile: Profile, offer: Offer, out: Derivation) -> None:
-        self.profile, self.offer, self.out = profile, offer, out
-        self.values: dict = {}
-        self.exact: dict = {}  # unrounded values, for sums built on other sums
-        self.bill_unknown = False  # a price component is known to exist but cannot be costed
+
+# The offers' derived fields, by name (their formulas: knowledge/formulas.yaml and below).
+_PAYWALLED_COUNT = "offer.derived.paywalled_must_have_count"
+_UNKNOWN_PRICE_COUNT = "offer.derived.paywalled_unknown_price_count"
+_UNAVAILABLE_COUNT = "offer.derived.unavailable_must_have_count"
+_UNLISTED_COUNT = "offer.derived.unlisted_must_have_count"
+_IS_TARGET = "offer.derived.is_upgrade_target"
+_PAYWALLED_USD = "offer.derived.paywalled_must_have_monthly_usd"
+_ESTIMATE = "offer.derived.estimated_monthly_usd"
+_OVER_BUDGET = "offer.derived.over_budget_usd"
+_PAYG = "offer.derived.payg_monthly_usd"
+_FIXED_FOR_PEAK = "offer.derived.fixed_for_peak_monthly_usd"
+_BUILD = "offer.derived.build_total_usd"
+_BUY = "offer.derived.buy_total_usd"
+_BUY_SAVING = "offer.derived.buy_saving_usd"
+_HEADROOM = "offer.derived.event_headroom_ratio"
+_RIVALS = "offer.derived.complete_rival_count"
+_CHEAPER_RIVALS = "offer.derived.cheaper_complete_rival_count"
+
+_ESTIMATE_EN = ("monthly fee + max(0, monthly minutes - included minutes) x price per 1,000 minutes / 1,000"
+                " + MAU x price per MAU + paid must-have extras + yearly maintenance / 12")
+_ESTIMATE_ZH = ("月费 + max（0，月分钟数 - 套餐内分钟数） × 每千分钟单价 / 1000 + 月活 × 每月活单价"
+                " + 必需的付费附加项 + 年维护费 / 12")
+_PAYG_EN = "pay-as-you-go: average monthly minutes x price per 1,000 minutes / 1,000"
+_PAYG_ZH = "按量付费：月均分钟数 × 每千分钟单价 / 1000"
+_PEAK_EN = ("fixed plan sized for the peak: average monthly minutes x peak-to-average ratio x price per 1,000 minutes"
+            " / 1,000 (capacity paid for every month, used only at the peak)")
+_PEAK_ZH = "按峰值购买的固定套餐：月均分钟数 × 峰均比 × 每千分钟单价 / 1000（容量每月都付费，只在高峰用满）"
+
+
+class _Shared:
+    """What every offer's sums read from the rest of the profile, read once per derivation
+    (the usage billed, the budget, the months costs are spread over, the in-house build)."""
+
+    __slots__ = ("minutes", "mau", "ratio", "event", "budget", "months", "horizon", "horizon_zh", "estimate",
+                 "running", "build", "build_en", "build_zh")
+
+    def __init__(self, profile: Profile) -> None:
         usage = profile.needs.usage
-        self.minutes = usage.monthly_minutes if usage else None
-        self.mau = usage.mau if usage else None
-        self.ratio = usage.peak_to_average_ratio if usage else None
-        self.prices = offer.prices
+        self.minutes = usage.monthly_minutes if usage is not None else None
+        self.mau = usage.mau if usage is not None else None
+        self.ratio = usage.peak_to_average_ratio if usage is not None else None
+        self.event = usage.largest_event_participants if usage is not None else None
+        self.budget = profile.company.monthly_budget_usd
+        self.months, self.horizon, self.horizon_zh = _horizon(profile)
+        estimate = self.estimate = profile.company.in_house_estimate
+        if estimate is not None:  # the same build for every offer
+            running = self.running = estimate.monthly_running_cost_usd or 0.0
+            self.build = estimate.engineer_months * estimate.monthly_cost_per_engineer_usd + running * self.months
+            self.build_en = (f"build in-house over {self.horizon}: engineer-months x monthly cost per engineer"
+                             " + monthly running cost x months")
+            self.build_zh = f"自建 {self.horizon_zh}：人月 × 每人月成本 + 每月运行成本 × 月数"
 
-    def record(self, path: str, value: float, unit: str, en: str, zh: str, inputs: dict) -> None:
-        self.exact[path] = value
-        value = _round(value)
-        self.values[path] = value
-        self.out.figures[(self.offer.name, path)] = Figure(path, value, unit, en, zh, inputs)
 
-    def paywalled(self, must: _MustHaves) -> None:
-        if not must.paywalled:
-            return
-        priced = {i.label: i.monthly_price_usd for i in must.paywalled if i not in must.unpriced}
-        unknown = [i.label for i in must.unpriced]
-        self.record(
-            "offer.derived.paywalled_must_have_monthly_usd",
-            sum(priced.values()),
-            "USD/month",
-            "sum of the monthly prices of required capabilities this offer sells as paid extras"
-            + (f"; {len(unknown)} more {'has' if len(unknown) == 1 else 'have'} no published price (listed below)"
-               if unknown else ""),
-            "本方案作为付费附加项出售的必需能力的月价之和"
-            + (f"；另有 {len(unknown)} 项未公布价格（见下）" if unknown else ""),
-            {**{f"price.{k}": v for k, v in priced.items()}, **({"unpriced": unknown} if unknown else {})},
-        )
+def _offer_values(offer: Offer, listed: Optional[dict], required: Optional[list], shared: _Shared,
+                  upgrade_offer: Optional[str], figures: dict) -> dict:
+    """One offer's derived values, each sum also recorded as a Figure in ``figures`` when
+    its inputs are all known: how it treats the must-haves (counts, the paid ones' sum),
+    its monthly bill, pay-as-you-go against a plan sized for the peak, buying against
+    building, and the headroom for the largest event."""
+    name = offer.name
+    paywalled, unpriced = [], []  # paywalled: the paid must-haves; unpriced: those without a published price
+    if required is not None and listed is not None:
+        unavailable = unlisted = 0
+        for key in required:
+            item = listed.get(key)
+            if item is None:
+                unlisted += 1
+            elif item.availability is _PAID:
+                paywalled.append(item)
+                if not isinstance(item.monthly_price_usd, _NUMBER):
+                    unpriced.append(item)
+            elif item.availability is _UNAVAILABLE:
+                unavailable += 1
+        values = {_PAYWALLED_COUNT: len(paywalled), _UNKNOWN_PRICE_COUNT: len(unpriced),
+                  _UNAVAILABLE_COUNT: unavailable, _UNLISTED_COUNT: unlisted}
+    else:
+        values = {}
+    if upgrade_offer is not None:
+        values[_IS_TARGET] = name == upgrade_offer
+    paywalled_sum = _paywalled_sum(name, paywalled, unpriced, values, figures)
+    monthly = None if unpriced else _monthly_estimate(offer, paywalled_sum, shared, values, figures)
+    _peak_versus_payg(offer, shared, values, figures)
+    if shared.estimate is not None:
+        _build_versus_buy(offer, monthly, unpriced, shared, values, figures)
+    event, capacity = shared.event, offer.max_concurrent_participants
+    if event and capacity is not None:
+        values[_HEADROOM] = _round(capacity / event)
+    if not math.isfinite(sum(values.values())):  # a value is inf or NaN (or the total overflows): leave those out
+        values = {k: v for k, v in values.items() if not (isinstance(v, float) and not math.isfinite(v))}
+    return values
 
-    def monthly_estimate(self, must: _MustHaves) -> None:
-        prices = self.prices
-        if must.unpriced:
-            self.bill_unknown = True
-            return  # a must-have without a price: no honest estimate exists
-        parts: dict = {}
-        if prices and prices.monthly_fee_usd is not None:
+
+def _paywalled_sum(name: str, paywalled: list, unpriced: list, values: dict, figures: dict) -> Optional[float]:
+    """The paid must-haves' published monthly prices, summed (None when none is paid)."""
+    if not paywalled:
+        return None
+    priced = {_label(i): i.monthly_price_usd for i in paywalled if isinstance(i.monthly_price_usd, _NUMBER)}
+    unknown = [_label(i) for i in unpriced]
+    total = values[_PAYWALLED_USD] = _round(sum(priced.values()))
+    inputs = {f"price.{k}": v for k, v in priced.items()}
+    en = "sum of the monthly prices of required capabilities this offer sells as paid extras"
+    zh = "本方案作为付费附加项出售的必需能力的月价之和"
+    if unknown:
+        inputs["unpriced"] = unknown
+        en += f"; {len(unknown)} more {'has' if len(unknown) == 1 else 'have'} no published price (listed below)"
+        zh += f"；另有 {len(unknown)} 项未公布价格（见下）"
+    figures[(name, _PAYWALLED_USD)] = _figure(_PAYWALLED_USD, total, "USD/month", en, zh, inputs)
+    return total
+
+
+_UNKNOWN_BILL = object()  # _monthly_estimate's answer when a price component cannot be costed
+
+
+def _monthly_estimate(offer: Offer, paywalled_sum: Optional[float], shared: _Shared, values: dict,
+                      figures: dict) -> object:
+    """The offer's estimated monthly bill, unrounded (None when it has no price at all;
+    ``_UNKNOWN_BILL`` when a usage price's usage is not stated); over budget by how much."""
+    prices = offer.prices
+    parts: dict = {}
+    if prices is not None:
+        if prices.monthly_fee_usd is not None:
             parts["monthly_fee_usd"] = prices.monthly_fee_usd
-        if prices and prices.per_1000_minutes_usd is not None:
-            if self.minutes is None:
-                self.bill_unknown = True
-                return
-            billable = max(0.0, self.minutes - (prices.included_minutes or 0))
+        if prices.per_1000_minutes_usd is not None:
+            if shared.minutes is None:
+                return _UNKNOWN_BILL
+            billable = max(0.0, shared.minutes - (prices.included_minutes or 0))
             parts["minutes_part_usd"] = billable * prices.per_1000_minutes_usd / 1000
-        if prices and prices.per_mau_usd is not None:
-            if self.mau is None:
-                self.bill_unknown = True
-                return
-            parts["mau_part_usd"] = self.mau * prices.per_mau_usd
-        paywalled_sum = self.values.get("offer.derived.paywalled_must_have_monthly_usd")
-        if paywalled_sum:
-            parts["paywalled_must_haves_usd"] = paywalled_sum
-        if prices and prices.yearly_maintenance_usd is not None:
-            parts["maintenance_per_month_usd"] = prices.yearly_maintenance_usd / 12
-        if not parts:
-            return
-        self.record(
-            "offer.derived.estimated_monthly_usd",
-            sum(parts.values()),
-            "USD/month",
-            "monthly fee + max(0, monthly minutes - included minutes) x price per 1,000 minutes / 1,000"
-            " + MAU x price per MAU + paid must-have extras + yearly maintenance / 12",
-            "月费 + max（0，月分钟数 - 套餐内分钟数） × 每千分钟单价 / 1000 + 月活 × 每月活单价"
-            " + 必需的付费附加项 + 年维护费 / 12",
-            {k: _round(v) for k, v in parts.items()},
-        )
-        budget = self.profile.company.monthly_budget_usd
-        if budget is not None:
-            self.values["offer.derived.over_budget_usd"] = _round(self.exact["offer.derived.estimated_monthly_usd"] - budget)
+        if prices.per_mau_usd is not None:
+            if shared.mau is None:
+                return _UNKNOWN_BILL
+            parts["mau_part_usd"] = shared.mau * prices.per_mau_usd
+    if paywalled_sum:
+        parts["paywalled_must_haves_usd"] = paywalled_sum
+    if prices is not None and prices.yearly_maintenance_usd is not None:
+        parts["maintenance_per_month_usd"] = prices.yearly_maintenance_usd / 12
+    if not parts:
+        return None
+    monthly = sum(parts.values())
+    value = values[_ESTIMATE] = _round(monthly)
+    figures[(offer.name, _ESTIMATE)] = _figure(_ESTIMATE, value, "USD/month", _ESTIMATE_EN, _ESTIMATE_ZH,
+                                               {k: _round(v) for k, v in parts.items()})
+    if shared.budget is not None:
+        values[_OVER_BUDGET] = _round(monthly - shared.budget)
+    return monthly
 
-    def peak_versus_payg(self) -> None:
-        """Only for pure per-minute pricing: with a fee or bundled minutes the unit price is an overage rate."""
-        prices = self.prices
-        unit_price = prices.per_1000_minutes_usd if prices else None
-        if None in (unit_price, self.minutes):
-            return
-        if prices.monthly_fee_usd or prices.included_minutes:
-            return
-        payg = self.minutes * unit_price / 1000
-        inputs = {"monthly_minutes": self.minutes, "per_1000_minutes_usd": unit_price}
-        self.record(
-            "offer.derived.payg_monthly_usd",
-            payg,
-            "USD/month",
-            "pay-as-you-go: average monthly minutes x price per 1,000 minutes / 1,000",
-            "按量付费：月均分钟数 × 每千分钟单价 / 1000",
-            inputs,
-        )
-        if self.ratio is None:
-            return  # the peak is not stated: no fixed plan can be sized for it
-        inputs = {**inputs, "peak_to_average_ratio": self.ratio}
-        self.record(
-            "offer.derived.fixed_for_peak_monthly_usd",
-            payg * self.ratio,
-            "USD/month",
-            "fixed plan sized for the peak: average monthly minutes x peak-to-average ratio x price per 1,000 minutes"
-            " / 1,000 (capacity paid for every month, used only at the peak)",
-            "按峰值购买的固定套餐：月均分钟数 × 峰均比 × 每千分钟单价 / 1000（容量每月都付费，只在高峰用满）",
-            inputs,
-        )
 
-    def build_versus_buy(self) -> None:
-        estimate = self.profile.company.in_house_estimate
-        if estimate is None:
-            return
-        months, horizon, horizon_zh = _horizon(self.profile)
-        running = estimate.monthly_running_cost_usd or 0.0
-        build = estimate.engineer_months * estimate.monthly_cost_per_engineer_usd + running * months
-        self.record(
-            "offer.derived.build_total_usd",
-            build,
-            "USD",
-            f"build in-house over {horizon}: engineer-months x monthly cost per engineer + monthly running cost x months",
-            f"自建 {horizon_zh}：人月 × 每人月成本 + 每月运行成本 × 月数",
-            {"engineer_months": estimate.engineer_months, "monthly_cost_per_engineer_usd": estimate.monthly_cost_per_engineer_usd,
-             "monthly_running_cost_usd": running, "months": months},
-        )
-        monthly = self.exact.get("offer.derived.estimated_monthly_usd")
-        prices = self.prices
-        one_time = prices.one_time_fee_usd if prices else None
-        if monthly is None and (one_time is None or self.bill_unknown
-                                or self.offer.pricing_model is not PricingModel.buyout):
+def _peak_versus_payg(offer: Offer, shared: _Shared, values: dict, figures: dict) -> None:
+    """Only for pure per-minute pricing: with a fee or bundled minutes the unit price is an overage rate."""
+    prices = offer.prices
+    unit_price = prices.per_1000_minutes_usd if prices is not None else None
+    minutes = shared.minutes
+    if unit_price is None or minutes is None or prices.monthly_fee_usd or prices.included_minutes:
+        return
+    payg = minutes * unit_price / 1000
+    inputs = {"monthly_minutes": minutes, "per_1000_minutes_usd": unit_price}
+    value = values[_PAYG] = _round(payg)
+    figures[(offer.name, _PAYG)] = _figure(_PAYG, value, "USD/month", _PAYG_EN, _PAYG_ZH, inputs)
+    if shared.ratio is None:
+        return  # the peak is not stated: no fixed plan can be sized for it
+    inputs = {**inputs, "peak_to_average_ratio": shared.ratio}
+    value = values[_FIXED_FOR_PEAK] = _round(payg * shared.ratio)
+    figures[(offer.name, _FIXED_FOR_PEAK)] = _figure(_FIXED_FOR_PEAK, value, "USD/month", _PEAK_EN, _PEAK_ZH, inputs)
+
+
+def _build_versus_buy(offer: Offer, monthly: object, unpriced: list, shared: _Shared, values: dict,
+                      figures: dict) -> None:
+    """Building in-house over the months against buying this offer over them (an in-house estimate is stated)."""
+    name, months, estimate, build = offer.name, shared.months, shared.estimate, shared.build
+    value = values[_BUILD] = _round(build)
+    figures[(name, _BUILD)] = _figure(_BUILD, value, "USD", shared.build_en,
+                                      shared.build_zh, {"engineer_months": estimate.engineer_months,
+                                                        "monthly_cost_per_engineer_usd": estimate.monthly_cost_per_engineer_usd,
+                                                        "monthly_running_cost_usd": shared.running, "months": months})
+    prices = offer.prices
+    one_time = prices.one_time_fee_usd if prices is not None else None
+    if monthly is None or monthly is _UNKNOWN_BILL:
+        if one_time is None or unpriced or monthly is _UNKNOWN_BILL or offer.pricing_model is not PricingModel.buyout:
             return  # an unknown recurring bill is not a zero one: only a pure buyout has none
-        if monthly is not None:  # the monthly estimate already holds maintenance / 12
-            buy = monthly * months + (one_time or 0.0)
-            buy_en, buy_zh = "estimated monthly bill x months + one-time fee", "预估月账单 × 月数 + 一次性费用"
-            inputs = {"estimated_monthly_usd": _round(monthly), "one_time_fee_usd": one_time or 0.0, "months": months}
-        else:
-            buy = one_time
-            buy_en, buy_zh = "one-time fee (a pure buyout: no recurring bill)", "一次性费用（纯买断：无持续费用）"
-            inputs = {"one_time_fee_usd": one_time, "months": months}
-        self.record("offer.derived.buy_total_usd", buy, "USD", f"buy over {horizon}: {buy_en}",
-                    f"采购 {horizon_zh}：{buy_zh}", inputs)
-        self.values["offer.derived.buy_saving_usd"] = _round(build - buy)  # above 0: buying costs less
-
-    def headroom(self) -> None:
-        usage = self.profile.needs.usage
-        event = usage.largest_event_participants if usage else None
-        capacity = self.offer.max_concurrent_participants
-        if event and capacity is not None:
-            self.values["offer.derived.event_headroom_ratio"] = _round(capacity / event)
+        buy = one_time
+        buy_en, buy_zh = "one-time fee (a pure buyout: no recurring bill)", "一次性费用（纯买断：无持续费用）"
+        inputs = {"one_time_fee_usd": one_time, "months": months}
+    else:  # the monthly estimate already holds maintenance / 12
+        buy = monthly * months + (one_time or 0.0)
+        buy_en, buy_zh = "estimated monthly bill x months + one-time fee", "预估月账单 × 月数 + 一次性费用"
+        inputs = {"estimated_monthly_usd": _round(monthly), "one_time_fee_usd": one_time or 0.0, "months": months}
+    value = values[_BUY] = _round(buy)
+    figures[(name, _BUY)] = _figure(_BUY, value, "USD", f"buy over {shared.horizon}: {buy_en}",
+                                    f"采购 {shared.horizon_zh}：{buy_zh}", inputs)
+    values[_BUY_SAVING] = _round(build - buy)  # above 0: buying costs less
 
 
 def _horizon(profile: Profile) -> tuple[int, str, str]:
@@ -269,26 +298,33 @@ def _upgrade_counts(out: Derivation, profile: Profile, target: Optional[Offer]) 
     Arithmetic on sets, no judgement: a list not stated counts as empty here, and the rules
     test the stated-or-not facts themselves where unknown must not read as none.
     """
+    _count_upgrade(out, profile, _included(target), _added_keys(profile.upgrade), required_keys(profile))
+
+
+def _count_upgrade(out: Derivation, profile: Profile, included: set, added: set, required: Optional[list]) -> None:
+    """``_upgrade_counts`` from what ``derive`` has worked out already: the target offer's
+    included keys, the upgrade's added keys, the must-haves (``required_keys``)."""
     upgrade, needs = profile.upgrade, profile.needs
-    included = _included(target)
-    new = _added_keys(upgrade) - included  # paying again for what you have buys nothing
-    required = set(required_keys(profile) or [])
+    new = added - included  # paying again for what you have buys nothing
     if needs.capabilities is None:  # required custom add-ons are known even when capabilities are not
-        required = {ADDON_PREFIX + a.name for a in needs.custom_addons or () if a.required}
-    fixes, pains = set(upgrade.fixes_pain_points or []), set(needs.pain_points or [])
+        required = [ADDON_PREFIX + a.name for a in needs.custom_addons or () if a.required]
     out.profile.update({  # formulas: knowledge/formulas.yaml
         "upgrade.derived.added_addon_count": len(upgrade.adds_custom_addons or ()),
         "upgrade.derived.new_addition_count": len(new),
-        "upgrade.derived.new_capability_count": len(set(upgrade.adds_capabilities or []) - included),
-        "upgrade.derived.needed_addition_count": len(new & required),
-        "upgrade.derived.needed_fix_count": len(fixes & pains),
+        "upgrade.derived.new_capability_count": len(set(upgrade.adds_capabilities or ()) - included),
+        "upgrade.derived.needed_addition_count": len(new.intersection(required)),
+        "upgrade.derived.needed_fix_count": len(set(upgrade.fixes_pain_points or ()).intersection(needs.pain_points or ())),
     })
 
 
-def _included(offer: Optional[Offer]) -> set:
-    """What an offer includes at no extra charge, capabilities and custom add-ons (none for no offer)."""
-    listed = (offer_items(offer) or {}) if offer is not None else {}
-    return {key for key, item in listed.items() if item.availability is Availability.included}
+def _included(offer: Optional[Offer], listed: object = None) -> set:
+    """What an offer includes at no extra charge, capabilities and custom add-ons (none for no
+    offer); ``listed``: its items (``offer_items``) when already worked out."""
+    if offer is None:
+        return set()
+    if listed is None:
+        listed = offer_items(offer)
+    return {key for key, item in listed.items() if item.availability is _INCLUDED} if listed else set()
 
 
 def _added_keys(upgrade) -> set:
@@ -297,43 +333,41 @@ def _added_keys(upgrade) -> set:
 
 def _complete(values: dict) -> bool:
     """An offer that provides every must-have (included or at a known price) with a known bill."""
-    return "offer.derived.estimated_monthly_usd" in values and values.get("offer.derived.unavailable_must_have_count") == 0 \
-        and values.get("offer.derived.unlisted_must_have_count") == 0
+    return _ESTIMATE in values and values.get(_UNAVAILABLE_COUNT) == 0 and values.get(_UNLISTED_COUNT) == 0
 
 
 def _record_company(out: Derivation, path: str, value: float, unit: str, en: str, zh: str, inputs: dict) -> None:
-    out.profile[path] = _round(value)
-    out.figures[("company", path)] = Figure(path, _round(value), unit, en, zh, inputs)
+    value = out.profile[path] = _round(value)
+    out.figures[("company", path)] = _figure(path, value, unit, en, zh, inputs)
 
 
-def _upgrade_cost(out: Derivation, profile: Profile) -> Optional[float]:
+def _upgrade_cost(out: Derivation, profile: Profile, shared: _Shared) -> Optional[float]:
     """The upgrade's monthly equivalent: monthly price + one-time price spread over the horizon."""
     upgrade = profile.upgrade
     if upgrade.monthly_price_usd is None and upgrade.one_time_price_usd is None:
         return None  # no price stated: the cost is unknown, not zero
-    months, horizon, horizon_zh = _horizon(profile)
+    months = shared.months
     monthly, one_time = upgrade.monthly_price_usd or 0.0, upgrade.one_time_price_usd or 0.0
     cost = monthly + one_time / months
     _record_company(out, "upgrade.derived.monthly_cost_usd", cost, "USD/month",
-                    f"monthly price + one-time price / {horizon}", f"月费 + 一次性费用 / {horizon_zh}",
+                    f"monthly price + one-time price / {shared.horizon}", f"月费 + 一次性费用 / {shared.horizon_zh}",
                     {"monthly_price_usd": monthly, "one_time_price_usd": one_time, "months": months})
     return cost
 
 
-def _current_bill(out: Derivation, profile: Profile, target: Offer) -> Optional[float]:
+def _current_bill(out: Derivation, profile: Profile, target: Offer, listed: Optional[dict], required: set,
+                  added: set) -> Optional[float]:
     """What the company pays per month for the upgraded offer without the upgrade: its
     estimated bill less what the upgrade's price stands for, the paid items the upgrade
     brings and, when the upgrade is billed through the maintenance fee, that fee (otherwise
-    both would be counted twice).  One-time fees already paid are sunk and not in it."""
-    estimate = out.offers.get(target.name, {}).get("offer.derived.estimated_monthly_usd")
+    both would be counted twice).  One-time fees already paid are sunk and not in it.
+    ``listed``: the target's items; ``required``, ``added``: the must-haves' and the upgrade's keys."""
+    estimate = out.offers.get(target.name, {}).get(_ESTIMATE)
     if estimate is None:
         return None
-    listed = offer_items(target) or {}
-    required = set(required_keys(profile) or [])
-    added = _added_keys(profile.upgrade)
-    brought = sum(item.monthly_price_usd for key, item in listed.items()
-                  if key in added and key in required and item.availability is Availability.paid
-                  and isinstance(item.monthly_price_usd, (int, float)))
+    brought = sum(item.monthly_price_usd for key, item in (listed or {}).items()
+                  if key in added and key in required and item.availability is _PAID
+                  and isinstance(item.monthly_price_usd, _NUMBER))
     maintenance = target.prices.yearly_maintenance_usd if target.prices is not None else None
     if profile.upgrade.billed_through_maintenance and maintenance is not None:
         brought += maintenance / 12
@@ -343,7 +377,14 @@ def _current_bill(out: Derivation, profile: Profile, target: Offer) -> Optional[
 def _whole_monthly(values: dict, offer: Offer, months: int) -> float:
     """An offer taken up anew, per month: its estimated bill plus its one-time fee over the months."""
     one_time = offer.prices.one_time_fee_usd if offer.prices is not None else None
-    return values["offer.derived.estimated_monthly_usd"] + (one_time or 0.0) / months
+    return values[_ESTIMATE] + (one_time or 0.0) / months
+
+
+def _complete_costs(out: Derivation, profile: Profile, months: int) -> dict:
+    """Offer name -> its whole monthly cost (``_whole_monthly``), for each complete offer, in the offers' order."""
+    offers = out.offers
+    return {offer.name: _whole_monthly(values, offer, months) for offer in profile.offers
+            if _complete(values := offers[offer.name])}
 
 
 _BASES_EN = {"budget_headroom": "budget headroom (budget - current bill)",
@@ -355,7 +396,8 @@ _BASES_ZH = {"budget_headroom": "预算余量（预算 - 当前账单）", "budg
              "build_in_house": "自建（自建总成本 / 月数）"}
 
 
-def _upgrade_worth(out: Derivation, profile: Profile, target: Optional[Offer], cost: Optional[float]) -> None:
+def _upgrade_worth(out: Derivation, profile: Profile, target: Optional[Offer], cost: Optional[float], shared: _Shared,
+                   listed: Optional[dict], required: set, added: set, complete: dict) -> None:
     """The most the upgrade's additions could be worth per month: the lowest known of the
     bounds the article judges a price by.  Whether the upgrade is needed, and so whether the
     bound applies, is for the rules (``upgrade.priced-above-worth``) to say.
@@ -369,26 +411,25 @@ def _upgrade_worth(out: Derivation, profile: Profile, target: Optional[Offer], c
       what pains they cure), except a missing capability that a needed addition provides;
     - building it: the in-house estimate spread over the horizon (do the math: P36).
     The comparison with the price is a whole-dollar difference, for the rules to test.
+    ``listed``: the target's items; ``required``, ``added``: the must-haves' and the upgrade's
+    keys; ``complete``: ``_complete_costs``.
     """
     bases: dict[str, float] = {}
-    months = _horizon(profile)[0]
-    current = _current_bill(out, profile, target) if target is not None else None
-    budget = profile.company.monthly_budget_usd
+    months = shared.months
+    current = _current_bill(out, profile, target, listed, required, added) if target is not None else None
+    budget = shared.budget
     if budget is not None:
         if current is not None:
             bases["budget_headroom"] = max(0.0, budget - current)
         else:
             bases["budget"] = budget
-    needed_adds = _added_keys(profile.upgrade) & set(required_keys(profile) or [])
     uncured_pain = set(profile.upgrade.fixes_pain_points or []) & set(profile.needs.pain_points or []) \
-        - ({PainPoint.missing_capability} if needed_adds else set())
-    alternatives = [_whole_monthly(v, offer, months) for offer in profile.offers
-                    for v in [out.offers[offer.name]] if target is not None and offer.name != target.name
-                    and _complete(v)]
-    if current is not None and alternatives and not uncured_pain:
-        bases["cheapest_complete_alternative"] = max(0.0, min(alternatives) - current)
-    build = next((o.get("offer.derived.build_total_usd") for o in out.offers.values()
-                  if "offer.derived.build_total_usd" in o), None)
+        - ({PainPoint.missing_capability} if added & required else set())
+    if current is not None and not uncured_pain:
+        alternatives = [whole for name, whole in complete.items() if name != target.name]
+        if alternatives:
+            bases["cheapest_complete_alternative"] = max(0.0, min(alternatives) - current)
+    build = next((o.get(_BUILD) for o in out.offers.values() if _BUILD in o), None)
     if build is not None:
         bases["build_in_house"] = build / months
     if bases:
@@ -417,19 +458,18 @@ def _cost_over(out: Derivation, cost: Optional[float], bound: float, path: str, 
                     f"升级的月均成本 - {what_zh}，各自取整到美元", {"monthly_cost_usd": _round(cost), "bound_usd": _round(bound)})
 
 
-def _best_value_counts(out: Derivation, profile: Profile) -> None:
+def _best_value_counts(out: Derivation, profile: Profile, complete: dict) -> None:
     """For each offer, how many other complete offers there are and how many cost less per
     month (a one-time fee spread over the months: the whole cost path, not the headline).
-    Complete: every must-have included or sold at a known price, and a known bill."""
-    months = _horizon(profile)[0]
-    complete = {offer.name: _whole_monthly(out.offers[offer.name], offer, months) for offer in profile.offers
-                if _complete(out.offers[offer.name])}
+    Complete: every must-have included or sold at a known price, and a known bill
+    (``complete``: ``_complete_costs``)."""
+    costs = complete.values()
     for offer in profile.offers:
         values = out.offers[offer.name]
-        rivals = [cost for name, cost in complete.items() if name != offer.name]
-        values["offer.derived.complete_rival_count"] = len(rivals)
-        if offer.name in complete:
-            values["offer.derived.cheaper_complete_rival_count"] = sum(1 for c in rivals if c < complete[offer.name])
+        mine = complete.get(offer.name)
+        values[_RIVALS] = len(complete) - (mine is not None)
+        if mine is not None:  # its own cost is not below itself: no need to leave it out
+            values[_CHEAPER_RIVALS] = sum(1 for c in costs if c < mine)
 
 
 def derive(profile: Profile, offers: Optional[dict] = None) -> Derivation:
@@ -438,29 +478,29 @@ def derive(profile: Profile, offers: Optional[dict] = None) -> Derivation:
     in whether there is one, nor in the offer it names): no offer's value reads those, so
     they are taken as they are (the why-not search's trials; their figures are not kept)."""
     out = Derivation()
+    needs, upgrade = profile.needs, profile.upgrade
     out.profile["derived.offer_count"] = len(profile.offers)
-    out.profile["derived.required_addon_count"] = sum(1 for a in profile.needs.custom_addons or () if a.required)
-    upgrade = profile.upgrade
-    target = next((o for o in profile.offers if upgrade and o.name == upgrade.offer), None)
-    if upgrade is not None:
-        _upgrade_counts(out, profile, target)
+    addons = needs.custom_addons
+    out.profile["derived.required_addon_count"] = sum(1 for a in addons if a.required) if addons else 0
     required = required_keys(profile)  # the same for every offer
-    for offer in profile.offers if offers is None else ():
-        sums = _OfferArithmetic(profile, offer, out)
-        must = _must_haves(offer, required)
-        sums.values.update(must.counts)
-        if upgrade is not None and upgrade.offer is not None:
-            sums.values["offer.derived.is_upgrade_target"] = offer.name == upgrade.offer
-        sums.paywalled(must)
-        sums.monthly_estimate(must)
-        sums.peak_versus_payg()
-        sums.build_versus_buy()
-        sums.headroom()
-        out.offers[offer.name] = {k: v for k, v in sums.values.items() if not (isinstance(v, float) and not math.isfinite(v))}
+    listed = {o.name: offer_items(o) for o in profile.offers} if offers is None else {}  # each offer's items, once
+    if upgrade is not None:
+        target = next((o for o in profile.offers if o.name == upgrade.offer), None)
+        target_items = (listed[target.name] if offers is None else offer_items(target)) if target is not None else None
+        added = _added_keys(upgrade)
+        _count_upgrade(out, profile, _included(target, target_items), added, required)
+    shared = _Shared(profile)
     if offers is None:
-        _best_value_counts(out, profile)
+        upgrade_offer = upgrade.offer if upgrade is not None else None
+        figures = out.figures
+        for offer in profile.offers:
+            out.offers[offer.name] = _offer_values(offer, listed[offer.name], required, shared, upgrade_offer, figures)
+        complete = _complete_costs(out, profile, shared.months)
+        _best_value_counts(out, profile, complete)
     else:
         out.offers = {name: dict(values) for name, values in offers.items()}
+        complete = _complete_costs(out, profile, shared.months) if upgrade is not None else {}
     if upgrade is not None:
-        _upgrade_worth(out, profile, target, _upgrade_cost(out, profile))
+        _upgrade_worth(out, profile, target, _upgrade_cost(out, profile, shared), shared, target_items,
+                       set(required or ()), added, complete)
     return out

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from expert.facts.derive import Derivation
 from expert.facts.fields import ENGINE_SEPARATOR, ENUM, LIST_ENUM, SECTION, field_catalogue
-from expert.facts.vocabulary import Profile
+from expert.facts.vocabulary import Capability, Profile
 
 PROFILE_FACT, OFFER_FACT, CONCLUSION_FACT, ABSENT_FACT = "profile", "offer", "conclusion", "absent"
 _ITEMS = f"{ENGINE_SEPARATOR}items"  # a list field's array, under its key plus this
@@ -43,8 +43,7 @@ def _flatten(data: dict, prefix: str, out: dict) -> None:
         else:
             out[key] = True
             out[key + _ITEMS] = list(value)  # a copy: the dump may be shared
-            choices, keys = item_keys
-            out.update(zip(keys, map(set(value).__contains__, choices), strict=True))
+            _write_items(out, value, item_keys)
 
 
 @cache
@@ -64,11 +63,24 @@ def _field_plan(prefix: str, name: str) -> Optional[tuple[str, Optional[tuple[tu
 
 
 @cache
-def _item_keys(path: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A list field's domain and, item for item, the engine key saying whether the list holds it."""
+def _item_keys(path: str) -> tuple[dict, dict]:
+    """A list field's item keys, one per item of its domain saying whether the list holds
+    it: all of them false, in the domain's order, and each item's key."""
     spec = field_catalogue()[path]
-    choices = tuple(spec.choices)
-    return choices, tuple(f"{spec.engine_name}{ENGINE_SEPARATOR}{choice}" for choice in choices)
+    keys = {choice: f"{spec.engine_name}{ENGINE_SEPARATOR}{choice}" for choice in spec.choices}
+    return dict.fromkeys(keys.values(), False), keys
+
+
+def _write_items(out: dict, items: list, item_keys: tuple[dict, dict]) -> None:
+    """Whether the list holds each item of its domain: all false, then true for each item
+    held (keys keep the domain's order; one write per item held, not a test per item of
+    the domain)."""
+    absent, key_of = item_keys
+    out.update(absent)
+    for item in items:
+        key = key_of.get(item)
+        if key is not None:
+            out[key] = True
 
 
 _SUB, _VALUE, _MEMBER, _LIST = 0, 1, 2, 3  # how a model's field is written (see _model_plan)
@@ -93,7 +105,8 @@ def _model_plan(model: type[BaseModel], prefix: str, skip: Optional[str] = None)
 
 
 def _value(member: object) -> object:
-    return member if type(member) is str else member.value  # an enum member's JSON value
+    """An enum member's JSON value (``_value_``: what ``.value`` reads, without the enum's descriptor)."""
+    return member if type(member) is str else member._value_
 
 
 def _flatten_model(model: BaseModel, prefix: str, out: dict, skip: Optional[str] = None) -> None:
@@ -113,12 +126,19 @@ def _flatten_model(model: BaseModel, prefix: str, out: dict, skip: Optional[str]
         else:
             out[key] = True
             items = out[key + _ITEMS] = [_value(v) for v in value]
-            choices, keys = item_keys
-            out.update(zip(keys, map(set(items).__contains__, choices), strict=True))
+            _write_items(out, items, item_keys)
 
 
-def _engine_values(values: dict) -> dict:
-    return {_section_key(path): value for path, value in values.items()}
+_ENGINE_KEYS: dict = {}  # a derived path -> its engine key (a few dozen paths, all from derive.py)
+
+
+def _engine_items(values: dict) -> zip:
+    """(engine key, value) for each derived value, without a call per key."""
+    try:
+        return zip(list(map(_ENGINE_KEYS.__getitem__, values)), values.values(), strict=True)
+    except KeyError:  # a path not seen yet: the first derivations of a process
+        _ENGINE_KEYS.update((path, _section_key(path)) for path in values)
+        return zip(list(map(_ENGINE_KEYS.__getitem__, values)), values.values(), strict=True)
 
 
 def profile_fact(profile: Profile, derivation: Derivation, data: Optional[dict] = None) -> dict:
@@ -132,7 +152,7 @@ def profile_fact(profile: Profile, derivation: Derivation, data: Optional[dict] 
                 _flatten_model(model, section, fact)
         elif section in data:
             _flatten(data[section], section, fact)
-    fact.update(_engine_values(derivation.profile))
+    fact.update(_engine_items(derivation.profile))
     return fact
 
 
@@ -149,15 +169,15 @@ def offer_facts(profile: Profile, derivation: Derivation, data: Optional[dict] =
             fact["offer__capabilities"] = True
             for item in capabilities:
                 fact[f"offer__capabilities__{item['capability']}"] = item["availability"]
-        fact.update(_engine_values(derivation.offers[offer["name"]]))
+        fact.update(_engine_items(derivation.offers[offer["name"]]))
         facts.append(fact)
     return facts
 
 
 @cache
-def _capability_key(capability: object) -> str:
-    """The engine key of how an offer provides a capability (one per catalogue capability)."""
-    return f"offer__capabilities__{_value(capability)}"
+def _capability_keys() -> dict:
+    """Each catalogue capability -> the engine key of how an offer provides it."""
+    return {capability: f"offer__capabilities__{capability._value_}" for capability in Capability}
 
 
 def _offer_fact(offer, derivation: Derivation) -> dict:
@@ -166,9 +186,11 @@ def _offer_fact(offer, derivation: Derivation) -> dict:
     _flatten_model(offer, "offer", fact, skip="capabilities")
     if offer.capabilities is not None:
         fact["offer__capabilities"] = True
+        keys = _capability_keys()
         for item in offer.capabilities:
-            fact[_capability_key(item.capability)] = _value(item.availability)
-    fact.update(_engine_values(derivation.offers[offer.name]))
+            availability = item.availability
+            fact[keys[item.capability]] = availability if type(availability) is str else availability._value_
+    fact.update(_engine_items(derivation.offers[offer.name]))
     return fact
 
 
