@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from typing import Any, Optional
 
-from expert.advice.model import Advice, Firing, Text
+from expert.advice.model import Advice, Firing, Text, built
 from expert.advice.wording import plural
 from expert.explain.model import (
     AbsencePremise,
@@ -40,7 +40,8 @@ def _unfilled(template: str, rule) -> str:
 
 
 # Made once per rule (and conclusion) of a knowledge base, not once per report that shows
-# it: output models are frozen values, safe to share (a why-not shows hundreds).  Keyed by
+# it: output models are frozen values, safe to share (a why-not shows hundreds), but for
+# their lists, which each report gets its own of.  Keyed by
 # the knowledge's own object, kept alongside so an id reused after it is gone never matches.
 _RULE_REFS: dict[int, tuple[Any, RuleRef]] = {}
 _TITLES: dict[int, tuple[Any, Text]] = {}
@@ -49,18 +50,23 @@ _KEPT = 4096  # knowledge bases come and go in tests: start afresh past this man
 
 def rule_ref(knowledge: KnowledgeBase, rule_id: str, because: Optional[Text] = None) -> RuleRef:
     rule = knowledge.rules[rule_id]
-    known = _RULE_REFS.get(id(rule)) if because is None else None
-    if known is not None and known[0] is rule:
-        return known[1]
-    ref = RuleRef(rule=rule.id, title=Text(en=rule.title.en, zh=rule.title.zh),
-                  because=because or Text(en=_unfilled(rule.because.en, rule), zh=_unfilled(rule.because.zh, rule)),
-                  claims=list(rule.claims), paragraphs=list(rule.paragraphs),
-                  file=os.path.basename(rule.file), line=rule.line)  # not Path(): made per rule shown
-    if because is None:
+    if because is not None:
+        return _new_rule_ref(rule, because)
+    known = _RULE_REFS.get(id(rule))
+    if known is None or known[0] is not rule:
         if len(_RULE_REFS) >= _KEPT:
             _RULE_REFS.clear()
-        _RULE_REFS[id(rule)] = (rule, ref)
-    return ref
+        known = _RULE_REFS[id(rule)] = (rule, _new_rule_ref(rule, None))
+    ref = known[1]  # the cached one is never handed out: each report gets its own lists, so a
+    # caller's edit never reaches another report
+    return built(RuleRef, {**ref.__dict__, "claims": list(ref.claims), "paragraphs": list(ref.paragraphs)})
+
+
+def _new_rule_ref(rule, because: Optional[Text]) -> RuleRef:
+    return RuleRef(rule=rule.id, title=Text(en=rule.title.en, zh=rule.title.zh),
+                   because=because or Text(en=_unfilled(rule.because.en, rule), zh=_unfilled(rule.because.zh, rule)),
+                   claims=list(rule.claims), paragraphs=list(rule.paragraphs),
+                   file=os.path.basename(rule.file), line=rule.line)  # not Path(): made per rule shown
 
 
 def title_of(knowledge: KnowledgeBase, cid: str) -> Text:

@@ -83,3 +83,23 @@ def test_proof_renders_in_both_languages(advisor):
     assert "How it was reached" in english and "rule verdict." in english and "C19" in english
     assert "如何得出" in chinese and "因为" in chinese
     assert markdown.startswith("# How it was reached")
+
+
+def test_explanations_share_no_list_a_caller_could_change(advisor):
+    """Rule references are made once per rule (``proof.rule_ref``), but each explanation gets
+    its own claims and paragraphs lists: one caller's edit must never reach another's report."""
+    from expert.explain.model import RuleRef
+    from expert.explain.proof import rule_ref
+
+    rule = next(r for r in advisor.knowledge.rules.values() if r.claims and r.paragraphs and "{" not in r.because.en)
+    first, second = rule_ref(advisor.knowledge, rule.id), rule_ref(advisor.knowledge, rule.id)
+    assert first == second and isinstance(first, RuleRef)
+    assert first.claims is not second.claims and first.paragraphs is not second.paragraphs
+    clean = second.model_dump_json()
+    first.claims.append("INJECTED")
+    first.paragraphs.append("INJECTED")
+    assert rule_ref(advisor.knowledge, rule.id).model_dump_json() == clean
+    # the same as validating it afresh, type for type
+    fresh = RuleRef.model_validate(rule_ref(advisor.knowledge, rule.id).model_dump())
+    again = rule_ref(advisor.knowledge, rule.id)
+    assert again == fresh and again.model_fields_set == fresh.model_fields_set
