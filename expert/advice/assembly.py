@@ -4,8 +4,9 @@ Python decides nothing here: the rules concluded what they concluded.  This grou
 firings by (conclusion, subject), fills the rules' because-templates with the values they
 matched, and attaches figures and the trace.  Every model of the Advice is built here from
 values of the right type (``model.built``, through each class's ``model.builder``), not
-validated again: what never changes between consultations (titles, fixed reasons, labels,
-named trace entries) is built once per knowledge base and shared.
+validated again: what never changes between consultations (titles, fixed reasons, labels)
+is worked out once per knowledge base; models holding nothing mutable (texts) are shared,
+and every list or dict in an Advice is its own (a caller may edit one Advice, never another).
 """
 
 from __future__ import annotations
@@ -118,6 +119,14 @@ def _merge_params(firings: list) -> dict:
     return params
 
 
+def _own_support(shared: RuleSupport) -> RuleSupport:
+    """A support worked out once, with citation lists of its own: output models are frozen,
+    but their lists are not, and one caller's edit must never reach another's Advice."""
+    values = dict(shared.__dict__)
+    values["claims"], values["paragraphs"] = list(values["claims"]), list(values["paragraphs"])
+    return _build_support(values)
+
+
 class AdviceAssembler:
     """Builds Advice objects for one knowledge base; what never changes is prepared once."""
 
@@ -129,7 +138,6 @@ class AdviceAssembler:
         self._titles: dict[str, Text] = {}
         self._kinds: dict[str, tuple] = {}  # conclusion id -> (kind, group, field shown, title)
         self._rule_refs: dict[str, tuple] = {}
-        self._reference_cache: dict = {}
         self._label_cache: dict = {}  # name -> Text or None (bounded: names can be user text)
         self._input_label_cache: dict = {}  # a figure's input names -> their labels (bounded: as above)
         self._severity_rank = {
@@ -187,7 +195,7 @@ class AdviceAssembler:
     def _support(self, firing) -> RuleSupport:
         fixed, templated = self._supports.get(firing.rule) or self._support_plan(firing.rule)
         if fixed is not None:
-            return fixed
+            return _own_support(fixed)
         en, zh, claims, paragraphs, file, line = templated
         params = firing.params
         because = _build_text({"en": _fill(en, params, self._labels_en, ", "),
@@ -232,10 +240,10 @@ class AdviceAssembler:
                     plain = self._plain(cid, subject, firings)
                     if len(fixed) < 10_000:  # bounded: an offer's name is user text
                         fixed[plain_key] = plain
-                # its own params and rules containers: a caller's edit never reaches another Advice
+                # its own params, rules and citation lists: a caller's edit never reaches another Advice
                 groups[group].append((plain[2], _build_conclusion(
                     {"id": cid, "kind": kind, "subject": subject, "severity": plain[0], "text": title,
-                     "params": {}, "rules": list(plain[1])})))
+                     "params": {}, "rules": [_own_support(s) for s in plain[1]]})))
                 continue
             if single:  # the common case: one rule, one reason
                 firing = firings[0]
@@ -282,7 +290,7 @@ class AdviceAssembler:
     def _trace(self, firings: list) -> list[Firing]:
         """One Firing per firing, its matched facts from ``Firing.matched_records``
         (inference/engine.py), each built straight into its model (a fact read: from its
-        record; a fact named: the shared entry)."""
+        record; a fact named: its reference)."""
         reference, build, matched_fact = self._reference, _build_firing, _build_matched_fact
         return [build({"order": f.order, "rule": f.rule, "subject": f.subject, "concluded": f.concluded,
                        "new": f.new, "matched": f.matched_records(reference, matched_fact)})
@@ -328,11 +336,8 @@ class AdviceAssembler:
             self._label_cache[name] = label
         return label
 
-    def _reference(self, kind: str, ref: str) -> MatchedFact:
-        """A trace entry naming a conclusion; these repeat across consultations, so reuse them."""
-        fact = self._reference_cache.get((kind, ref))
-        if fact is None:
-            fact = built(MatchedFact, {"kind": kind, "ref": ref, "values": {}})
-            if len(self._reference_cache) < 10_000:  # bounded: offer names are user text
-                self._reference_cache[(kind, ref)] = fact
-        return fact
+    @staticmethod
+    def _reference(kind: str, ref: str) -> MatchedFact:
+        """A trace entry naming a conclusion (no values read), with a ``values`` of its own:
+        shared between Advices, a caller's edit to one would show in every other."""
+        return _build_matched_fact({"kind": kind, "ref": ref, "values": {}})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from operator import itemgetter
 
-from expert.advice.model import ConclusionRef, Question, Text, built
+from expert.advice.model import AnswerSpec, ConclusionRef, Question, Text, built
 from expert.consult.answers import answer_spec
 from expert.consult.question_catalogue import QuestionCatalogue
 from expert.consult.relevance import PLACEHOLDER_OFFER, Relevance, RelevanceAnalysis, RuleIndex
@@ -68,6 +68,9 @@ class Asker:
             else:
                 why = [ref for _, ref in sorted([refs.get(key) or self._conclusion_ref(*key) for key in keys],
                                                 key=itemgetter(0))]
+            # the answer's own choices list (its wording is worked out once): no container of one
+            # Advice or turn is another's, so a caller's edit never reaches the next
+            answer = built(AnswerSpec, {**answer.__dict__, "choices": list(answer.choices)})
             questions.append(built(Question, {"id": fact, "fact": named, "subject": subject, "text": text, "hint": hint,
                                               "answer": answer, "why": why, "score": round(score(fact), 2)}))
         return questions

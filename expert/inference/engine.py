@@ -228,6 +228,13 @@ def _engine_fact(fact: dict, fields: frozenset, any_sets: dict) -> dict:
     return result
 
 
+def _own(constant: object) -> object:
+    """A rule's constant parameter as a firing's own value: a list (of scalars: the rule
+    vocabulary allows no other) copied, as the rule holds the original and a caller editing
+    one Advice's parameters must never edit the rule."""
+    return list(constant) if type(constant) is list else constant
+
+
 def _encode(value: object) -> str:
     """JSON for durable_rules; orjson because encoding facts is most of the engine's cost."""
     return orjson.dumps(value).decode()
@@ -309,7 +316,7 @@ class Engine:
         subject = offer[OFFER_NAME] if offer is not None else COMPANY_SUBJECT
         key = (rule.conclude, subject)
         new = key not in session.outcome.conclusions
-        params = {name: matched_facts[alias].get(key) if alias else constant
+        params = {name: matched_facts[alias].get(key) if alias else _own(constant)
                   for name, alias, key, constant in compiled.param_plan}
         firing = Firing(len(session.outcome.firings) + 1, rule.id, subject, rule.conclude, params, new,
                         (compiled, matched_facts) if session.trace else ())

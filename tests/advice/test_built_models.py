@@ -113,3 +113,31 @@ def test_advices_share_no_container_a_caller_could_change():
     first.warnings[0].params["injected"] = "X"
     first.warnings[0].rules.append(first.warnings[0].rules[0])
     assert expert.advise(profile).model_dump_json() == second.model_dump_json()
+
+
+def _containers(value, found: dict) -> dict:
+    """Every list and dict reachable from ``value`` through models, by id."""
+    if isinstance(value, BaseModel):
+        for item in value.__dict__.values():
+            _containers(item, found)
+    elif isinstance(value, (list, dict)):
+        found[id(value)] = value
+        for item in value.values() if isinstance(value, dict) else value:
+            _containers(item, found)
+    return found
+
+
+@pytest.mark.parametrize("name", ["examples/clinic-telehealth.yaml", "examples/small-team-chat.yaml",
+                                  "knowledge/cases/36-youth-league-pain-unstated.yaml"])
+def test_no_list_or_dict_is_shared_between_two_advices(name):
+    """Reasons, citations and trace entries worked out once still come with lists and dicts
+    of their own (claims, paragraphs, a named fact's values ...): no container of one Advice
+    is reachable from another, so no edit of one can show in the other."""
+    import expert
+
+    profile = _profiles()[name]
+    first, second = expert.advise(profile), expert.advise(profile, lang="zh")
+    mine, theirs = _containers(first, {}), _containers(second, {})
+    assert len(mine) > 50
+    shared = [mine[i] for i in mine.keys() & theirs.keys()]
+    assert not shared, f"{len(shared)} containers shared, e.g. {shared[:3]}"
