@@ -287,3 +287,46 @@ def test_the_control_characters_are_exactly_unicode_category_cc():
     for code in range(sys.maxunicode + 1):
         char = chr(code)
         assert bool(_CONTROL.search(char)) == (unicodedata.category(char) == "Cc"), hex(code)
+
+
+# The vocabulary validators ``checks_hold`` restates (and the helpers they call), by a digest
+# of their source.  When this test fails, a validator changed: make ``checks_hold`` (and the
+# AFTER_CHECKS inputs above) refuse exactly what the new one refuses, then update its digest.
+RESTATED_VALIDATORS = {
+    "Needs._no_duplicates": "9154fb601014a05c",
+    "Needs._unique_addons": "775a6e68c62c547e",
+    "Offer._not_reserved": "128765346ec87935",
+    "Offer._one_entry_per_capability": "05c23ba085757904",
+    "Offer._unique_offer_addons": "defca35225de68d3",
+    "Profile._offers_consistent": "7b9043ba9655da77",
+    "Upgrade._unique_added": "d3adad13d26bfeb2",
+    "_NamedAddon._plain": "adb192ba254cbc13",
+    "_plain_name": "ebd0d3e95299dd25",
+    "_price_only_when_paid": "126a467840a00cfa",
+    "_unique_names": "ed713b0c2a19ffb1",
+}
+
+
+def test_the_validators_checks_hold_restates_are_unchanged():
+    """``checks_hold`` (facts/validation.py) is a hand-written copy of these validators, run
+    after the fast validator: a validator tightened without it would let the fast path accept
+    what the exact path refuses.  A tripwire on their source, not on their behaviour (the
+    tests above pin that)."""
+    import hashlib
+    import inspect
+    import types
+
+    import expert.facts.vocabulary as vocab
+    from expert.facts.validation import _CHECKED_AFTER
+
+    watched = {}
+    for function in _CHECKED_AFTER:
+        watched[function.__qualname__] = function
+        for name in function.__code__.co_names:
+            helper = getattr(vocab, name, None)
+            if isinstance(helper, types.FunctionType) and helper.__module__ == vocab.__name__:
+                watched[helper.__qualname__] = helper
+    digests = {name: hashlib.sha256(inspect.getsource(f).encode()).hexdigest()[:16] for name, f in watched.items()}
+    changed = sorted(name for name in digests.keys() | RESTATED_VALIDATORS.keys()
+                     if digests.get(name) != RESTATED_VALIDATORS.get(name))
+    assert not changed, f"changed since checks_hold restated them: {changed} (see the comment above)"
