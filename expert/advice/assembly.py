@@ -119,14 +119,6 @@ def _merge_params(firings: list) -> dict:
     return params
 
 
-def _own_support(shared: RuleSupport) -> RuleSupport:
-    """A support worked out once, with citation lists of its own: output models are frozen,
-    but their lists are not, and one caller's edit must never reach another's Advice."""
-    values = dict(shared.__dict__)
-    values["claims"], values["paragraphs"] = list(values["claims"]), list(values["paragraphs"])
-    return _build_support(values)
-
-
 class AdviceAssembler:
     """Builds Advice objects for one knowledge base; what never changes is prepared once."""
 
@@ -146,11 +138,11 @@ class AdviceAssembler:
         }
         self._labels_en = {value: label.en for value, label in knowledge.labels.items()}
         self._labels_zh = {value: label.zh for value, label in knowledge.labels.items()}
-        # rule id -> (fixed RuleSupport, None), or (None, (templates en and zh, claims, paragraphs, file, line))
+        # rule id -> (its fixed reason, or None and the templates en and zh; claims, paragraphs, file, line)
         self._supports: dict[str, tuple] = {}
-        # (conclusion, subject, rules that concluded it) -> (severity, supports, order) of the
-        # Conclusion where no rule passed a parameter (most items): the same every time, so
-        # worked out once; each Advice still gets its own model and containers
+        # (conclusion, subject, rules that concluded it) -> (severity, the rules giving a reason,
+        # order) of the Conclusion where no rule passed a parameter (most items): the same every
+        # time, so worked out once; each Advice still gets its own models and containers
         self._fixed: dict[tuple, tuple] = {}
 
     def _title(self, cid: str) -> Text:
@@ -177,37 +169,33 @@ class AdviceAssembler:
         return ref
 
     def _support_plan(self, rid: str) -> tuple:
-        """A rule whose reason has no placeholder gives the same support every time: built
-        and validated once; the others' templates are split once."""
+        """A rule's reason and citation, prepared once: a reason without placeholders as its
+        text, the others' templates split."""
         plan = self._supports.get(rid)
         if plan is None:
             because = self.knowledge.rules[rid].because
             claims, paragraphs, file, line = self._rule_ref(rid)
             if "{" not in because.en + because.zh:
-                plan = (_build_support({"rule": rid, "because": _build_text({"en": because.en, "zh": because.zh}),
-                                        "claims": list(claims), "paragraphs": list(paragraphs),
-                                        "file": file, "line": line}), None)
+                plan = (_build_text({"en": because.en, "zh": because.zh}), None, None, claims, paragraphs, file, line)
             else:
-                plan = (None, (_split(because.en), _split(because.zh), claims, paragraphs, file, line))
+                plan = (None, _split(because.en), _split(because.zh), claims, paragraphs, file, line)
             self._supports[rid] = plan
         return plan
 
-    def _support(self, firing) -> RuleSupport:
-        fixed, templated = self._supports.get(firing.rule) or self._support_plan(firing.rule)
-        if fixed is not None:
-            return _own_support(fixed)
-        en, zh, claims, paragraphs, file, line = templated
-        params = firing.params
-        because = _build_text({"en": _fill(en, params, self._labels_en, ", "),
-                               "zh": _fill(zh, params, self._labels_zh, "、")})  # how a list reads in Chinese
-        return _build_support({"rule": firing.rule, "because": because, "claims": list(claims),
+    def _support(self, rid: str, params: dict) -> RuleSupport:
+        """One rule's support, with its own citation lists (output models are frozen, their
+        lists are not: one caller's edit must never reach another's Advice)."""
+        because, en, zh, claims, paragraphs, file, line = self._supports.get(rid) or self._support_plan(rid)
+        if because is None:
+            because = _build_text({"en": _fill(en, params, self._labels_en, ", "),
+                                   "zh": _fill(zh, params, self._labels_zh, "、")})  # how a list reads in Chinese
+        return _build_support({"rule": rid, "because": because, "claims": list(claims),
                                "paragraphs": list(paragraphs), "file": file, "line": line})
 
     def _plain(self, cid: str, subject: str, firings: list) -> tuple:
-        """(severity, supports, order) of a conclusion whose rules passed no parameter."""
+        """(severity, the rules giving a reason, order) of a conclusion whose rules passed no parameter."""
         severity = max(self._severity_rank[f.rule] for f in firings)
-        return (SEVERITIES[severity], tuple(self._support(f) for f in _first_per_rule(firings)),
-                (-severity, cid, subject))
+        return SEVERITIES[severity], tuple(f.rule for f in _first_per_rule(firings)), (-severity, cid, subject)
 
     def assemble(self, profile: Profile, derivation: Derivation, outcome: Outcome, lang: str,
                  questions: Optional[list] = None) -> Advice:
@@ -243,15 +231,15 @@ class AdviceAssembler:
                 # its own params, rules and citation lists: a caller's edit never reaches another Advice
                 groups[group].append((plain[2], _build_conclusion(
                     {"id": cid, "kind": kind, "subject": subject, "severity": plain[0], "text": title,
-                     "params": {}, "rules": [_own_support(s) for s in plain[1]]})))
+                     "params": {}, "rules": [support(rid, {}) for rid in plain[1]]})))
                 continue
             if single:  # the common case: one rule, one reason
                 firing = firings[0]
-                params, severity, supports_of = dict(firing.params), rank[firing.rule], [support(firing)]
+                params, severity, supports_of = dict(firing.params), rank[firing.rule], [support(firing.rule, firing.params)]
             else:
                 params = _merge_params(firings)
                 severity = max(rank[f.rule] for f in firings)
-                supports_of = [support(f) for f in _first_per_rule(firings)]
+                supports_of = [support(f.rule, f.params) for f in _first_per_rule(firings)]
             # in each model's field order (the order of its dump)
             item = {"id": cid, "kind": kind, "subject": subject, "severity": SEVERITIES[severity],
                     "text": title, "params": params, "rules": supports_of}
@@ -287,13 +275,13 @@ class AdviceAssembler:
         advice["trace"] = self._trace(outcome.firings)
         return _build_advice(advice)
 
-    def _trace(self, firings: list) -> list[Firing]:
+    @staticmethod
+    def _trace(firings: list) -> list[Firing]:
         """One Firing per firing, its matched facts from ``Firing.matched_records``
-        (inference/engine.py), each built straight into its model (a fact read: from its
-        record; a fact named: its reference)."""
-        reference, build, matched_fact = self._reference, _build_firing, _build_matched_fact
+        (inference/engine.py), each built straight from its record into its model."""
+        build, matched_fact = _build_firing, _build_matched_fact
         return [build({"order": f.order, "rule": f.rule, "subject": f.subject, "concluded": f.concluded,
-                       "new": f.new, "matched": f.matched_records(reference, matched_fact)})
+                       "new": f.new, "matched": f.matched_records(matched_fact)})
                 for f in firings]
 
     def _input_labels(self, inputs: dict) -> dict:
@@ -335,9 +323,3 @@ class AdviceAssembler:
         if len(self._label_cache) < 10_000:  # bounded: an add-on's name is user text
             self._label_cache[name] = label
         return label
-
-    @staticmethod
-    def _reference(kind: str, ref: str) -> MatchedFact:
-        """A trace entry naming a conclusion (no values read), with a ``values`` of its own:
-        shared between Advices, a caller's edit to one would show in every other."""
-        return _build_matched_fact({"kind": kind, "ref": ref, "values": {}})

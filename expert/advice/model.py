@@ -40,7 +40,7 @@ def built(cls: type[Model], values: dict) -> Model:
     already of the field's type: a float as a float, a nested model as an instance), every
     field marked set, no extra, no private attributes.  It costs about half as much as
     validating the same dict in pydantic-core, and an Advice holds about a hundred models.
-    Every built model of a class shares one fields set (see ``_ALL_FIELDS``).
+    Every built model of a class shares one fields set (see ``builder``).
     ``tests/advice/test_built_models.py`` checks that every Advice built this way equals,
     byte for byte and type for type, the same Advice validated.
     """
@@ -57,9 +57,10 @@ def builder(cls: type[Model]) -> Callable[[dict], Model]:
     build = _BUILDERS.get(cls)
     if build is not None:
         return build
-    names = _ALL_FIELDS.get(cls)
-    if names is None:
-        names = _ALL_FIELDS[cls] = set(cls.model_fields)
+    # the fields set every model it builds shares (every field is given): safe because every
+    # output model is frozen, pydantic changes a fields set only on assignment (refused here),
+    # and ``model_copy`` copies it first
+    names = set(cls.model_fields)
 
     def build(values: dict, cls: type = cls, names: set = names, new: Callable = _new, set_dict: Callable = _set_dict,
               set_fields_set: Callable = _set_fields_set, set_extra: Callable = _set_extra,
@@ -75,10 +76,6 @@ def builder(cls: type[Model]) -> Callable[[dict], Model]:
     return build
 
 
-# Each class's field names: the fields set every built model of the class shares (every
-# field is given).  Sharing is safe because every output model is frozen: pydantic changes
-# a fields set only on assignment, refused here, and ``model_copy`` copies it first.
-_ALL_FIELDS: dict[type, set] = {}
 _BUILDERS: dict[type, Callable] = {}
 
 

@@ -24,6 +24,13 @@ def _shown_subject(subject: str) -> str:
     return "*" if subject == PLACEHOLDER_OFFER else subject
 
 
+def _own(answer: AnswerSpec) -> AnswerSpec:
+    """A question's allowed answers, with a choices list of its own: a question's wording is
+    worked out once, and no container of one Advice or turn may be another's (a caller's
+    edit would reach the next)."""
+    return built(AnswerSpec, {**answer.__dict__, "choices": list(answer.choices)})
+
+
 class Asker:
     """Questions for one knowledge base and its question catalogue."""
 
@@ -68,18 +75,15 @@ class Asker:
             else:
                 why = [ref for _, ref in sorted([refs.get(key) or self._conclusion_ref(*key) for key in keys],
                                                 key=itemgetter(0))]
-            # the answer's own choices list (its wording is worked out once): no container of one
-            # Advice or turn is another's, so a caller's edit never reaches the next
-            answer = built(AnswerSpec, {**answer.__dict__, "choices": list(answer.choices)})
             questions.append(built(Question, {"id": fact, "fact": named, "subject": subject, "text": text, "hint": hint,
-                                              "answer": answer, "why": why, "score": round(score(fact), 2)}))
+                                              "answer": _own(answer), "why": why, "score": round(score(fact), 2)}))
         return questions
 
     def question_about(self, fact: str, profile: dict) -> Question:
         """The question for ``fact`` asked again (to change its answer): its wording and
         allowed answers, without the reasons a ranking gives."""
         text, hint, answer, named, subject = self._wording(fact, profile)
-        return Question(id=fact, fact=named, subject=subject, text=text, hint=hint, answer=answer, why=[], score=0)
+        return Question(id=fact, fact=named, subject=subject, text=text, hint=hint, answer=_own(answer), why=[], score=0)
 
     def _conclusion_ref(self, cid: str, subject: str) -> tuple[tuple, ConclusionRef]:
         """The same few conclusion references recur in every consultation: built once each,

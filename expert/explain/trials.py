@@ -54,7 +54,7 @@ from expert.explain.proof import unstated_requirements
 from expert.facts.derive import Derivation, _upgrade_counts, derive
 from expert.facts.factpaths import OFFERS, FactPathError, FactRef, expand_input, set_fact_shared
 from expert.facts.fields import ENGINE_SEPARATOR, SECTION, field_catalogue
-from expert.facts.flatten import OFFER_FACT, PROFILE_FACT, offer_facts, profile_fact
+from expert.facts.flatten import OFFER_FACT, PROFILE_FACT, PROFILE_SECTIONS, offer_fact, profile_fact
 from expert.facts.vocabulary import Profile
 from expert.rulebase.compiler import ANY_SUBJECT, COMPANY_SUBJECT, OFFER_NAME, value_field
 from expert.rulebase.engine_numbers import engine_number
@@ -478,32 +478,22 @@ class TrialRunner:
         others kept."""
         base = self.base_inputs[owner]
         if owner[1] is None:
-            kept = [key for key in _HEAD_SECTIONS if data.get(key) is self.data.get(key)]
-            if len(kept) == len(_HEAD_SECTIONS):
+            kept = [key for key in PROFILE_SECTIONS if data.get(key) is self.data.get(key)]
+            if len(kept) == len(PROFILE_SECTIONS):
                 return base
             fact = {}
             for key in kept:
                 fact.update(self.base_by_section.get(key, ()))
-            changed = _Part(**{key: None if key in kept else getattr(profile, key) for key in _HEAD_SECTIONS})
-            fact.update(_engine_numbers(profile_fact(changed, Derivation())))
+            changed = tuple(key for key in PROFILE_SECTIONS if key not in kept)
+            fact.update(_engine_numbers(profile_fact(profile, Derivation(), sections=changed)))
             return fact
         base_offers = {id(o) for o in self.data.get(OFFERS) or []}
         for offer_data, offer in zip(data.get(OFFERS) or [], profile.offers, strict=True):
             if offer.name == owner[1]:
                 if id(offer_data) in base_offers:
                     return base
-                (fact,) = offer_facts(_Part(offers=(offer,)), Derivation(offers={offer.name: {}}))
-                return _engine_numbers(fact)
+                return _engine_numbers(offer_fact(offer, Derivation(offers={offer.name: {}})))
         return {}
-
-
-class _Part:
-    """Part of a changed profile's models for ``profile_fact`` / ``offer_facts`` to flatten
-    (they read the head sections, or the offers, and nothing else): a section left None
-    writes nothing, so only what changed is flattened."""
-
-    def __init__(self, company: Any = None, needs: Any = None, upgrade: Any = None, offers: tuple = ()) -> None:
-        self.company, self.needs, self.upgrade, self.offers = company, needs, upgrade, offers
 
 
 _READS: dict[int, tuple[dict, dict[str, set], dict[str, set]]] = {}  # id(rules index) -> it, reads, rests on
@@ -572,7 +562,6 @@ def _reading(path: str) -> tuple[bool, str, bool]:
     return spec.derived, spec.engine_name if section else value_field(path), section
 
 
-_HEAD_SECTIONS = ("company", "needs", "upgrade")  # what the profile fact flattens, each under its own prefix
 
 
 def _owner(fact: dict) -> tuple:

@@ -141,11 +141,16 @@ def _engine_items(values: dict) -> zip:
         return zip(list(map(_ENGINE_KEYS.__getitem__, values)), values.values(), strict=True)
 
 
-def profile_fact(profile: Profile, derivation: Derivation, data: Optional[dict] = None) -> dict:
+PROFILE_SECTIONS = ("company", "needs", "upgrade")  # what the profile fact flattens, each under its own prefix
+
+
+def profile_fact(profile: Profile, derivation: Derivation, data: Optional[dict] = None,
+                 sections: tuple[str, ...] = PROFILE_SECTIONS) -> dict:
     """The ``profile`` fact, from ``data`` (the profile's dump, JSON mode, None excluded)
-    when given, else from the validated models themselves."""
+    when given, else from the validated models themselves; ``sections``: only those (a
+    why-not trial flattens only the sections its change touched)."""
     fact: dict = {"t": PROFILE_FACT}
-    for section in ("company", "needs", "upgrade"):
+    for section in sections:
         if data is None:
             model = getattr(profile, section)
             if model is not None:
@@ -159,7 +164,7 @@ def profile_fact(profile: Profile, derivation: Derivation, data: Optional[dict] 
 def offer_facts(profile: Profile, derivation: Derivation, data: Optional[dict] = None) -> list[dict]:
     """One ``offer`` fact per offer (of ``data``, the dump, when given: see ``profile_fact``)."""
     if data is None:
-        return [_offer_fact(offer, derivation) for offer in profile.offers]
+        return [offer_fact(offer, derivation) for offer in profile.offers]
     facts = []
     for offer in data.get("offers", ()):
         fact: dict = {"t": OFFER_FACT}
@@ -180,7 +185,7 @@ def _capability_keys() -> dict:
     return {capability: f"offer__capabilities__{capability._value_}" for capability in Capability}
 
 
-def _offer_fact(offer, derivation: Derivation) -> dict:
+def offer_fact(offer, derivation: Derivation) -> dict:
     """What ``offer_facts`` writes for one offer's dump, read from the model."""
     fact: dict = {"t": OFFER_FACT}
     _flatten_model(offer, "offer", fact, skip="capabilities")

@@ -247,23 +247,23 @@ class ProfileValidator:
         self._calls += 1
         fast = self._fast if self._fast is not None or self._calls < 2 else self._build()
         if fast is not None and type(data) is dict:
-            try:
-                profile = fast.validate_python(data)
-            except (ValidationError, RecursionError):
-                pass  # refused, only readable leniently, or too deep to say: the exact path decides
-            else:
-                if checks_hold(profile):
-                    return profile
-        return Profile.model_validate(data)
+            profile = _fast_profile(fast, data)
+            if profile is not None:
+                return profile
+        return Profile.model_validate(data)  # refused, only readable leniently, or too deep to say
 
     def fast_only(self, data: Any) -> Optional[Profile]:
         """The fast path alone (built now if need be): the profile, or None where it refuses."""
-        fast = self._fast or self._build()
-        try:
-            profile = fast.validate_python(data)
-        except (ValidationError, RecursionError):
-            return None
-        return profile if checks_hold(profile) else None
+        return _fast_profile(self._fast or self._build(), data)
+
+
+def _fast_profile(fast: SchemaValidator, data: Any) -> Optional[Profile]:
+    """The profile the fast validator and ``checks_hold`` accept, or None: the exact path decides."""
+    try:
+        profile = fast.validate_python(data)
+    except (ValidationError, RecursionError):
+        return None
+    return profile if checks_hold(profile) else None
 
 
 validate_profile = ProfileValidator().validate

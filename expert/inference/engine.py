@@ -143,29 +143,23 @@ class Firing:
         """The facts this firing matched (built on demand: most callers never ask)."""
         return tuple(Matched(**record) for record in self.matched_records())
 
-    def matched_records(self, named: Optional[Callable[[str, str], object]] = None,
-                        valued: Optional[Callable[[dict], object]] = None) -> list:
-        """One record per matched fact: {kind, ref, values}; a record with no values is
-        ``named(kind, ref)`` instead when ``named`` is given (the Advice reuses those), and one
-        with values is ``valued(record)`` when ``valued`` is given (the Advice builds its model
-        straight from the record: a model builder taking the dict as its own)."""
+    def matched_records(self, valued: Optional[Callable[[dict], object]] = None) -> list:
+        """One record per matched fact: {kind, ref, values} (no values for a conclusion or an
+        "absent" marker), or ``valued(record)`` when ``valued`` is given (the Advice builds its
+        model straight from the record: a model builder taking the dict as its own)."""
         if not self.source:
             return []
         compiled, facts = self.source
         records: list = []
         for alias, kind, keys in compiled.record_plan:
             fact = facts[alias]
+            values: dict = {}
             if keys is None:  # a conclusion or an "absent" marker: named, no values
                 ref = f"{fact['cid']}@{fact['subject']}"
-                records.append({"kind": kind, "ref": ref, "values": {}} if named is None else named(kind, ref))
-                continue
-            ref = PROFILE_FACT if kind == PROFILE_FACT else fact[OFFER_NAME]
-            if not keys and named is not None:
-                records.append(named(kind, ref))
-                continue
-            values = {}
-            for path, key in keys:  # a loop, not a comprehension: no frame of its own (most rules read one field)
-                values[path] = fact.get(key)
+            else:
+                ref = PROFILE_FACT if kind == PROFILE_FACT else fact[OFFER_NAME]
+                for path, key in keys:  # a loop, not a comprehension: no frame of its own (most rules read one field)
+                    values[path] = fact.get(key)
             record = {"kind": kind, "ref": ref, "values": values}
             records.append(record if valued is None else valued(record))
         return records
