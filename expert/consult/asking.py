@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from operator import itemgetter
 
-from expert.advice.model import AnswerSpec, ConclusionRef, Question, Text, built
+from expert.advice.model import AnswerSpec, ConclusionRef, Question, Text, builder
 from expert.consult.answers import answer_spec
 from expert.consult.question_catalogue import QuestionCatalogue
 from expert.consult.relevance import PLACEHOLDER_OFFER, Relevance, RelevanceAnalysis, RuleIndex
@@ -24,11 +24,17 @@ def _shown_subject(subject: str) -> str:
     return "*" if subject == PLACEHOLDER_OFFER else subject
 
 
+_build_question, _build_answer = builder(Question), builder(AnswerSpec)  # ``model.built``, bound once
+
+
 def _own(answer: AnswerSpec) -> AnswerSpec:
     """A question's allowed answers, with a choices list of its own: a question's wording is
     worked out once, and no container of one Advice or turn may be another's (a caller's
-    edit would reach the next)."""
-    return built(AnswerSpec, {**answer.__dict__, "choices": list(answer.choices)})
+    edit would reach the next).  A copy of the worked-out values (in declaration order,
+    each of its type, as ``model.built`` wants them) with a copy of the list."""
+    values = answer.__dict__.copy()
+    values["choices"] = values["choices"][:]
+    return _build_answer(values)
 
 
 class Asker:
@@ -64,7 +70,9 @@ class Asker:
     def _built(self, facts: list[str], relevance: Relevance, profile: dict) -> list[Question]:
         """The questions about ``facts``, in one loop (about twenty a consultation: a call
         less per question counts)."""
-        wordings, refs, reasons, score = self._wordings, self._refs, relevance.reasons, relevance.score
+        wordings, refs, reasons = self._wordings, self._refs, relevance.reasons
+        verdict_scores, warning_scores = relevance.verdict_scores, relevance.warning_scores
+        build_question, build_answer = _build_question, _build_answer
         questions = []
         for fact in facts:
             text, hint, answer, named, subject = wordings.get(fact) or self._wording(fact, profile)
@@ -72,11 +80,19 @@ class Asker:
             if len(keys) == 1:  # most questions have one reason: nothing to sort (and no comprehension to call)
                 (key,) = keys
                 why = [(refs.get(key) or self._conclusion_ref(*key))[1]]
+            elif len(keys) == 2:  # the next most common: one comparison, no sort
+                first, second = keys
+                first, second = refs.get(first) or self._conclusion_ref(*first), refs.get(second) or self._conclusion_ref(*second)
+                why = [first[1], second[1]] if first[0] < second[0] else [second[1], first[1]]
             else:
                 why = [ref for _, ref in sorted([refs.get(key) or self._conclusion_ref(*key) for key in keys],
                                                 key=itemgetter(0))]
-            questions.append(built(Question, {"id": fact, "fact": named, "subject": subject, "text": text, "hint": hint,
-                                              "answer": _own(answer), "why": why, "score": round(score(fact), 2)}))
+            choices = answer.__dict__.copy()  # ``_own``, inlined: about twenty a consultation
+            choices["choices"] = choices["choices"][:]
+            questions.append(build_question({
+                "id": fact, "fact": named, "subject": subject, "text": text, "hint": hint,
+                "answer": build_answer(choices), "why": why,
+                "score": round(verdict_scores.get(fact, 0.0) + warning_scores.get(fact, 0.0), 2)}))
         return questions
 
     def question_about(self, fact: str, profile: dict) -> Question:

@@ -631,11 +631,12 @@ class RelevanceAnalysis:
         offer_slots = [slot_of[s] for s in state.subjects]
         programs, rules_of, paths, readings, judge = index.programs, index.rules_of, index.paths, index.readings, self._judge
         n_rules, n_conclusions, n_paths = len(programs), len(rules_of), len(paths)
-        instance_rows = [[None] * n_rules for _ in names]
         conclusion_rows = [[None] * n_conclusions for _ in names]
         judged_rows = [[None] * n_paths for _ in names]
         opened: list[tuple[int, int, list]] = []  # open rule instances (rule, slot, groups), as they complete
         settled_conclusions: list[tuple[int, int]] = []  # (conclusion, slot), as they complete
+        open_conclusions: set[int] = set()  # conclusions open for some subject
+        open_rules = [False] * n_rules  # whether a rule is open for some subject
 
         def status(c: int, slot: int) -> int:
             """Judge conclusion ``c`` for the subject in ``slot``: each of its rules in turn,
@@ -646,68 +647,68 @@ class RelevanceAnalysis:
             if found is not None:
                 return found
             found = _FAILED
-            instances, judged = instance_rows[slot], judged_rows[slot]
-            for r in rules_of[c][slot == 0]:  # every rule, none skipped: each is recorded
-                one = instances[r]
-                if one is None:
-                    one, groups = _HELD, []
-                    for kind, item in programs[r]:
-                        if kind == _TESTS:  # ``tests_status``, inlined: most conditions are tests
-                            facts, several = None, False
-                            for p, holds in item:
-                                path_judged = judged[p]
-                                if path_judged is None:
-                                    path_judged = judged[p] = judge(readings[p], paths[p], names[slot])
-                                if path_judged[0]:
-                                    if facts is None:
-                                        facts = path_judged[0]
-                                    else:
-                                        facts, several = facts + path_judged[0], True
-                                elif not holds(path_judged[1]):  # failed, or unknown (fails in the engine too)
-                                    one = _FAILED
-                                    break
-                            else:
-                                if facts is not None:  # one path's open facts come each once already
-                                    one = _OPEN
-                                    groups.append(tuple(dict.fromkeys(facts)) if several else facts)
-                                continue
-                            break
-                        if kind == _CONCLUSION:
-                            read, about, negated = item
-                            if about == _ABOUT_ANY:  # the most of every offer's status, each worked out
-                                concluded = _FAILED
-                                for s in offer_slots:
-                                    offers_status = conclusion_rows[s][read]
-                                    if offers_status is None:
-                                        offers_status = status(read, s)
-                                    if offers_status > concluded:
-                                        concluded = offers_status
-                            else:
-                                whose = 0 if about == _ABOUT_COMPANY else slot
-                                concluded = conclusion_rows[whose][read]
-                                if concluded is None:
-                                    concluded = status(read, whose)
-                            if concluded == _OPEN:
-                                one = _OPEN
-                            elif (concluded == _HELD) == negated:
+            judged = judged_rows[slot]
+            for r in rules_of[c][slot == 0]:  # every rule, none skipped (each judged once: it concludes c alone)
+                one, groups = _HELD, []
+                for kind, item in programs[r]:
+                    if kind == _TESTS:  # ``tests_status``, inlined: most conditions are tests
+                        facts, several = None, False
+                        for p, holds in item:
+                            path_judged = judged[p]
+                            if path_judged is None:
+                                path_judged = judged[p] = judge(readings[p], paths[p], names[slot])
+                            if path_judged[0]:
+                                if facts is None:
+                                    facts = path_judged[0]
+                                else:
+                                    facts, several = facts + path_judged[0], True
+                            elif not holds(path_judged[1]):  # failed, or unknown (fails in the engine too)
                                 one = _FAILED
                                 break
                         else:
-                            facts = []
-                            alternatives = fact_condition(item, slot, facts)
-                            if alternatives == _FAILED:
-                                one = _FAILED
-                                break
-                            if alternatives == _OPEN:
+                            if facts is not None:  # one path's open facts come each once already
                                 one = _OPEN
-                                groups.append(tuple(dict.fromkeys(facts)))
-                    instances[r] = one  # after the conditions: post-order, as the scores add up
-                    if one == _OPEN:
-                        opened.append((r, slot, groups))
+                                groups.append(tuple(dict.fromkeys(facts)) if several else facts)
+                            continue
+                        break
+                    if kind == _CONCLUSION:
+                        read, about, negated = item
+                        if about == _ABOUT_ANY:  # the most of every offer's status, each worked out
+                            concluded = _FAILED
+                            for s in offer_slots:
+                                offers_status = conclusion_rows[s][read]
+                                if offers_status is None:
+                                    offers_status = status(read, s)
+                                if offers_status > concluded:
+                                    concluded = offers_status
+                        else:
+                            whose = 0 if about == _ABOUT_COMPANY else slot
+                            concluded = conclusion_rows[whose][read]
+                            if concluded is None:
+                                concluded = status(read, whose)
+                        if concluded == _OPEN:
+                            one = _OPEN
+                        elif (concluded == _HELD) == negated:
+                            one = _FAILED
+                            break
+                    else:
+                        facts = []
+                        alternatives = fact_condition(item, slot, facts)
+                        if alternatives == _FAILED:
+                            one = _FAILED
+                            break
+                        if alternatives == _OPEN:
+                            one = _OPEN
+                            groups.append(tuple(dict.fromkeys(facts)))
+                if one == _OPEN:  # after the conditions: post-order, as the scores add up
+                    opened.append((r, slot, groups))
+                    open_rules[r] = True
                 if one > found:
                     found = one
             row[c] = found
             settled_conclusions.append((c, slot))
+            if found == _OPEN:
+                open_conclusions.add(c)
             return found
 
         def tests_status(tests: tuple, slot: int, facts: list) -> int:
@@ -742,9 +743,10 @@ class RelevanceAnalysis:
         for c, about_company in index.starts(kinds_asked):  # the rules' order, each conclusion once
             for slot in (0,) if about_company else offer_slots:
                 status(c, slot)
-        return self._scores(opened, conclusion_rows, names, settled_conclusions)
+        return self._scores(opened, conclusion_rows, names, settled_conclusions, open_conclusions, open_rules)
 
-    def _scores(self, opened: list, conclusion_rows: list, names: list, settled_conclusions: list) -> Relevance:
+    def _scores(self, opened: list, conclusion_rows: list, names: list, settled_conclusions: list,
+                open_conclusions: set, open_rules: list) -> Relevance:
         """Score each open fact by the open rule instances waiting on it (module docstring)."""
         index = self.index
         conclude, cids = index.conclude, index.conclusion_ids
@@ -757,15 +759,14 @@ class RelevanceAnalysis:
                 numbered = c * width + slot
                 live.append((c, (cids[c], names[slot]), numbered, groups))
                 producers[numbered] = producers.get(numbered, 0) + 1
-        weight = self._weights({c for c, slot in settled_conclusions if conclusion_rows[slot][c] == _OPEN},
-                               {r for r, _, _ in opened})
+        weights, weight = self._weights(open_conclusions, open_rules)
         verdict_scores: dict[str, float] = {}
         warning_scores: dict[str, float] = {}
         reasons: dict[str, set] = {}  # fact id -> {(conclusion id, subject)}
         for c, key, numbered, groups in live:
             # Shares: settling a conclusion takes all its open rules; settling a rule takes
             # one of its open conditions; a fact that alone decides a condition weighs most.
-            verdict_weight, warning_weight = weight(c)
+            verdict_weight, warning_weight = weights[c] or weight(c)  # worked out on first use
             producing = producers[numbered]
             for group in groups:
                 share = 1.0 / len(group) / producing
@@ -787,11 +788,12 @@ class RelevanceAnalysis:
         return Relevance(verdict_scores, warning_scores, reasons, frozenset(verdict_scores), lambda: {
             (cids[c], names[slot]): _STATUS_WORDS[conclusion_rows[slot][c]] for c, slot in settled_conclusions})
 
-    def _weights(self, open_conclusions: set, open_rules: set):
-        """What deciding an open conclusion is worth, for the verdict and for warnings (a
-        function of its number, worked out on first use): its own weight plus, halved per
-        link, the most that an open rule reading it (and concluding an open conclusion)
-        can still change."""
+    def _weights(self, open_conclusions: set, open_rules: list) -> tuple[list, Callable]:
+        """What deciding an open conclusion is worth, for the verdict and for warnings (by
+        its number, worked out on first use: the list of those worked out, None where not
+        yet, and the function that works one out): its own weight plus, halved per link,
+        the most that an open rule reading it (and concluding an open conclusion) can
+        still change."""
         index = self.index
         own, conclude, readers = index.own_weights, index.conclude, index.readers
         weights: list = [None] * len(own)
@@ -806,7 +808,7 @@ class RelevanceAnalysis:
                 # still decides one verdict (weights are never negative: none is the least)
                 most_verdict = most_warning = 0.0
                 for r in readers[c]:  # the open conclusions its open readers conclude
-                    if r not in open_rules:
+                    if not open_rules[r]:
                         continue
                     k = conclude[r]
                     if k not in open_conclusions:
@@ -820,4 +822,4 @@ class RelevanceAnalysis:
                 found = weights[c] = (verdict + CHAIN_DECAY * most_verdict, warning + CHAIN_DECAY * most_warning)
             return found
 
-        return weight
+        return weights, weight
