@@ -15,7 +15,11 @@ every lenient reading (``"5"`` for 5), is exactly as before.
 The schema's models keep their classes: the result is a ``Profile`` like any other.
 pydantic-core would reuse each nested model's own validator (with the Python checks) in a
 schema that names it, so the models are marked incomplete while the fast validator is built.
-It is built on a process's second validation: a one-shot command never pays for it.
+It is built on a process's second validation: a one-shot command never pays for it.  A
+knowledge snapshot carries its schema (``rulebase/snapshot.py``): a process that loads one
+validates with it from its first profile on, and builds no vocabulary model for a
+well-formed profile (they are built on first use, ``defer_build``: most of this program's
+import time otherwise).
 
 The vocabulary's other validators (unique lists and names, names that neither start nor end
 with spaces, a price only when paid, the upgrade naming an offer) were Python too, called per
@@ -28,6 +32,7 @@ where either refuses, the exact path decides as above.  Inside advise() this cod
 from __future__ import annotations
 
 import threading
+from enum import Enum
 from typing import Any, Optional
 
 from pydantic import ValidationError
@@ -57,13 +62,21 @@ def _strict_shape_check(node: dict) -> bool:
     return getattr(function and function.get("function"), "__func__", None) is _Strict._strict_shape.__func__
 
 
-def _tightened(node: Any) -> Any:
-    """A field's schema with strict numbers and lists and control-free text (a copy)."""
+def _tightened(node: Any, definitions: dict) -> Any:
+    """A field's schema with strict numbers and lists and control-free text (a copy);
+    ``definitions``: the schemas a ``definition-ref`` may name, by ref."""
     if isinstance(node, (list, tuple)):  # a union's choices
-        return type(node)(_tightened(item) for item in node)
+        return type(node)(_tightened(item, definitions) for item in node)
     if not isinstance(node, dict):
         return node
     kind = node.get("type")
+    if kind == "definition-ref":  # a model, or an enum used twice (a deferred model's schema names them)
+        target = definitions.get(node["schema_ref"], {})
+        if target.get("type") == "model":
+            return node  # refuses a list or control characters by itself, like an inline model
+        if target.get("type") in _EXACT_ONLY:
+            return _tightened({key: value for key, value in target.items() if key != "ref"}, definitions)
+        raise NotTightened(f"a reference to a schema of type {target.get('type')!r}")
     if kind in _EXACT_ONLY:
         if kind == "literal" and any(isinstance(v, str) and _CONTROL.search(v) for v in node["expected"]):
             raise NotTightened("a literal with a control character")
@@ -81,19 +94,19 @@ def _tightened(node: Any) -> Any:
     if kind in ("int", "float"):
         return {**node, "strict": True}
     if kind == "list":
-        return {**node, "strict": True, "items_schema": _tightened(node["items_schema"])}
+        return {**node, "strict": True, "items_schema": _tightened(node["items_schema"], definitions)}
     if kind == "str":
         if "pattern" in node:
             raise NotTightened("a text field with a pattern of its own")
         return {**node, "strict": True, "pattern": _NO_CONTROL}  # strict: bytes are not decoded
     if kind == "union":
-        choices = _tightened(node["choices"])
+        choices = _tightened(node["choices"], definitions)
         kinds = [_input_kind(choice) for choice in choices]
         if None not in kinds and len(set(kinds)) == len(kinds):  # no input fits two choices: the first fit is the one
             return {**node, "choices": choices, "mode": "left_to_right"}  # (smart mode tries the others too)
         return {**node, "choices": choices}
     if kind in _PASS_THROUGH:
-        return {**node, "schema": _tightened(node["schema"])}
+        return {**node, "schema": _tightened(node["schema"], definitions)}
     raise NotTightened(f"a field schema of type {kind!r}")
 
 
@@ -183,24 +196,32 @@ def _input_kind(choice: Any) -> Optional[str]:
     return "text" if first.get("type") == "str" and first.get("strict") else None
 
 
-def fast_schema(node: Any) -> Any:
+def fast_schema(node: Any, definitions: Optional[dict] = None) -> Any:
     """A copy of a core schema with each ``_strict_shape`` check replaced by native constraints,
-    and the validators ``checks_hold`` runs afterwards left out."""
+    and the validators ``checks_hold`` runs afterwards left out.
+
+    A model built before the models it holds (they are built on first use: ``defer_build``)
+    has a ``definitions`` schema naming them by reference; a model built after them holds
+    them inline.  Both are read here."""
+    if definitions is None:
+        definitions = {}
+        if isinstance(node, dict) and node.get("type") == "definitions":
+            definitions = {item["ref"]: item for item in node["definitions"]}
     if isinstance(node, dict):
         if _strict_shape_check(node):
-            return _tightened(fast_schema(node["schema"]))
+            return _tightened(fast_schema(node["schema"], definitions), definitions)
         function = _validator_after(node)
         if function in _CHECKED_AFTER:
-            inner = fast_schema(node["schema"])
+            inner = fast_schema(node["schema"], definitions)
             if function not in _PLAIN_NAMES:
                 return inner
             plain = _plain_text(inner)
             if plain == inner:
                 raise NotTightened("a name check without control-free text to tighten")
             return plain
-        return {key: fast_schema(value) for key, value in node.items()}
+        return {key: fast_schema(value, definitions) for key, value in node.items()}
     if isinstance(node, (list, tuple)):
-        return type(node)(fast_schema(value) for value in node)
+        return type(node)(fast_schema(value, definitions) for value in node)
     return node
 
 
@@ -219,33 +240,33 @@ class ProfileValidator:
 
     def __init__(self) -> None:
         self._fast: Optional[SchemaValidator] = None
+        self._stored: Optional[dict] = None  # a fast schema a knowledge snapshot carried (``adopt``)
+        self._schema: Optional[dict] = None  # the fast validator's schema, once built
         self._unavailable = False
         self._calls = 0
 
     def _build(self) -> Optional[SchemaValidator]:
         with _BUILD_LOCK:
             if self._fast is None and not self._unavailable:
-                models = _input_models()
-                own = {m: m.__dict__.get("__pydantic_complete__") for m in models}
-                try:
-                    schema = fast_schema(Profile.__pydantic_core_schema__)
-                    for m in models:  # else pydantic-core reuses each model's validator, Python checks and all
-                        m.__pydantic_complete__ = False
-                    self._fast = SchemaValidator(schema)
-                except NotTightened:
-                    self._unavailable = True
-                finally:
-                    for m, value in own.items():
-                        if value is None:
-                            del m.__pydantic_complete__
-                        else:
-                            m.__pydantic_complete__ = value
+                stored, self._stored = self._stored, None
+                if stored is not None:
+                    try:
+                        self._fast, self._schema = _schema_validator(stored), stored
+                    except Exception:  # noqa: BLE001, S110 - a stored schema this pydantic-core refuses: build ours
+                        pass
+                if self._fast is None:
+                    try:
+                        Profile.model_rebuild()  # built on first use (defer_build): now, if not yet
+                        schema = fast_schema(Profile.__pydantic_core_schema__)
+                        self._fast, self._schema = _schema_validator(schema), schema
+                    except NotTightened:
+                        self._unavailable = True
         return self._fast
 
     def validate(self, data: Any) -> Profile:
         """The validated model; raises pydantic's ValidationError exactly as ``model_validate`` does."""
         self._calls += 1
-        fast = self._fast if self._fast is not None or self._calls < 2 else self._build()
+        fast = self._fast if self._fast is not None or (self._calls < 2 and self._stored is None) else self._build()
         if fast is not None and type(data) is dict:
             profile = _fast_profile(fast, data)
             if profile is not None:
@@ -255,6 +276,61 @@ class ProfileValidator:
     def fast_only(self, data: Any) -> Optional[Profile]:
         """The fast path alone (built now if need be): the profile, or None where it refuses."""
         return _fast_profile(self._fast or self._build(), data)
+
+    def stored_form(self) -> Optional[dict]:
+        """The fast validator's schema for a knowledge snapshot to carry (built now if need be),
+        without pydantic's JSON-schema metadata (validation never reads it, and it holds
+        functions of pydantic's own); None when there is no fast validator."""
+        if self._build() is None or self._schema is None:
+            return None
+        return _without_metadata(self._schema)
+
+    def adopt(self, schema: dict) -> None:
+        """Validate with this stored fast schema (``stored_form`` of a process running the same
+        code, pydantic and vocabulary: the snapshot's key says so) from the first profile on,
+        so that no vocabulary model is built for a well-formed profile.  Built on first use;
+        ignored when this validator already has its own."""
+        with _BUILD_LOCK:
+            if self._fast is None and not self._unavailable:
+                self._stored = schema
+
+
+def _schema_validator(schema: dict) -> SchemaValidator:
+    """The validator of a fast schema.  The input models are marked incomplete while it is
+    built: pydantic-core would otherwise reuse each complete model's own validator (Python
+    checks and all) where the schema names the model."""
+    own = {model: model.__dict__.get("__pydantic_complete__") for model in _input_models()}
+    try:
+        for model in own:
+            model.__pydantic_complete__ = False
+        return SchemaValidator(schema)
+    finally:
+        for model, value in own.items():
+            if value is None:
+                del model.__pydantic_complete__
+            else:
+                model.__pydantic_complete__ = value
+
+
+def _without_metadata(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {key: _without_metadata(value) for key, value in node.items() if key != "metadata"}
+    if isinstance(node, (list, tuple)):
+        return type(node)(_without_metadata(value) for value in node)
+    return node
+
+
+def stored_schema_objects() -> dict[str, object]:
+    """What a stored fast schema may refer to, by name: the input models, the vocabulary's
+    choices and their members, and its default factory.  A snapshot stores these names, never code."""
+    named: dict[str, object] = {"_empty_list": vocab._empty_list}
+    for model in _input_models():
+        named[model.__name__] = model
+    for value in vars(vocab).values():
+        if isinstance(value, type) and issubclass(value, Enum) and value.__module__ == vocab.__name__:
+            named[value.__name__] = value
+            named.update((f"{value.__name__}.{member.name}", member) for member in value)
+    return named
 
 
 def _fast_profile(fast: SchemaValidator, data: Any) -> Optional[Profile]:
@@ -266,4 +342,7 @@ def _fast_profile(fast: SchemaValidator, data: Any) -> Optional[Profile]:
     return profile if checks_hold(profile) else None
 
 
-validate_profile = ProfileValidator().validate
+# The process's validator: the one consultations use, and the one a knowledge snapshot's
+# fast schema is given to (``rulebase/snapshot.py``).
+PROFILE_VALIDATOR = ProfileValidator()
+validate_profile = PROFILE_VALIDATOR.validate

@@ -31,7 +31,12 @@ class _Strict(BaseModel):
     control characters (a name is printed on terminals: an escape sequence in it could
     retitle or drive the reader's terminal)."""
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, use_enum_values=False, json_schema_extra=_describe)
+    # defer_build: pydantic builds a model's schema on the model's first use, not at import.  Building
+    # all twelve is most of this module's import (about 20 ms of a one-shot command's start), and a
+    # process that loaded its knowledge from a snapshot validates its first profiles with the fast
+    # validator the snapshot carries (``facts/validation.py``), so none is built at all then.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, use_enum_values=False, json_schema_extra=_describe,
+                              defer_build=True)
 
     @field_validator("*", mode="before")
     @classmethod

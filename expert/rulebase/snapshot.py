@@ -18,7 +18,13 @@ when its key matches exactly:
   data classes (``rulebook``, ``compiler``) and refuses every other global (a function,
   ``os.system``...); a file that is not ours (another owner, or writable by others: no one
   else can make a file this user owns), corrupt, or refused is ignored and the knowledge
-  is loaded in full.
+  is loaded in full;
+* it also carries the fast profile validator's schema (``facts/validation.py``), which
+  depends only on the vocabulary's code and pydantic's version (both in the key): a process
+  served the snapshot validates its first profile with it and builds none of the
+  vocabulary's pydantic models, most of a one-shot command's own start-up otherwise.  The
+  schema's classes and choice members are stored by name and resolved against a fixed list;
+  a stored schema that is refused is ignored (the validator builds its own, as without one).
 
 Snapshots are written atomically (a temporary file renamed over); at most
 ``MAX_SNAPSHOTS`` are kept, oldest first removed.
@@ -36,13 +42,16 @@ import sys
 from pathlib import Path
 from typing import Optional
 
+import pydantic
+import pydantic_core
 import yaml
 
 from expert.facts.safe_files import read_regular_file
+from expert.facts.validation import PROFILE_VALIDATOR, stored_schema_objects
 from expert.rulebase.parse_cache import cache_dir
 from expert.rulebase.rulebook import KnowledgeBase
 
-_FORMAT = "expert-snapshot-1"  # bump when what is stored changes
+_FORMAT = "expert-snapshot-2"  # bump when what is stored changes
 MAX_SNAPSHOTS = 8
 MAX_KEYED_BYTES = 64_000_000  # the loader's MAX_KNOWLEDGE_BYTES (defined here: read without the loader)
 _PREFIX, _SUFFIX = "knowledge-", ".pickle"
@@ -52,14 +61,33 @@ _ALLOWED_MODULES = frozenset({"expert.rulebase.rulebook", "expert.rulebase.compi
 @functools.lru_cache(maxsize=1)
 def code_version() -> bytes:
     """A digest of the code that shapes a loaded knowledge base: every module of
-    ``expert.rulebase`` and ``expert.facts`` (the vocabulary it is checked against)."""
-    digest = hashlib.sha256(f"PyYAML {yaml.__version__}|libyaml {yaml.__with_libyaml__}".encode())
-    package = Path(__file__).resolve().parent.parent
+    ``expert.rulebase`` and ``expert.facts`` (the vocabulary it is checked against), with the
+    versions of the libraries that read the rules and build the fast validator's schema."""
+    digest = hashlib.sha256(f"PyYAML {yaml.__version__}|libyaml {yaml.__with_libyaml__}|pydantic {pydantic.VERSION}|"
+                            f"pydantic-core {pydantic_core.__version__}".encode())
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     for part in ("rulebase", "facts"):
-        for source in sorted((package / part).glob("*.py")):
-            digest.update(source.name.encode())
-            digest.update(source.read_bytes())
+        folder = os.path.join(package, part)
+        for name in sorted(name for name in os.listdir(folder) if name.endswith(".py")):
+            digest.update(name.encode())
+            with open(os.path.join(folder, name), "rb") as source:
+                digest.update(source.read())
     return digest.digest()
+
+
+def _knowledge_files(directory: Path) -> list[str]:
+    """The files the loader may read, relative to ``directory``, sorted: ``*.yaml`` at the top
+    and in ``rules/`` (as ``glob("*.yaml")`` finds them: no hidden names; a folder so named
+    is listed too, and refused when read).  Plain ``os.listdir``: this runs on every start."""
+    found = []
+    for folder in ("", "rules"):
+        try:
+            names = os.listdir(os.path.join(directory, folder) if folder else directory)
+        except FileNotFoundError:
+            continue
+        found += [f"{folder}/{name}" if folder else name for name in names
+                  if name.endswith(".yaml") and not name.startswith(".")]
+    return sorted(found)
 
 
 def snapshot_key(directory: Path, require_bases: bool) -> Optional[str]:
@@ -70,10 +98,10 @@ def snapshot_key(directory: Path, require_bases: bool) -> Optional[str]:
     try:
         digest.update(code_version())
         digest.update(_limits_in_force())
-        for path in sorted([*directory.glob("*.yaml"), *(directory / "rules").glob("*.yaml")]):
-            raw = read_regular_file(path, left)
+        for name in _knowledge_files(directory):
+            raw = read_regular_file(os.path.join(directory, name), left)
             left -= len(raw)
-            digest.update(f"\x00{path.relative_to(directory)}\x00{len(raw)}\x00".encode())
+            digest.update(f"\x00{name}\x00{len(raw)}\x00".encode())
             digest.update(raw)
     except (OSError, ValueError):
         return None
@@ -104,6 +132,57 @@ class _KnowledgeUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"a knowledge snapshot may not refer to {module}.{name}")
 
 
+# The fast validator's schema (``facts/validation.py``) travels with the knowledge base: it
+# depends on nothing but the vocabulary's code and pydantic's version, both in the key, and a
+# process that loads this snapshot then validates its first profile without building the
+# vocabulary's pydantic models (most of a one-shot command's own start-up).  The schema holds
+# model classes, choice members and a default factory: stored by name, resolved on reading
+# against ``stored_schema_objects()`` only; no other object can be named, no code can run.
+_PLAIN = frozenset({str, int, float, bool, type(None), dict, list, tuple})
+
+
+class _SchemaPickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, names: dict[int, str]) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._names = names
+
+    def persistent_id(self, obj: object) -> Optional[str]:
+        if type(obj) in _PLAIN:
+            return None
+        name = self._names.get(id(obj))
+        if name is None:
+            raise pickle.PicklingError(f"a stored schema may not hold {type(obj).__name__}")
+        return name
+
+
+class _SchemaUnpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO, objects: dict[str, object]) -> None:
+        super().__init__(file)
+        self._objects = objects
+
+    def persistent_load(self, name: object) -> object:
+        if type(name) is not str or name not in self._objects:
+            raise pickle.UnpicklingError(f"a stored schema may not refer to {name!r}")
+        return self._objects[name]
+
+    def find_class(self, module: str, name: str) -> type:
+        raise pickle.UnpicklingError(f"a stored schema may not refer to {module}.{name}")
+
+
+def _stored_schema() -> Optional[bytes]:
+    """The fast validator's schema, pickled by name; None when there is none or it holds
+    anything but what ``stored_schema_objects`` names (then the snapshot goes without)."""
+    try:
+        schema = PROFILE_VALIDATOR.stored_form()
+        if schema is None:
+            return None
+        file = io.BytesIO()
+        _SchemaPickler(file, {id(obj): name for name, obj in stored_schema_objects().items()}).dump(schema)
+        return file.getvalue()
+    except Exception:  # noqa: BLE001 - only a cache
+        return None
+
+
 def _ours(info: os.stat_result) -> bool:
     """Owned by this user and writable by no one else (as ssh asks of its keys)."""
     owner = getattr(os, "getuid", lambda: info.st_uid)()
@@ -127,11 +206,16 @@ def read_snapshot(key: str) -> Optional[KnowledgeBase]:
             if not stat.S_ISREG(info.st_mode) or not _ours(info):
                 return None
             payload = file.read()
-        stored_key, knowledge = _KnowledgeUnpickler(io.BytesIO(payload)).load()
+        stored_key, knowledge, schema = _KnowledgeUnpickler(io.BytesIO(payload)).load()
     except Exception:  # noqa: BLE001 - whatever is wrong with it, the full load is the answer
         return None
     if stored_key != key or not isinstance(knowledge, KnowledgeBase):
         return None
+    if isinstance(schema, bytes):
+        try:
+            PROFILE_VALIDATOR.adopt(_SchemaUnpickler(io.BytesIO(schema), stored_schema_objects()).load())
+        except Exception:  # noqa: BLE001, S110 - no stored schema: the validator builds its own as ever
+            pass
     return knowledge
 
 
@@ -141,7 +225,7 @@ def write_snapshot(key: str, knowledge: KnowledgeBase) -> None:
     if entry is None:
         return
     try:
-        payload = pickle.dumps((key, knowledge), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((key, knowledge, _stored_schema()), protocol=pickle.HIGHEST_PROTOCOL)
         _KnowledgeUnpickler(io.BytesIO(payload)).load()  # what cannot be read back is not stored
         entry.parent.mkdir(parents=True, exist_ok=True)
         temporary = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
