@@ -149,7 +149,9 @@ class AdviceAssembler:
         title = self._titles.get(cid)
         if title is None:
             kind = self.knowledge.conclusions[cid]
-            title = self._titles[cid] = Text(en=kind.title.en, zh=kind.title.zh)
+            # built, not validated: validating would build Text's pydantic schema (1-2 ms) on a
+            # cold process's first assemble, for values the knowledge base already checked
+            title = self._titles[cid] = _build_text({"en": kind.title.en, "zh": kind.title.zh})
         return title
 
     def _kind(self, cid: str) -> tuple:
