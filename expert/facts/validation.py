@@ -318,8 +318,14 @@ def _schema_validator(schema: dict) -> SchemaValidator:
 
 
 def _without_metadata(node: Any) -> Any:
+    """A schema without pydantic's ``metadata`` entries: only a schema node's (a dict whose
+    ``type`` is text), so that a model field named ``metadata`` (a key of a ``fields``
+    mapping) is kept, and a default value is kept as it is."""
     if isinstance(node, dict):
-        return {key: _without_metadata(value) for key, value in node.items() if key != "metadata"}
+        if not isinstance(node.get("type"), str):
+            return {key: _without_metadata(value) for key, value in node.items()}
+        return {key: value if key == "default" else _without_metadata(value)
+                for key, value in node.items() if key != "metadata"}
     if isinstance(node, (list, tuple)):
         return type(node)(_without_metadata(value) for value in node)
     return node
