@@ -298,7 +298,10 @@ class ProfileValidator:
 def _schema_validator(schema: dict) -> SchemaValidator:
     """The validator of a fast schema.  The input models are marked incomplete while it is
     built: pydantic-core would otherwise reuse each complete model's own validator (Python
-    checks and all) where the schema names the model."""
+    checks and all) where the schema names the model.  A flag found True afterwards is
+    left so: pydantic built that model meanwhile (models are built on first use, and a
+    profile the exact path validates in another thread builds them), and restoring the
+    False it had would leave a built model marked unbuilt."""
     own = {model: model.__dict__.get("__pydantic_complete__") for model in _input_models()}
     try:
         for model in own:
@@ -306,6 +309,8 @@ def _schema_validator(schema: dict) -> SchemaValidator:
         return SchemaValidator(schema)
     finally:
         for model, value in own.items():
+            if model.__dict__.get("__pydantic_complete__") is True:
+                continue
             if value is None:
                 del model.__pydantic_complete__
             else:
@@ -313,8 +318,14 @@ def _schema_validator(schema: dict) -> SchemaValidator:
 
 
 def _without_metadata(node: Any) -> Any:
+    """A schema without pydantic's ``metadata`` entries: only a schema node's (a dict whose
+    ``type`` is text), so that a model field named ``metadata`` (a key of a ``fields``
+    mapping) is kept, and a default value is kept as it is."""
     if isinstance(node, dict):
-        return {key: _without_metadata(value) for key, value in node.items() if key != "metadata"}
+        if not isinstance(node.get("type"), str):
+            return {key: _without_metadata(value) for key, value in node.items()}
+        return {key: value if key == "default" else _without_metadata(value)
+                for key, value in node.items() if key != "metadata"}
     if isinstance(node, (list, tuple)):
         return type(node)(_without_metadata(value) for value in node)
     return node

@@ -332,3 +332,16 @@ def test_the_validators_checks_hold_restates_are_unchanged():
     changed = sorted(name for name in digests.keys() | RESTATED_VALIDATORS.keys()
                      if digests.get(name) != RESTATED_VALIDATORS.get(name))
     assert not changed, f"changed since checks_hold restated them: {changed} (see the comment above)"
+
+
+def test_the_stored_form_drops_pydantics_metadata_but_no_field_named_so():
+    from expert.facts.validation import _without_metadata
+
+    field = {"type": "model-field", "schema": {"type": "int"}, "metadata": {"pydantic_js_functions": [print]}}
+    schema = {"type": "model-fields", "fields": {"metadata": field, "type": field},
+              "metadata": {"x": 1}, "computed_fields": []}
+    default = {"type": "default", "schema": {"type": "dict"}, "default": {"type": "x", "metadata": 1}}
+    stripped = {"type": "model-field", "schema": {"type": "int"}}
+    assert _without_metadata(schema) == {"type": "model-fields", "fields": {"metadata": stripped, "type": stripped},
+                                         "computed_fields": []}
+    assert _without_metadata(default) == default

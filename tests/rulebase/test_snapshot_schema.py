@@ -145,3 +145,36 @@ def test_the_fast_validator_is_built_whichever_model_pydantic_built_first():
     assert run.returncode == 0, run.stderr[-800:]
     result = json.loads(run.stdout)
     assert result["fast"] and result["same"], result
+
+
+_BUILT_MEANWHILE = """
+import io, sys
+from expert.facts import validation
+from expert.facts.vocabulary import Profile
+from expert.rulebase import snapshot
+with open(sys.argv[1], "rb") as file:
+    schema = snapshot._SchemaUnpickler(file, validation.stored_schema_objects()).load()
+build = validation.SchemaValidator
+
+def built_meanwhile(schema):  # another thread validates its first profile the exact way meanwhile
+    Profile.model_validate({})
+    return build(schema)
+
+validation.SchemaValidator = built_meanwhile
+validator = validation.ProfileValidator()
+validator.adopt(schema)
+assert validator._build() is not None
+print(Profile.__pydantic_complete__, Profile.model_rebuild())
+"""
+
+
+def test_a_model_pydantic_builds_while_the_stored_schema_is_built_stays_marked_built(tmp_path):
+    """Building the fast validator restores the completeness flags it flipped, but not over
+    one pydantic set meanwhile: a built model left marked unbuilt is built again by the next
+    model_rebuild (and by each model that holds it)."""
+    stored = tmp_path / "schema.pickle"
+    stored.write_bytes(snapshot._stored_schema())
+    run = subprocess.run([sys.executable, "-c", _BUILT_MEANWHILE, str(stored)], capture_output=True, text=True,
+                         env={**os.environ, "EXPERT_CACHE_DIR": "off"}, timeout=120)
+    assert run.returncode == 0, run.stderr[-800:]
+    assert run.stdout.split() == ["True", "None"]  # marked built, so not built again
