@@ -336,7 +336,8 @@ def stored_schema_objects() -> dict[str, object]:
     choices and their members, and its default factory.  A snapshot stores these names, never code."""
     named: dict[str, object] = {"_empty_list": vocab._empty_list}
     for model in _input_models():
-        named[model.__name__] = model
+        if model.__module__ == vocab.__name__:  # (a subclass made elsewhere could share a name)
+            named[model.__name__] = model
     for value in vars(vocab).values():
         if isinstance(value, type) and issubclass(value, Enum) and value.__module__ == vocab.__name__:
             named[value.__name__] = value

@@ -137,7 +137,10 @@ class _KnowledgeUnpickler(pickle.Unpickler):
 # process that loads this snapshot then validates its first profile without building the
 # vocabulary's pydantic models (most of a one-shot command's own start-up).  The schema holds
 # model classes, choice members and a default factory: stored by name, resolved on reading
-# against ``stored_schema_objects()`` only; no other object can be named, no code can run.
+# against ``stored_schema_objects()`` only; no other object can be named, no function called.
+# Like the knowledge pickle, it is read only from a file this user owns and no one else can
+# write (``_ours``): pickle could still set attributes on the objects it names, so the file
+# is trusted as the user's own, as the knowledge base in it is.
 _PLAIN = frozenset({str, int, float, bool, type(None), dict, list, tuple})
 
 
