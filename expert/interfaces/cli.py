@@ -6,6 +6,7 @@ expected); 1 an invalid knowledge base or an internal error.  Never a traceback.
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from collections import Counter
@@ -32,10 +33,18 @@ BAD_INPUT, INTERNAL, INTERRUPTED = 2, 1, 130
 
 
 def _advisor(knowledge: Optional[str]) -> Advisor:
+    """The knowledge base, loaded with the garbage collector paused and then set aside from
+    its scans (``gc.freeze``), as ``entry.py`` does for the imports: its objects (ten
+    thousand or so) live as long as the command, and a batch of profiles would otherwise
+    have each full collection scan them again."""
+    gc.disable()
     try:
         return Advisor(knowledge) if knowledge else default_advisor()
     except KnowledgeError as error:
         _fail(str(error), INTERNAL)
+    finally:
+        gc.freeze()
+        gc.enable()
     raise AssertionError("unreachable")
 
 

@@ -221,3 +221,20 @@ def test_serve_help_names_every_endpoint(runner):
     text = " ".join(result.output.split())
     missing = [s for s in sorted(segments) if s and s not in text]
     assert not missing, f"serve --help omits {missing}"
+
+
+def test_the_knowledge_loads_with_the_collector_paused_then_set_aside_and_running(tmp_path):
+    """``_advisor`` pauses the garbage collector while the knowledge base loads and freezes
+    what it made: the collector must be running again afterwards, also when loading fails
+    (a consultation left without a collector would grow without bound)."""
+    import gc
+
+    from expert.interfaces import cli
+
+    before = gc.get_freeze_count()
+    cli._advisor(str(support.copy_knowledge(tmp_path / "knowledge")))
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > before  # the knowledge base's objects are set aside
+    with pytest.raises(SystemExit):
+        cli._advisor(str(tmp_path / "no-such-knowledge"))
+    assert gc.isenabled()
