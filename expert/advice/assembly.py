@@ -11,8 +11,8 @@ and every list or dict in an Advice is its own (a caller may edit one Advice, ne
 
 from __future__ import annotations
 
+import os
 from operator import itemgetter
-from pathlib import Path
 from typing import Any, Optional
 
 from expert.advice.model import (
@@ -167,7 +167,7 @@ class AdviceAssembler:
         ref = self._rule_refs.get(rid)
         if ref is None:
             rule = self.knowledge.rules[rid]
-            ref = self._rule_refs[rid] = (tuple(rule.claims), tuple(rule.paragraphs), Path(rule.file).name, rule.line)
+            ref = self._rule_refs[rid] = (tuple(rule.claims), tuple(rule.paragraphs), os.path.basename(rule.file), rule.line)
         return ref
 
     def _support_plan(self, rid: str) -> tuple:

@@ -16,7 +16,6 @@ from typing import Optional, Union
 from pydantic import ValidationError
 
 from expert.advice.assembly import NEED_MORE_INFO, AdviceAssembler
-from expert.advice.input_errors import InputError
 from expert.advice.model import Advice
 from expert.facts.derive import derive
 from expert.facts.flatten import input_facts
@@ -67,6 +66,8 @@ class Consultant:
         try:
             return validate_profile(profile)
         except ValidationError as error:
+            from expert.advice.input_errors import InputError  # (bad input only: not imported at start)
+
             raise InputError.from_validation(error) from None
 
     def advise(self, profile: Union[Profile, dict], lang: str = "en", trace: bool = True) -> Advice:

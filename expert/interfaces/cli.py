@@ -10,6 +10,7 @@ import gc
 import json
 import sys
 from collections import Counter
+from importlib import import_module
 from pathlib import Path
 from typing import Optional
 
@@ -23,10 +24,7 @@ from expert.inference.engine import EngineError
 from expert.interfaces.advisor import Advisor, default_advisor
 from expert.interfaces.cli_errors import fail as _fail  # in Chinese under --lang zh when given a zh text
 from expert.interfaces.cli_errors import in_chinese_if_asked, invalid_profile, remember_command_line
-from expert.interfaces.init_cli import init_command
-from expert.interfaces.mcp_command import mcp_command
 from expert.interfaces.schemas import SCHEMAS, json_schema
-from expert.interfaces.serve_cli import serve
 from expert.rulebase.errors import KnowledgeError
 
 BAD_INPUT, INTERNAL, INTERRUPTED = 2, 1, 130
@@ -48,11 +46,27 @@ def _advisor(knowledge: Optional[str]) -> Advisor:
     raise AssertionError("unreachable")
 
 
+# Commands in modules of their own, imported when run or listed (``expert --help``), so that
+# ``expert advise`` starts without them (click's lazily loaded subcommands).
+_LAZY_COMMANDS = {"init": ("expert.interfaces.init_cli", "init_command"),
+                  "mcp": ("expert.interfaces.mcp_command", "mcp_command"),
+                  "serve": ("expert.interfaces.serve_cli", "serve")}
+
+
 class _ExpertGroup(click.Group):
     """Parts of a knowledge base load on first use (questions.yaml for a need-more-info
     verdict): a problem found then is reported like one found at start, never as a traceback.
     Ctrl-C ends any command with status 130 and no traceback; output that cannot be written
     (standard output closed, a full disk) is one line on stderr and status 1 (see guard_output)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> Optional[click.Command]:
+        if name in _LAZY_COMMANDS and name not in self.commands:
+            module, attribute = _LAZY_COMMANDS[name]
+            self.add_command(getattr(import_module(module), attribute), name)
+        return super().get_command(ctx, name)
 
     def make_context(self, *args, **kwargs) -> click.Context:
         try:
@@ -393,10 +407,6 @@ def schema(name: str) -> None:
     what-if, or an input error."""
     click.echo(json.dumps(json_schema(name), indent=2, ensure_ascii=False))
 
-
-main.add_command(init_command)
-main.add_command(mcp_command)
-main.add_command(serve)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
