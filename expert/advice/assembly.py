@@ -129,7 +129,6 @@ class AdviceAssembler:
         # (built on first use, each: a one-shot command touches a few of them)
         self._titles: dict[str, Text] = {}
         self._kinds: dict[str, tuple] = {}  # conclusion id -> (kind, group, field shown, title)
-        self._rule_refs: dict[str, tuple] = {}
         self._label_cache: dict = {}  # name -> Text or None (bounded: names can be user text)
         self._input_label_cache: dict = {}  # a figure's input names -> their labels (bounded: as above)
         self._severity_rank = {
@@ -162,21 +161,15 @@ class AdviceAssembler:
             plan = self._kinds[cid] = (kind.kind, _GROUPS.get(kind.kind), kind.shows, self._title(cid))
         return plan
 
-    def _rule_ref(self, rid: str) -> tuple:
-        """(claims, paragraphs, file, line): a rule's citation."""
-        ref = self._rule_refs.get(rid)
-        if ref is None:
-            rule = self.knowledge.rules[rid]
-            ref = self._rule_refs[rid] = (tuple(rule.claims), tuple(rule.paragraphs), os.path.basename(rule.file), rule.line)
-        return ref
-
     def _support_plan(self, rid: str) -> tuple:
         """A rule's reason and citation, prepared once: a reason without placeholders as its
         text, the others' templates split."""
         plan = self._supports.get(rid)
         if plan is None:
-            because = self.knowledge.rules[rid].because
-            claims, paragraphs, file, line = self._rule_ref(rid)
+            rule = self.knowledge.rules[rid]
+            because = rule.because
+            claims, paragraphs, file, line = (tuple(rule.claims), tuple(rule.paragraphs), os.path.basename(rule.file),
+                                              rule.line)
             if "{" not in because.en + because.zh:
                 plan = (_build_text({"en": because.en, "zh": because.zh}), None, None, claims, paragraphs, file, line)
             else:

@@ -72,7 +72,7 @@ class Asker:
         less per question counts)."""
         wordings, refs, reasons = self._wordings, self._refs, relevance.reasons
         verdict_scores, warning_scores = relevance.verdict_scores, relevance.warning_scores
-        build_question, build_answer = _build_question, _build_answer
+        build_question = _build_question
         questions = []
         for fact in facts:
             text, hint, answer, named, subject = wordings.get(fact) or self._wording(fact, profile)
@@ -87,11 +87,9 @@ class Asker:
             else:
                 why = [ref for _, ref in sorted([refs.get(key) or self._conclusion_ref(*key) for key in keys],
                                                 key=itemgetter(0))]
-            choices = answer.__dict__.copy()  # ``_own``, inlined: about twenty a consultation
-            choices["choices"] = choices["choices"][:]
             questions.append(build_question({
                 "id": fact, "fact": named, "subject": subject, "text": text, "hint": hint,
-                "answer": build_answer(choices), "why": why,
+                "answer": _own(answer), "why": why,
                 "score": round(verdict_scores.get(fact, 0.0) + warning_scores.get(fact, 0.0), 2)}))
         return questions
 

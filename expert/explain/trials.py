@@ -562,11 +562,8 @@ def _reading(path: str) -> tuple[bool, str, bool]:
     return spec.derived, spec.engine_name if section else value_field(path), section
 
 
-
-
 def _owner(fact: dict) -> tuple:
     return (fact["t"], fact.get(OFFER_NAME))
-
 
 
 def related(a: str, b: str) -> bool:

@@ -135,10 +135,11 @@ _ENGINE_KEYS: dict = {}  # a derived path -> its engine key (a few dozen paths, 
 def _engine_items(values: dict) -> zip:
     """(engine key, value) for each derived value, without a call per key."""
     try:
-        return zip(list(map(_ENGINE_KEYS.__getitem__, values)), values.values(), strict=True)
+        keys = list(map(_ENGINE_KEYS.__getitem__, values))
     except KeyError:  # a path not seen yet: the first derivations of a process
         _ENGINE_KEYS.update((path, _section_key(path)) for path in values)
-        return zip(list(map(_ENGINE_KEYS.__getitem__, values)), values.values(), strict=True)
+        keys = list(map(_ENGINE_KEYS.__getitem__, values))
+    return zip(keys, values.values(), strict=True)
 
 
 PROFILE_SECTIONS = ("company", "needs", "upgrade")  # what the profile fact flattens, each under its own prefix

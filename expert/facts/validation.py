@@ -241,7 +241,7 @@ class ProfileValidator:
     def __init__(self) -> None:
         self._fast: Optional[SchemaValidator] = None
         self._stored: Optional[dict] = None  # a fast schema a knowledge snapshot carried (``adopt``)
-        self._schema: Optional[dict] = None  # the fast validator's schema, once built
+        self._schema: Optional[dict] = None  # the fast validator's schema (metadata-free), once built
         self._unavailable = False
         self._calls = 0
 
@@ -257,7 +257,7 @@ class ProfileValidator:
                 if self._fast is None:
                     try:
                         Profile.model_rebuild()  # built on first use (defer_build): now, if not yet
-                        schema = fast_schema(Profile.__pydantic_core_schema__)
+                        schema = _without_metadata(fast_schema(Profile.__pydantic_core_schema__))
                         self._fast, self._schema = _schema_validator(schema), schema
                     except NotTightened:
                         self._unavailable = True
@@ -278,12 +278,10 @@ class ProfileValidator:
         return _fast_profile(self._fast or self._build(), data)
 
     def stored_form(self) -> Optional[dict]:
-        """The fast validator's schema for a knowledge snapshot to carry (built now if need be),
-        without pydantic's JSON-schema metadata (validation never reads it, and it holds
+        """The fast validator's schema for a knowledge snapshot to carry (built now if need be):
+        kept without pydantic's JSON-schema metadata (validation never reads it, and it holds
         functions of pydantic's own); None when there is no fast validator."""
-        if self._build() is None or self._schema is None:
-            return None
-        return _without_metadata(self._schema)
+        return self._schema if self._build() is not None else None
 
     def adopt(self, schema: dict) -> None:
         """Validate with this stored fast schema (``stored_form`` of a process running the same
