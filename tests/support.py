@@ -260,3 +260,31 @@ def write_generated_kb(directory: Path, kind: str, count: int) -> Path:
         with (directory / "conclusions.yaml").open("a", encoding="utf-8") as handle:
             handle.writelines(conclusions)
     return directory
+
+
+def same_models(built_one: object, validated: object, where: str, passed_through: tuple = ()) -> None:
+    """Walk a model built without validation (``advice/model.built``) and the same model
+    validated: the same classes, field order, fields set and leaf types.  An instance of a
+    ``passed_through`` class is compared whole (validation passes an instance through)."""
+    from pydantic import BaseModel
+
+    assert type(built_one) is type(validated), where
+    if isinstance(built_one, passed_through):
+        assert built_one == validated, where
+    elif isinstance(built_one, BaseModel):
+        assert list(built_one.__dict__) == list(type(built_one).model_fields), where
+        assert built_one.__dict__.keys() == validated.__dict__.keys(), where
+        assert built_one.model_fields_set == validated.model_fields_set, where
+        assert built_one.__pydantic_extra__ is None and built_one.__pydantic_private__ is None, where
+        for name in type(built_one).model_fields:
+            same_models(getattr(built_one, name), getattr(validated, name), f"{where}.{name}", passed_through)
+    elif isinstance(built_one, (list, tuple)):
+        assert len(built_one) == len(validated), where
+        for i, (a, b) in enumerate(zip(built_one, validated, strict=True)):
+            same_models(a, b, f"{where}[{i}]", passed_through)
+    elif isinstance(built_one, dict):
+        assert list(built_one) == list(validated), where
+        for key in built_one:
+            same_models(built_one[key], validated[key], f"{where}.{key}", passed_through)
+    else:
+        assert built_one == validated, where

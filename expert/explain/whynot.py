@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from expert.advice.model import builder
 from expert.explain.conditions import FAILED, UNKNOWN, ConditionCheck, FactView, check_rule, combine_all, conclusion_instances
 from expert.explain.model import ConditionReport, RuleReport, TestReport, WhyNotNode
 from expert.explain.proof import ProofBuilder, derived_inputs, fact_id, rule_ref, title_of, unstated_requirements
@@ -25,6 +26,15 @@ def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+# The reports are made from values built here, each of its field's type, so they are built
+# without validation (``advice/model.built``: every field given, in declaration order); a
+# why-not with its nested why-nots holds hundreds of them, and validating each was about a
+# tenth of a why-not explanation.  ``tests/explain/test_whynot.py`` holds every report built
+# so equal, type for type, to the same report validated.
+_test_report, _condition_report, _rule_report, _node = (
+    builder(cls) for cls in (TestReport, ConditionReport, RuleReport, WhyNotNode))
+
+
 class WhyNotBuilder:
     def __init__(self, knowledge: KnowledgeBase, view: FactView, proofs: ProofBuilder) -> None:
         self.knowledge, self.view, self.proofs = knowledge, view, proofs
@@ -34,23 +44,27 @@ class WhyNotBuilder:
         reports = []
         for rule, one in conclusion_instances(self.knowledge, cid, subject, list(self.view.offers)):
             conditions = [self.condition(c, one, depth, seen | {cid}) for c in check_rule(rule, self.view, one)]
-            reports.append(RuleReport(rule=rule_ref(self.knowledge, rule.id), subject=one,
-                                      status=combine_all([c.status for c in conditions]), conditions=conditions))
-        return WhyNotNode(conclusion=cid, subject=None if subject in (None, ANY_SUBJECT) else subject,
-                          title=title_of(self.knowledge, cid), rules=reports)
+            reports.append(_rule_report({"rule": rule_ref(self.knowledge, rule.id), "subject": one,
+                                         "status": combine_all([c.status for c in conditions]),
+                                         "conditions": conditions}))
+        return _node({"conclusion": cid, "subject": None if subject in (None, ANY_SUBJECT) else subject,
+                      "title": title_of(self.knowledge, cid), "rules": reports})
 
     def condition(self, check: ConditionCheck, subject: str, depth: int, seen: frozenset) -> ConditionReport:
         condition = check.condition
         if not isinstance(condition, ConclusionCondition):
-            tests = [TestReport(fact=fact_id(t.test.path, subject), operator=t.test.operator,
-                                expected=_plain(t.test.value), actual=t.value, status=t.status,
-                                missing=self.missing(t.test.path, subject) if t.value is None else [],
-                                set_name=t.test.set_name)
+            tests = [_test_report({"fact": fact_id(t.test.path, subject), "operator": t.test.operator,
+                                   "expected": _plain(t.test.value), "actual": t.value, "status": t.status,
+                                   "missing": self.missing(t.test.path, subject) if t.value is None else [],
+                                   "set_name": t.test.set_name})
                      for t in check.tests]
             alternatives = [self.condition(a, subject, depth, seen) for a in check.alternatives]
-            return ConditionReport(status=check.status, tests=tests, alternatives=alternatives)
-        report: dict = {"status": check.status, "conclusion": condition.id, "negated": condition.negated,
-                        "subject": check.subject, "title": title_of(self.knowledge, condition.id)}
+            return _condition_report({"status": check.status, "tests": tests, "alternatives": alternatives,
+                                      "conclusion": None, "title": None, "negated": False, "subject": None,
+                                      "why_not": None, "proof": None})
+        report: dict = {"status": check.status, "tests": [], "alternatives": [], "conclusion": condition.id,
+                        "title": title_of(self.knowledge, condition.id), "negated": condition.negated,
+                        "subject": check.subject, "why_not": None, "proof": None}
         if check.status == FAILED and condition.negated:  # reached, but had to be absent: show why it was reached
             report["proof"] = self.proofs.node_for(condition.id, check.subject)
         elif check.status == FAILED and depth < MAX_DEPTH and condition.id not in seen:
@@ -58,7 +72,7 @@ class WhyNotBuilder:
             report["why_not"] = nested
             if any(r.status == UNKNOWN for r in nested.rules):
                 report["status"] = UNKNOWN  # stating some facts could still make it hold
-        return ConditionReport(**report)
+        return _condition_report(report)
 
 
     def missing(self, path: str, subject: str) -> list[str]:

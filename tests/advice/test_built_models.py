@@ -33,36 +33,12 @@ def _profiles() -> dict[str, dict]:
 PROFILES = _profiles()
 
 
-def _same_models(built_one: object, validated: object, where: str) -> None:
-    """Walk both trees: the same classes, field order, fields set and leaf types."""
-    assert type(built_one) is type(validated), where
-    if isinstance(built_one, Question):  # the asker's, passed through as validation passes an instance
-        assert built_one == validated, where
-    elif isinstance(built_one, BaseModel):
-        assert list(built_one.__dict__) == list(type(built_one).model_fields), where
-        assert built_one.__dict__.keys() == validated.__dict__.keys(), where
-        assert built_one.model_fields_set == validated.model_fields_set, where
-        assert built_one.__pydantic_extra__ is None and built_one.__pydantic_private__ is None, where
-        for name in type(built_one).model_fields:
-            _same_models(getattr(built_one, name), getattr(validated, name), f"{where}.{name}")
-    elif isinstance(built_one, (list, tuple)):
-        assert len(built_one) == len(validated), where
-        for i, (a, b) in enumerate(zip(built_one, validated, strict=True)):
-            _same_models(a, b, f"{where}[{i}]")
-    elif isinstance(built_one, dict):
-        assert list(built_one) == list(validated), where
-        for key in built_one:
-            _same_models(built_one[key], validated[key], f"{where}.{key}")
-    else:
-        assert built_one == validated, where
-
-
 def _check(advice: Advice) -> None:
     validated = Advice.model_validate(advice.model_dump())
     assert orjson.dumps(advice.model_dump()) == orjson.dumps(validated.model_dump())
     assert advice.model_dump_json() == validated.model_dump_json()
     assert advice == validated
-    _same_models(advice, validated, "advice")
+    support.same_models(advice, validated, "advice", (Question,))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -182,3 +182,18 @@ def test_rules_that_did_not_fire_name_the_values_they_would_show(advisor):
     explanation = advisor.explain(support.full_profile(), "finding.tight_for_growth", search=False)
     because = explanation.why_not.rules[0].rule.because
     assert "<offer.derived.event_headroom_ratio>" in because.en and "{" not in because.en + because.zh
+
+
+@pytest.mark.parametrize("case", load_cases(support.KNOWLEDGE / "cases"), ids=lambda c: c.id)
+def test_why_not_reports_built_without_validation_equal_them_validated(advisor, case):
+    """``whynot.py`` builds its reports without validating them (``advice/model.built``):
+    each report, nested why-nots included, equals the same report validated from its dump,
+    class for class, field for field, type for type (a proof it holds is the proof
+    builder's, compared whole)."""
+    from expert.explain.model import ProofNode, WhyNotNode
+
+    verdict = advisor.advise(case.profile).verdict.id
+    for other in ("verdict.pay", "verdict.dont_pay", "verdict.need_more_info"):
+        if other != verdict:
+            why_not = advisor.explain(case.profile, other, search=False).why_not
+            support.same_models(why_not, WhyNotNode.model_validate(why_not.model_dump()), f"{case.id} {other}", (ProofNode,))
