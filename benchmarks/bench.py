@@ -54,11 +54,16 @@ arguments, 1 if a profile cannot even be advised on).  What each number means:
   case's profile (questions per case, against the verdict's deciding facts; time per
   turn); ``explain`` of the verdict reached (how) and of the two verdicts not reached
   (why-not with the smallest-change search; the five slowest are listed with how many
-  candidate changes each tried); one ``what_if``.  Reported, not targeted.
+  candidate changes each tried); one ``what_if``.  Each why-not is timed in
+  ``why_not_passes`` passes (3 in a full run) and its fastest counts: the p99 of 166
+  why-nots is the second slowest, so one stall of the host in a single pass decided it
+  (a why-not took 98 ms in one pass and under 50 ms in the next).  The first pass's
+  median and p99 are printed too.  Only the why-not p99 is targeted.
 
 The final block compares against the targets (issue 12): advise() median <= 1.6x the
 floor's median, p99 <= 3x the floor's median, need-more-info median <= 1.3x the others',
-cold start median <= 1.15x its floor's median, RSS growth <= 5 MB (MiB).
+cold start median <= 1.15x its floor's median, RSS growth <= 5 MB (MiB), why-not p99
+(each why-not's fastest pass) <= 60 ms.
 """
 
 from __future__ import annotations
@@ -86,6 +91,7 @@ TARGET_P99_RATIO = 3.0  # advise() p99 / floor median
 TARGET_NMI_RATIO = 1.3  # need-more-info median / the others' median
 TARGET_COLD_RATIO = 1.15  # cold start median / its floor's median
 TARGET_RSS_MB = 5.0
+TARGET_WHY_NOT_P99_MS = 60.0  # each why-not's fastest of ``why_not_passes``
 # On 3.13 and later durable_rules' extension loads only after expert's PyEval_CallObject shim
 # (inference/engine.py): the floor loads it the same way, as any program using durable must.
 COLD_FLOOR = (
@@ -98,8 +104,9 @@ COLD_FLOOR = (
 RSS_CONSULTATIONS = 20_000
 
 FULL = dict(case_step=1, warmup=200, iterations=3_000, blocks=10, stage_rounds=10, cold_runs=20,
-            rss=RSS_CONSULTATIONS, budget=165.0)
-QUICK = dict(case_step=8, warmup=10, iterations=60, blocks=2, stage_rounds=1, cold_runs=2, rss=200, budget=0.0)
+            rss=RSS_CONSULTATIONS, budget=165.0, why_not_passes=3)
+QUICK = dict(case_step=8, warmup=10, iterations=60, blocks=2, stage_rounds=1, cold_runs=2, rss=200, budget=0.0,
+             why_not_passes=1)
 
 
 def load_profiles() -> list[tuple[str, dict]]:
@@ -291,15 +298,15 @@ def rss_growth(advisor, profiles, target: int, deadline: float) -> dict:
     return result
 
 
-def explain_and_ask(advisor, case_step: int = 1) -> dict:
+def explain_and_ask(advisor, case_step: int = 1, why_not_passes: int = 1) -> dict:
     """Run the stateless consultation on every case (every ``case_step``-th in a quick run),
-    and time explain (how, why-not) and what-if."""
+    and time explain (how, why-not: each its fastest of ``why_not_passes``) and what-if."""
     from expert.audit.cases import load_cases
     from expert.consult.deciding import deciding_facts
     from expert.consult.turns import answer_from, volunteered_facts
 
     clock = time.perf_counter_ns
-    turns, how, why_not, what_if = [], [], [], []
+    turns, how, why_not, why_not_first, what_if = [], [], [], [], []
     why_not_cases = []  # (ns, case, verdict, candidates tried): the slowest are listed
     counts, deciding, reached = [], [], 0
     verdicts = ("verdict.pay", "verdict.dont_pay", "verdict.need_more_info")
@@ -324,9 +331,13 @@ def explain_and_ask(advisor, case_step: int = 1) -> dict:
         how.append(clock() - start)
         for other in verdicts:
             if other != run.advice.verdict.id:
-                start = clock()
-                explained = advisor.explain(full, other)
-                why_not.append(clock() - start)
+                passes = []
+                for _ in range(why_not_passes):
+                    start = clock()
+                    explained = advisor.explain(full, other)
+                    passes.append(clock() - start)
+                why_not.append(min(passes))
+                why_not_first.append(passes[0])
                 tried = explained.smallest_change.candidates_tried if explained.smallest_change else 0
                 why_not_cases.append((why_not[-1], case.id, other, tried))
         start = clock()
@@ -335,7 +346,8 @@ def explain_and_ask(advisor, case_step: int = 1) -> dict:
     return dict(cases=len(counts), reached=reached, questions=sum(counts), avg=sum(counts) / len(counts),
                 max=max(counts), avg_deciding=sum(deciding) / len(deciding),
                 over=sum(1 for c, d in zip(counts, deciding, strict=True) if c > d),
-                turn=summary(turns), how=summary(how), why_not=summary(why_not), what_if=summary(what_if),
+                turn=summary(turns), how=summary(how), why_not=summary(why_not),
+                why_not_first=summary(why_not_first), what_if=summary(what_if),
                 why_not_slowest=sorted(why_not_cases, reverse=True)[:5])
 
 
@@ -430,13 +442,17 @@ def main(argv=None) -> int:
                   f"{cfg['rss']:,} calls from the second-half slope: {mem['projected']:+.2f} MB")
 
     print("\n5. explain and ask (every worked case)")
-    ask = explain_and_ask(advisor, cfg["case_step"])
+    ask = explain_and_ask(advisor, cfg["case_step"], cfg["why_not_passes"])
     print(f"  chat bot from what a user volunteers: {ask['cases']} cases, {ask['reached']} reach the case's verdict; "
           f"{ask['questions']} questions, {ask['avg']:.2f} per case (max {ask['max']}); deciding facts "
           f"{ask['avg_deciding']:.2f} per case; {ask['over']} cases asked more than their deciding facts")
     show("next_step", ask["turn"])
     show("how", ask["how"])
     show("why-not", ask["why_not"])
+    if cfg["why_not_passes"] > 1:
+        print(f"  (each why-not's fastest of {cfg['why_not_passes']} passes; the first pass alone: median "
+              f"{ask['why_not_first']['median']:.3f} ms, p99 {ask['why_not_first']['p99']:.3f} ms, "
+              f"max {ask['why_not_first']['max']:.3f} ms)")
     print("  slowest why-not: " + "; ".join(f"{case} {verdict} {ns / 1e6:.1f} ms ({tried} candidates)"
                                           for ns, case, verdict, tried in ask["why_not_slowest"]))
     show("what-if", ask["what_if"])
@@ -454,6 +470,9 @@ def main(argv=None) -> int:
         ("RSS growth" + ("" if mem.get("projected") is None else " (projected)"),
          "n/a" if "error" in mem else f"{mem['judged']:+.2f} MB", f"<= {TARGET_RSS_MB:g} MB",
          None if "error" in mem else mem["judged"] <= TARGET_RSS_MB),
+        ("why-not p99" + (f" (fastest of {cfg['why_not_passes']})" if cfg["why_not_passes"] > 1 else ""),
+         f"{ask['why_not']['p99']:.1f} ms", f"<= {TARGET_WHY_NOT_P99_MS:g} ms",
+         ask["why_not"]["p99"] <= TARGET_WHY_NOT_P99_MS),
     ]
     print("\n6. targets")
     for name, value, target, ok in rows:

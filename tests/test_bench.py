@@ -19,6 +19,6 @@ def test_quick_bench_runs_and_reports_every_section():
     out = done.stdout
     for needed in ("advise()", "floor", "need_more_info / others", "2b. stages",
                    "validate", "derive", "flatten", "engine", "questions", "assembly",
-                   "floor (bare imports + one pydantic model)", "6. targets", "total run time"):
+                   "floor (bare imports + one pydantic model)", "6. targets", "why-not p99", "total run time"):
         assert needed in out, f"missing {needed!r} in the bench's output"
     assert "cold start failed" not in out
