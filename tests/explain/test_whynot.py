@@ -197,3 +197,44 @@ def test_why_not_reports_built_without_validation_equal_them_validated(advisor, 
         if other != verdict:
             why_not = advisor.explain(case.profile, other, search=False).why_not
             support.same_models(why_not, WhyNotNode.model_validate(why_not.model_dump()), f"{case.id} {other}", (ProofNode,))
+            _no_list_shared(why_not, {}, f"{case.id} {other}")
+
+
+def _no_list_shared(value: object, seen: dict, where: str) -> None:
+    """Validation copies a list or dict given for a typed field: built, each must be the
+    report's own, or a caller editing one report would edit another (``Any`` fields, passed
+    through by validation too, and the proof builder's proofs are left out)."""
+    from typing import Any
+
+    from pydantic import BaseModel
+
+    from expert.explain.model import ProofNode
+
+    if isinstance(value, ProofNode):
+        return
+    if isinstance(value, BaseModel):
+        items = [(name, getattr(value, name)) for name, field in type(value).model_fields.items()
+                 if field.annotation is not Any]
+    elif isinstance(value, (list, dict)):
+        assert id(value) not in seen, f"{where} is the same object as {seen[id(value)][0]}"
+        seen[id(value)] = (where, value)  # kept alive, so its id is not reused
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+    else:
+        return
+    for key, item in items:
+        _no_list_shared(item, seen, f"{where}.{key}")
+
+
+def test_a_why_not_holds_the_catalogue_s_strings_not_the_caller_s(advisor):
+    """A str subclass asked about (validation, skipped when the reports are built, would have
+    made a str of it) comes back as the catalogue's and the profile's own str."""
+    class Name(str):
+        pass
+
+    profile = support.full_profile()
+    offer = profile["offers"][0]["name"]
+    why_not = advisor.explain(profile, Name("warning.free_trap"), Name(offer), search=False).why_not
+    assert why_not is not None
+    assert type(why_not.conclusion) is str and type(why_not.subject) is str
+    assert all(type(rule.subject) is str and all(type(c.subject) in (str, type(None)) for c in rule.conditions)
+               for rule in why_not.rules)
