@@ -42,7 +42,8 @@ def built(cls: type[Model], values: dict) -> Model:
     validating the same dict in pydantic-core, and an Advice holds about a hundred models.
     Every built model of a class shares one fields set (see ``builder``).
     ``tests/advice/test_built_models.py`` checks that every Advice built this way equals,
-    byte for byte and type for type, the same Advice validated.
+    byte for byte and type for type, the same Advice validated; ``tests/explain/test_whynot.py``
+    does the same for the why-not reports (``explain/whynot.py``).
     """
     build = _BUILDERS.get(cls)
     if build is None:

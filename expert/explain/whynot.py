@@ -26,11 +26,12 @@ def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-# The reports are made from values built here, each of its field's type, so they are built
-# without validation (``advice/model.built``: every field given, in declaration order); a
-# why-not with its nested why-nots holds hundreds of them, and validating each was about a
-# tenth of a why-not explanation.  ``tests/explain/test_whynot.py`` holds every report built
-# so equal, type for type, to the same report validated.
+# The reports are made from values built here or read from the knowledge base and the
+# profile (``explainer.explain`` hands over their own strings, not a caller's), each of its
+# field's type, so they are built without validation (``advice/model.built``: every field
+# given, in declaration order); a why-not with its nested why-nots holds hundreds of them,
+# and validating each was about a fifth of the report's cost.  ``tests/explain/test_whynot.py``
+# holds every report built so equal, type for type, to the same report validated.
 _test_report, _condition_report, _rule_report, _node = (
     builder(cls) for cls in (TestReport, ConditionReport, RuleReport, WhyNotNode))
 
