@@ -45,10 +45,10 @@ def explain(consultant: Consultant, profile: Union[Profile, dict], conclusion_id
                                      f"资料中没有名为 {subject!r} 的方案（现有方案：{'、'.join(offers) or '无'}）")
     # the catalogue's and the profile's own strings from here on: the why-not is built without
     # validation (``whynot.py``), which would have made a str of a caller's str subclass
-    conclusion_id = knowledge.conclusions[conclusion_id].id
+    asked = knowledge.conclusions[conclusion_id]
+    conclusion_id, about = asked.id, asked.about
     if subject is not None:
         subject = next(s for s in (COMPANY_SUBJECT, *offers) if s == subject)
-    about = knowledge.conclusions[conclusion_id].about
     if subject == COMPANY_SUBJECT and about == "offer" or subject not in (None, COMPANY_SUBJECT) and about == "company":
         raise UnknownConclusionError(f"{conclusion_id} is only ever about {'an offer' if about == 'offer' else 'the company'};"
                                      f" drop --subject{' or name an offer' if about == 'offer' else ''}",

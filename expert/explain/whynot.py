@@ -34,6 +34,8 @@ def _plain(value: Any) -> Any:
 # holds every report built so equal, type for type, to the same report validated.
 _test_report, _condition_report, _rule_report, _node = (
     builder(cls) for cls in (TestReport, ConditionReport, RuleReport, WhyNotNode))
+# A condition on facts names no conclusion: the rest of its ConditionReport, in field order
+_NO_CONCLUSION = {"conclusion": None, "title": None, "negated": False, "subject": None, "why_not": None, "proof": None}
 
 
 class WhyNotBuilder:
@@ -61,8 +63,7 @@ class WhyNotBuilder:
                      for t in check.tests]
             alternatives = [self.condition(a, subject, depth, seen) for a in check.alternatives]
             return _condition_report({"status": check.status, "tests": tests, "alternatives": alternatives,
-                                      "conclusion": None, "title": None, "negated": False, "subject": None,
-                                      "why_not": None, "proof": None})
+                                      **_NO_CONCLUSION})
         report: dict = {"status": check.status, "tests": [], "alternatives": [], "conclusion": condition.id,
                         "title": title_of(self.knowledge, condition.id), "negated": condition.negated,
                         "subject": check.subject, "why_not": None, "proof": None}

@@ -6,7 +6,6 @@ expected); 1 an invalid knowledge base or an internal error.  Never a traceback.
 
 from __future__ import annotations
 
-import gc
 import json
 import sys
 from collections import Counter
@@ -24,6 +23,7 @@ from expert.inference.engine import EngineError
 from expert.interfaces.advisor import Advisor, default_advisor
 from expert.interfaces.cli_errors import fail as _fail  # in Chinese under --lang zh when given a zh text
 from expert.interfaces.cli_errors import in_chinese_if_asked, invalid_profile, remember_command_line
+from expert.interfaces.collector import made_with_collector_paused
 from expert.interfaces.schemas import SCHEMAS, json_schema
 from expert.rulebase.errors import KnowledgeError
 
@@ -31,18 +31,13 @@ BAD_INPUT, INTERNAL, INTERRUPTED = 2, 1, 130
 
 
 def _advisor(knowledge: Optional[str]) -> Advisor:
-    """The knowledge base, loaded with the garbage collector paused and then set aside from
-    its scans (``gc.freeze``), as ``entry.py`` does for the imports: its objects (ten
-    thousand or so) live as long as the command, and a batch of profiles would otherwise
-    have each full collection scan them again."""
-    gc.disable()
+    """The knowledge base, loaded as ``entry.py`` loads the imports (``collector.py``):
+    its objects (ten thousand or so) live as long as the command, and a batch of profiles
+    would otherwise have each full collection scan them again."""
     try:
-        return Advisor(knowledge) if knowledge else default_advisor()
+        return made_with_collector_paused(lambda: Advisor(knowledge) if knowledge else default_advisor())
     except KnowledgeError as error:
         _fail(str(error), INTERNAL)
-    finally:
-        gc.freeze()
-        gc.enable()
     raise AssertionError("unreachable")
 
 

@@ -17,9 +17,11 @@ for long-lived start-up state); it runs as usual from the first command on.
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
+from collections.abc import Callable
+
+from expert.interfaces.collector import made_with_collector_paused
 
 INTERRUPTED = 130  # 128 + SIGINT
 
@@ -28,14 +30,15 @@ def _interrupted_while_starting(signum: int, frame: object) -> None:
     os._exit(INTERRUPTED)  # nothing has been written yet: nothing to flush
 
 
+def _cli() -> Callable[[], None]:
+    from expert.interfaces.cli import main as cli
+
+    return cli
+
+
 def main() -> None:
     """Run the `expert` command."""
     previous = signal.signal(signal.SIGINT, _interrupted_while_starting)
-    gc.disable()
-    try:
-        from expert.interfaces.cli import main as cli
-    finally:
-        gc.freeze()
-        gc.enable()
+    cli = made_with_collector_paused(_cli)
     signal.signal(signal.SIGINT, previous)
     cli()
