@@ -17,7 +17,7 @@ def test_quick_bench_runs_and_reports_every_section():
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     out = done.stdout
-    for needed in ("advise()", "floor", "need_more_info / others", "2b. stages",
+    for needed in ("advise()", "floor", "need_more_info / others", "within each block pair", "block pairs", "2b. stages",
                    "validate", "derive", "flatten", "engine", "questions", "assembly",
                    "floor (bare imports + one pydantic model)", "6. targets", "why-not p99", "total run time"):
         assert needed in out, f"missing {needed!r} in the bench's output"
