@@ -22,10 +22,12 @@ arguments, 1 if a profile cannot even be advised on).  What each number means:
   ``ratio`` is median(advise) / median(floor).  The advise() samples are also split by
   verdict: a ``need_more_info`` consultation also ranks the questions it lists, and its
   median is compared with the others'.  The same two ratios within each block pair (an
-  advise() block and the floor block after it) are printed as min, median and max, not
-  judged: on a shared host the floor's median moved from 0.99 to 1.29 ms within a minute
-  and the judged ratio of identical code from 1.67x to 1.82x, as wide as the margins the
-  targets are missed or met by; the spread shows how much of a verdict is the host.
+  advise() block and the floor block after it, each over its whole passes over the profiles,
+  so every pair holds the same mix) are printed as min, median and max, not judged (a quick
+  run's blocks are shorter than one pass: none then).  On a shared host the floor's median
+  moved from 0.99 to 1.29 ms within a minute and the judged ratio of identical code from
+  1.67x to 1.82x, as wide as the margins the targets are missed or met by; the spread shows
+  how much of a verdict is the host.
 * **stages** - where one advise() call's time goes, each stage timed on its own in turn
   for every profile: validation (``Advisor.validate``), derivation, flattening
   (the input facts, read from the validated models), the engine run with the trace kept,
@@ -165,10 +167,10 @@ def latency(advisor, profiles, facts, cfg, asks: list[bool]) -> tuple[dict, dict
     floor_ns: list[int] = []
     by_verdict: tuple[list[int], list[int]] = ([], [])  # (others, need-more-info)
     per_block = max(1, cfg["iterations"] // cfg["blocks"])
-    pairs: list[tuple[list[int], list[int], list[int], list[int]]] = []  # per block: (advise, floor, others, nmi)
+    pairs: list[tuple[list[int], list[bool], list[int]]] = []  # per block: (advise, need_more_info or not, floor)
     i = 0
     while len(advise_ns) < cfg["iterations"]:
-        block = len(advise_ns), len(by_verdict[0]), len(by_verdict[1])
+        first = len(advise_ns)
         for _ in range(min(per_block, cfg["iterations"] - len(advise_ns))):
             profile = dicts[i % len(dicts)]
             start = clock()
@@ -184,28 +186,42 @@ def latency(advisor, profiles, facts, cfg, asks: list[bool]) -> tuple[dict, dict
             engine.run(f, trace=False)
             floor_ns.append(clock() - start)
             j += 1
-        pairs.append((advise_ns[block[0]:], floor_ns[block[0]:], by_verdict[0][block[1]:], by_verdict[1][block[2]:]))
+        asked = [asks[k % len(dicts)] for k in range(first, len(advise_ns))]
+        pairs.append((advise_ns[first:], asked, floor_ns[first:]))
     return (summary(advise_ns), summary(floor_ns), summary(by_verdict[1]), summary(by_verdict[0]),
-            pair_ratios(pairs))
+            pair_ratios(pairs, len(dicts)))
 
 
-def pair_ratios(pairs: list[tuple[list[int], list[int], list[int], list[int]]]) -> dict:
-    """advise/floor and need-more-info/others within each block pair (an advise() block and
-    the floor block right after it: seconds apart, where the whole run's medians mix minutes
-    of a host whose speed drifts).  Not judged: they show how far the host alone moves a
-    ratio, beside the judged ratio of the run's medians."""
+def pair_ratios(pairs: list[tuple[list[int], list[bool], list[int]]], n_profiles: int) -> dict:
+    """advise/floor and need-more-info/others within each block pair: an advise() block and
+    the floor block right after it, over the same profiles, seconds apart, where the run's
+    medians mix a minute of a host whose speed drifts.  Each pair counts its whole passes over
+    the profiles only (its first ``n_profiles`` * k samples: any run of consecutive calls that
+    long holds every profile k times), so every pair weighs the same mix of profiles and what
+    moves its ratios is the host.  A pair shorter than one pass (a quick run's) counts for
+    none.  Not judged: they show how far the host alone moves a ratio, beside the judged
+    ratios of the run's medians."""
     def ratio(top: list[int], bottom: list[int]) -> Optional[float]:
         return statistics.median(top) / statistics.median(bottom) if top and bottom else None
 
-    advise = [r for a, f, _, _ in pairs if (r := ratio(a, f)) is not None]
-    nmi = [r for _, _, o, n in pairs if (r := ratio(n, o)) is not None]
+    advise, nmi = [], []
+    for advise_ns, asked, floor_ns in pairs:
+        whole = len(advise_ns) // n_profiles * n_profiles
+        if not whole:
+            continue
+        advise.append(ratio(advise_ns[:whole], floor_ns[:whole]))
+        samples = list(zip(advise_ns[:whole], asked[:whole], strict=True))
+        others = [ns for ns, asks_questions in samples if not asks_questions]
+        asking = [ns for ns, asks_questions in samples if asks_questions]
+        if (found := ratio(asking, others)) is not None:
+            nmi.append(found)
     return dict(advise=advise, nmi=nmi)
 
 
 def spread(ratios: list[float]) -> str:
     """'min 1.52x, median 1.61x, max 1.80x over 10 block pairs' (or why there is none)."""
     if not ratios:
-        return "no block pair had samples of both"
+        return "none: no block holds a whole pass over the profiles"
     return (f"min {min(ratios):.2f}x, median {statistics.median(ratios):.2f}x, max {max(ratios):.2f}x "
             f"over {len(ratios)} block pairs")
 
@@ -438,12 +454,14 @@ def main(argv=None) -> int:
     p99_ratio = adv["p99"] / floor["median"]
     print(f"  ratio advise/floor (median): {ratio:.2f}x   "
           f"(overhead above the floor: {adv['median'] - floor['median']:.3f} ms); p99 / floor median {p99_ratio:.2f}x")
-    print(f"  advise/floor within each block pair (the host's drift, not judged): {spread(by_pair['advise'])}")
+    print(f"  advise/floor within each block pair (same profiles: the host's drift; not judged): "
+          f"{spread(by_pair['advise'])}")
     show("need-info", nmi)
     show("others", others)
     nmi_ratio = nmi["median"] / others["median"]
     print(f"  need_more_info / others (median): {nmi_ratio:.2f}x ({sum(asks)} of {len(asks)} profiles ask questions)")
-    print(f"  need_more_info / others within each advise() block (not judged): {spread(by_pair['nmi'])}")
+    print(f"  need_more_info / others within each block pair (same profiles: the host's drift; not judged): "
+          f"{spread(by_pair['nmi'])}")
 
     print(f"\n2b. stages of one advise() call ({cfg['stage_rounds']} rounds over the profiles; ms)")
     parts = stages(advisor, profiles, cfg["stage_rounds"])
