@@ -156,7 +156,8 @@ def show(name: str, s: dict) -> None:
 def latency(advisor, profiles, facts, cfg, asks: list[bool]) -> tuple[dict, dict, dict, dict, dict]:
     """Alternate blocks of timed advise() and floor runs; return the (advise, floor,
     need-more-info advise, other advise) summaries (``asks[i]``: profile i's verdict is need_more_info)
-    and the ratios of each block pair (``pair_ratios``)."""
+    and the ratios of each block pair (``pair_ratios``).  Timed call k, advise() or floor,
+    is on profile k modulo their number."""
     clock = time.perf_counter_ns
     engine = advisor.engine
     dicts = [p for _, p in profiles]
@@ -165,38 +166,38 @@ def latency(advisor, profiles, facts, cfg, asks: list[bool]) -> tuple[dict, dict
         engine.run(facts[i % len(facts)], trace=False)
     advise_ns: list[int] = []
     floor_ns: list[int] = []
-    by_verdict: tuple[list[int], list[int]] = ([], [])  # (others, need-more-info)
     per_block = max(1, cfg["iterations"] // cfg["blocks"])
-    pairs: list[tuple[list[int], list[bool], list[int]]] = []  # per block: (advise, need_more_info or not, floor)
-    i = 0
+    starts: list[int] = []  # the first call of each block
     while len(advise_ns) < cfg["iterations"]:
-        first = len(advise_ns)
+        starts.append(len(advise_ns))
         for _ in range(min(per_block, cfg["iterations"] - len(advise_ns))):
-            profile = dicts[i % len(dicts)]
+            profile = dicts[len(advise_ns) % len(dicts)]
             start = clock()
             advisor.advise(profile)
-            took = clock() - start
-            advise_ns.append(took)
-            by_verdict[asks[i % len(dicts)]].append(took)
-            i += 1
-        j = len(floor_ns)
+            advise_ns.append(clock() - start)
         while len(floor_ns) < len(advise_ns):
-            f = facts[j % len(facts)]
+            f = facts[len(floor_ns) % len(facts)]
             start = clock()
             engine.run(f, trace=False)
             floor_ns.append(clock() - start)
-            j += 1
-        asked = [asks[k % len(dicts)] for k in range(first, len(advise_ns))]
-        pairs.append((advise_ns[first:], asked, floor_ns[first:]))
-    return (summary(advise_ns), summary(floor_ns), summary(by_verdict[1]), summary(by_verdict[0]),
-            pair_ratios(pairs, len(dicts)))
+    others, asking = _by_verdict(advise_ns, 0, asks)
+    return (summary(advise_ns), summary(floor_ns), summary(asking), summary(others),
+            pair_ratios(advise_ns, floor_ns, starts, asks))
 
 
-def pair_ratios(pairs: list[tuple[list[int], list[bool], list[int]]], n_profiles: int) -> dict:
+def _by_verdict(samples_ns: list[int], first: int, asks: list[bool]) -> tuple[list[int], list[int]]:
+    """(others, need-more-info) of consecutive advise() samples, the first being call ``first``."""
+    split: tuple[list[int], list[int]] = ([], [])
+    for k, took in enumerate(samples_ns, first):
+        split[asks[k % len(asks)]].append(took)
+    return split
+
+
+def pair_ratios(advise_ns: list[int], floor_ns: list[int], starts: list[int], asks: list[bool]) -> dict:
     """advise/floor and need-more-info/others within each block pair: an advise() block and
     the floor block right after it, over the same profiles, seconds apart, where the run's
     medians mix a minute of a host whose speed drifts.  Each pair counts its whole passes over
-    the profiles only (its first ``n_profiles`` * k samples: any run of consecutive calls that
+    the profiles only (its first ``len(asks)`` * k calls: any run of consecutive calls that
     long holds every profile k times), so every pair weighs the same mix of profiles and what
     moves its ratios is the host.  A pair shorter than one pass (a quick run's) counts for
     none.  Not judged: they show how far the host alone moves a ratio, beside the judged
@@ -205,14 +206,12 @@ def pair_ratios(pairs: list[tuple[list[int], list[bool], list[int]]], n_profiles
         return statistics.median(top) / statistics.median(bottom) if top and bottom else None
 
     advise, nmi = [], []
-    for advise_ns, asked, floor_ns in pairs:
-        whole = len(advise_ns) // n_profiles * n_profiles
+    for first, end in zip(starts, [*starts[1:], len(advise_ns)], strict=True):
+        whole = (end - first) // len(asks) * len(asks)
         if not whole:
             continue
-        advise.append(ratio(advise_ns[:whole], floor_ns[:whole]))
-        samples = list(zip(advise_ns[:whole], asked[:whole], strict=True))
-        others = [ns for ns, asks_questions in samples if not asks_questions]
-        asking = [ns for ns, asks_questions in samples if asks_questions]
+        advise.append(ratio(advise_ns[first:first + whole], floor_ns[first:first + whole]))
+        others, asking = _by_verdict(advise_ns[first:first + whole], first, asks)
         if (found := ratio(asking, others)) is not None:
             nmi.append(found)
     return dict(advise=advise, nmi=nmi)
